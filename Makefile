@@ -1,0 +1,130 @@
+# tessera — multikernel static-partitioning hypervisor
+#   make          build build/tessera.elf and build/tessera.bin
+#   make run      boot it on QEMU virt (4 harts) through OpenSBI
+#   make run-uboot  the same through U-Boot
+#   make test     host unit tests (plain, TSan, ASan+UBSan) and the QEMU matrix
+ARCH          ?= riscv64
+PLAT          ?= qemu-virt
+CROSS_COMPILE ?= riscv64-linux-gnu-
+SMP           ?= 4
+MAX_CORES     ?= 8
+SELFTEST      ?= 1
+
+Q ?= @
+BUILD   := build
+DEPS    := $(BUILD)/deps
+STAMP   := $(DEPS)/.stamp
+VERSION := $(shell cat VERSION)
+
+CC      := $(CROSS_COMPILE)gcc
+OBJCOPY := $(CROSS_COMPILE)objcopy
+HOSTCC  ?= gcc
+
+GCC_INC = $(shell $(CC) -print-file-name=include)
+CONFIG  := -DCONFIG_MAX_CORES=$(MAX_CORES) -DCONFIG_BOOT_SELFTEST=$(SELFTEST) \
+           -DTESSERA_VERSION='"$(VERSION)"'
+CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdinc \
+           -isystem core/include/libc -isystem $(GCC_INC) \
+           -fno-pie -mcmodel=medany -march=rv64imac_zicsr_zifencei -mabi=lp64 \
+           -fno-stack-protector -fno-omit-frame-pointer -fno-common \
+           -I. -Iarch/$(ARCH)/include -I$(DEPS)/libfdt -I$(BUILD)/include $(CONFIG)
+ASFLAGS := $(CFLAGS) -D__ASSEMBLY__
+LDFLAGS := -nostdlib -no-pie -static -Wl,--no-relax -Wl,-T,arch/$(ARCH)/tessera.ld \
+           -Wl,--build-id=none -Wl,--no-warn-rwx-segments
+
+SRCS := boot/entry.S \
+        arch/$(ARCH)/trap.S arch/$(ARCH)/trap.c arch/$(ARCH)/cpu.c arch/$(ARCH)/sbi_client.c \
+        core/main.c core/msg.c core/selftest.c core/console.c core/uart16550.c \
+        core/panic.c core/poweroff.c core/format.c core/string.c \
+        ipc/mailbox.c partition/hostdt.c
+LIBFDT := fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c fdt_addresses.c fdt_empty_tree.c
+
+OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(SRCS)) \
+        $(patsubst %,$(BUILD)/obj/libfdt/%.o,$(LIBFDT))
+
+.PHONY: all deps run run-uboot test host-tests qemu-tests disk clean distclean
+all: $(BUILD)/tessera.bin
+
+deps: $(STAMP)
+$(STAMP): tools/install-deps.sh
+	bash tools/install-deps.sh
+
+$(BUILD)/include/jsmn.h: $(STAMP)
+	$(Q)mkdir -p $(@D) && cp /usr/include/jsmn.h $@
+
+$(BUILD)/obj/%.c.o: %.c $(STAMP) $(BUILD)/include/jsmn.h
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/%.S.o: %.S $(STAMP)
+	@mkdir -p $(@D)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(ASFLAGS) -MMD -MP -c $< -o $@
+
+# libfdt is someone else's code: same target flags, its own warnings relaxed.
+$(BUILD)/obj/libfdt/%.c.o: $(STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC      libfdt/$*.c"
+	$(Q)$(CC) $(CFLAGS) -Wno-sign-compare -c $(DEPS)/libfdt/$*.c -o $@
+
+$(BUILD)/tessera.elf: $(OBJS) arch/$(ARCH)/tessera.ld
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(OBJS) -o $@
+
+$(BUILD)/tessera.bin: $(BUILD)/tessera.elf
+	@echo "  OBJCOPY $@"
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# ---- host builds of the portable code (ipc/, partition/) under sanitizers ----
+HOST_CFLAGS := -std=gnu11 -g -Wall -Wextra -Werror -I. -Itests/host -I$(DEPS)/libfdt -pthread
+HOST_LIBFDT  = $(addprefix $(DEPS)/libfdt/,$(LIBFDT))
+SAN_plain := -O2
+SAN_tsan  := -O1 -fsanitize=thread
+SAN_asan  := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all
+HOST_VARIANTS := plain tsan asan
+HOST_TESTS := test_mailbox test_hostdt
+
+define host_variant
+$(BUILD)/host/$(1)/test_mailbox: tests/host/test_mailbox.c ipc/mailbox.c ipc/mailbox.h ipc/msg.h tests/host/check.h
+	@mkdir -p $$(@D)
+	@echo "  HOSTCC  $$@"
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_$(1)) tests/host/test_mailbox.c ipc/mailbox.c -o $$@
+$(BUILD)/host/$(1)/test_hostdt: tests/host/test_hostdt.c partition/hostdt.c partition/hostdt.h tests/host/check.h $(STAMP)
+	@mkdir -p $$(@D)
+	@echo "  HOSTCC  $$@"
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_$(1)) -Wno-sign-compare tests/host/test_hostdt.c partition/hostdt.c $(HOST_LIBFDT) -o $$@
+endef
+$(foreach v,$(HOST_VARIANTS),$(eval $(call host_variant,$(v))))
+
+HOST_BINS := $(foreach v,$(HOST_VARIANTS),$(foreach t,$(HOST_TESTS),$(BUILD)/host/$(v)/$(t)))
+host-bins: $(HOST_BINS)
+
+# ---- QEMU ----
+disk: $(BUILD)/disk.img
+$(BUILD)/disk.img: $(BUILD)/tessera.bin tools/mkdisk
+	@echo "  MKDISK  $@"
+	$(Q)tools/mkdisk $@ $(BUILD)/tessera.bin
+
+run: $(BUILD)/tessera.bin
+	tools/run-qemu --smp $(SMP) --boot opensbi --kernel $(BUILD)/tessera.bin
+
+run-uboot: $(BUILD)/disk.img
+	tools/run-qemu --smp $(SMP) --boot uboot --disk $(BUILD)/disk.img
+
+test: all host-bins $(BUILD)/disk.img
+	tests/run-all.sh
+
+host-tests: host-bins
+	tests/run-all.sh --host-only
+
+qemu-tests: all $(BUILD)/disk.img
+	tests/run-all.sh --qemu-only
+
+clean:
+	rm -rf $(BUILD)/obj $(BUILD)/host $(BUILD)/tessera.* $(BUILD)/disk.img $(BUILD)/test $(BUILD)/include
+
+distclean:
+	rm -rf $(BUILD)

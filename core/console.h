@@ -1,0 +1,11 @@
+/* tessera's console: whole lines, never interleaved between cores. */
+#ifndef CORE_CONSOLE_H
+#define CORE_CONSOLE_H
+#include <stddef.h>
+#include <stdint.h>
+
+void console_use_uart(uintptr_t base, unsigned reg_shift, unsigned reg_io_width);
+void console_write(const char *s, size_t n);
+/* Print one line (a newline is added). */
+void log_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#endif

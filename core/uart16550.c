@@ -1,0 +1,41 @@
+/* Polled 16550 transmitter: the firmware already set the line up. */
+#include <stdint.h>
+#include "core/uart16550.h"
+
+#define UART_THR 0
+#define UART_LSR 5
+#define LSR_THRE 0x20
+
+static struct {
+	uintptr_t base;
+	unsigned shift, width;
+} uart;
+
+static uint32_t reg_read(unsigned reg)
+{
+	uintptr_t a = uart.base + ((uintptr_t)reg << uart.shift);
+	return uart.width == 4 ? *(volatile uint32_t *)a : *(volatile uint8_t *)a;
+}
+
+static void reg_write(unsigned reg, uint32_t v)
+{
+	uintptr_t a = uart.base + ((uintptr_t)reg << uart.shift);
+	if (uart.width == 4)
+		*(volatile uint32_t *)a = v;
+	else
+		*(volatile uint8_t *)a = (uint8_t)v;
+}
+
+void uart16550_init(uintptr_t base, unsigned reg_shift, unsigned reg_io_width)
+{
+	uart.base = base;
+	uart.shift = reg_shift;
+	uart.width = reg_io_width;
+}
+
+void uart16550_putc(int c)
+{
+	while (!(reg_read(UART_LSR) & LSR_THRE))
+		;
+	reg_write(UART_THR, (uint32_t)c);
+}

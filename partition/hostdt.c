@@ -1,0 +1,305 @@
+/* Host device tree reading with libfdt: see hostdt.h. */
+#include <stdio.h>
+#include <string.h>
+#include <libfdt.h>
+#include "partition/hostdt.h"
+
+#define FAIL(code, ...) do { snprintf(err, errlen, __VA_ARGS__); return (code); } while (0)
+
+static uint64_t read_cells(const fdt32_t *cell, int n)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < n; i++)
+		v = (v << 32) | fdt32_ld(&cell[i]);
+	return v;
+}
+
+/* The idx-th (address, size) pair of a node's reg, using its parent's cells. */
+static int read_reg(const void *fdt, int node, int idx, uint64_t *base, uint64_t *size)
+{
+	int parent = fdt_parent_offset(fdt, node);
+	if (parent < 0)
+		return parent;
+	int ac = fdt_address_cells(fdt, parent), sc = fdt_size_cells(fdt, parent);
+	if (ac < 1 || ac > 2 || sc < 0 || sc > 2)
+		return -FDT_ERR_BADNCELLS;
+	int len;
+	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+	if (!reg)
+		return len;
+	int stride = (ac + sc) * (int)sizeof(fdt32_t);
+	if (len % stride || (idx + 1) * stride > len)
+		return -FDT_ERR_NOTFOUND;
+	reg += idx * (ac + sc);
+	*base = read_cells(reg, ac);
+	*size = sc ? read_cells(reg + ac, sc) : 0;
+	return 0;
+}
+
+static bool node_enabled(const void *fdt, int node)
+{
+	int len;
+	const char *s = fdt_getprop(fdt, node, "status", &len);
+	return !s || !strcmp(s, "okay") || !strcmp(s, "ok");
+}
+
+static bool read_u32_or_u64(const void *fdt, int node, const char *name, uint64_t *out)
+{
+	int len;
+	const fdt32_t *v = fdt_getprop(fdt, node, name, &len);
+	if (!v || (len != 4 && len != 8))
+		return false;
+	*out = read_cells(v, len / 4);
+	return true;
+}
+
+static uint32_t prop_u32(const void *fdt, int node, const char *name, uint32_t dflt)
+{
+	int len;
+	const fdt32_t *v = fdt_getprop(fdt, node, name, &len);
+	return v && len == 4 ? fdt32_ld(v) : dflt;
+}
+
+/* Single-letter extensions come after "rv32"/"rv64" and before the first '_'. */
+bool hostdt_isa_has(const char *isa, char ext)
+{
+	if (strncmp(isa, "rv32", 4) && strncmp(isa, "rv64", 4))
+		return false;
+	for (const char *c = isa + 4; *c && *c != '_'; c++)
+		if (*c == ext)
+			return true;
+	return false;
+}
+
+static int read_harts(const void *fdt, uint64_t boot_hartid, struct host_platform *p,
+		      char *err, size_t errlen)
+{
+	int cpus = fdt_path_offset(fdt, "/cpus");
+	if (cpus < 0)
+		FAIL(HOSTDT_EMISSING, "/cpus: node missing (%s)", fdt_strerror(cpus));
+	uint64_t tb = 0;
+	bool have_tb = read_u32_or_u64(fdt, cpus, "timebase-frequency", &tb);
+	int ac = fdt_address_cells(fdt, cpus);
+	if (ac < 1 || ac > 2)
+		FAIL(HOSTDT_EINVAL, "/cpus: #address-cells is %d, want 1 or 2", ac);
+
+	p->boot_index = -1;
+	int node;
+	fdt_for_each_subnode(node, fdt, cpus) {
+		const char *dt = fdt_getprop(fdt, node, "device_type", NULL);
+		if (!dt || strcmp(dt, "cpu") || !node_enabled(fdt, node))
+			continue;
+		int len;
+		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+		if (!reg || len != ac * 4)
+			FAIL(HOSTDT_EINVAL, "/cpus/%s: reg missing or not %d cells",
+			     fdt_get_name(fdt, node, NULL), ac);
+		if (p->nharts == HOSTDT_MAX_HARTS)
+			FAIL(HOSTDT_ETOOMANY, "/cpus: more than %d harts", HOSTDT_MAX_HARTS);
+		uint64_t hartid = read_cells(reg, ac);
+		if (hartid == boot_hartid) {
+			p->boot_index = (int)p->nharts;
+			const char *isa = fdt_getprop(fdt, node, "riscv,isa", NULL);
+			snprintf(p->boot_isa, sizeof(p->boot_isa), "%s", isa ? isa : "");
+		}
+		if (!have_tb)
+			have_tb = read_u32_or_u64(fdt, node, "timebase-frequency", &tb);
+		p->hartid[p->nharts++] = hartid;
+	}
+	if (node < 0 && node != -FDT_ERR_NOTFOUND)
+		FAIL(HOSTDT_EBADTREE, "/cpus: %s", fdt_strerror(node));
+	if (p->nharts == 0)
+		FAIL(HOSTDT_EMISSING, "/cpus: no enabled cpu nodes");
+	if (p->boot_index < 0)
+		FAIL(HOSTDT_EMISSING, "/cpus: boot hart %lu is not among the enabled cpus",
+		     (unsigned long)boot_hartid);
+	if (!have_tb || tb == 0)
+		FAIL(HOSTDT_EMISSING, "/cpus: timebase-frequency missing or zero");
+	p->timebase_hz = tb;
+	return 0;
+}
+
+static int read_memory(const void *fdt, struct host_platform *p, char *err, size_t errlen)
+{
+	int node = -1;
+	while ((node = fdt_node_offset_by_prop_value(fdt, node, "device_type", "memory",
+						     sizeof("memory"))) >= 0) {
+		if (!node_enabled(fdt, node))
+			continue;
+		for (int i = 0;; i++) {
+			uint64_t base, size;
+			int rc = read_reg(fdt, node, i, &base, &size);
+			if (rc == -FDT_ERR_NOTFOUND && i > 0)
+				break;
+			if (rc < 0)
+				FAIL(HOSTDT_EINVAL, "/%s: reg: %s", fdt_get_name(fdt, node, NULL),
+				     fdt_strerror(rc));
+			if (size == 0)
+				continue;
+			if (p->nram == HOSTDT_MAX_RAM)
+				FAIL(HOSTDT_ETOOMANY, "memory: more than %d RAM regions", HOSTDT_MAX_RAM);
+			p->ram[p->nram++] = (struct hostdt_region){ base, size };
+		}
+	}
+	if (p->nram == 0)
+		FAIL(HOSTDT_EMISSING, "/memory: no memory node with a non-empty reg");
+	return 0;
+}
+
+static int add_reserved(struct host_platform *p, uint64_t base, uint64_t size,
+			char *err, size_t errlen)
+{
+	if (p->nreserved == HOSTDT_MAX_RESERVED)
+		FAIL(HOSTDT_ETOOMANY, "/reserved-memory: more than %d regions", HOSTDT_MAX_RESERVED);
+	p->reserved[p->nreserved++] = (struct hostdt_region){ base, size };
+	return 0;
+}
+
+static int read_reserved(const void *fdt, struct host_platform *p, char *err, size_t errlen)
+{
+	int n = fdt_num_mem_rsv(fdt);
+	for (int i = 0; i < n; i++) {
+		uint64_t base, size;
+		if (fdt_get_mem_rsv(fdt, i, &base, &size) == 0 && size &&
+		    add_reserved(p, base, size, err, errlen))
+			return HOSTDT_ETOOMANY;
+	}
+	int rm = fdt_path_offset(fdt, "/reserved-memory");
+	if (rm < 0)
+		return 0;
+	int node;
+	fdt_for_each_subnode(node, fdt, rm) {
+		uint64_t base, size;
+		if (!node_enabled(fdt, node) || read_reg(fdt, node, 0, &base, &size) < 0)
+			continue;  /* dynamic (size-only) reservations carry no fixed range */
+		if (add_reserved(p, base, size, err, errlen))
+			return HOSTDT_ETOOMANY;
+	}
+	return 0;
+}
+
+static const char *const uart_compatibles[] = { "ns16550a", "ns16550", "snps,dw-apb-uart" };
+
+static const char *uart_compatible(const void *fdt, int node)
+{
+	for (size_t i = 0; i < sizeof(uart_compatibles) / sizeof(uart_compatibles[0]); i++)
+		if (fdt_node_check_compatible(fdt, node, uart_compatibles[i]) == 0)
+			return uart_compatibles[i];
+	return NULL;
+}
+
+/* The console UART: /chosen/stdout-path first, else the first 16550 found. */
+static int read_uart(const void *fdt, struct host_platform *p, char *err, size_t errlen)
+{
+	int node = -FDT_ERR_NOTFOUND;
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	if (chosen >= 0) {
+		int len;
+		const char *path = fdt_getprop(fdt, chosen, "stdout-path", &len);
+		if (path && len > 0) {
+			const char *colon = memchr(path, ':', (size_t)len);
+			int plen = colon ? (int)(colon - path) : (int)strnlen(path, (size_t)len);
+			node = fdt_path_offset_namelen(fdt, path, plen);
+		}
+	}
+	if (node < 0 || !uart_compatible(fdt, node) || !node_enabled(fdt, node)) {
+		node = -1;
+		for (size_t i = 0; i < sizeof(uart_compatibles) / sizeof(uart_compatibles[0]); i++) {
+			node = fdt_node_offset_by_compatible(fdt, -1, uart_compatibles[i]);
+			while (node >= 0 && !node_enabled(fdt, node))
+				node = fdt_node_offset_by_compatible(fdt, node, uart_compatibles[i]);
+			if (node >= 0)
+				break;
+		}
+	}
+	if (node < 0)
+		return 0;  /* no UART: the caller falls back to the SBI console */
+	struct hostdt_uart *u = &p->uart;
+	int rc = read_reg(fdt, node, 0, &u->base, &u->size);
+	if (rc < 0)
+		FAIL(HOSTDT_EINVAL, "%s: reg: %s", fdt_get_name(fdt, node, NULL), fdt_strerror(rc));
+	u->reg_shift = prop_u32(fdt, node, "reg-shift", 0);
+	u->reg_io_width = prop_u32(fdt, node, "reg-io-width", 1);
+	u->clock_hz = prop_u32(fdt, node, "clock-frequency", 0);
+	if (u->reg_shift > 3 || (u->reg_io_width != 1 && u->reg_io_width != 4))
+		FAIL(HOSTDT_EINVAL, "%s: reg-shift %u / reg-io-width %u not supported",
+		     fdt_get_name(fdt, node, NULL), u->reg_shift, u->reg_io_width);
+	snprintf(u->compatible, sizeof(u->compatible), "%s", uart_compatible(fdt, node));
+	if (fdt_get_path(fdt, node, u->path, sizeof(u->path)) < 0)
+		snprintf(u->path, sizeof(u->path), "%s", fdt_get_name(fdt, node, NULL));
+	u->present = true;
+	return 0;
+}
+
+static int read_plic(const void *fdt, struct host_platform *p, char *err, size_t errlen)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "riscv,plic0");
+	if (node < 0)
+		node = fdt_node_offset_by_compatible(fdt, -1, "sifive,plic-1.0.0");
+	if (node < 0)
+		return 0;
+	int rc = read_reg(fdt, node, 0, &p->plic.base, &p->plic.size);
+	if (rc < 0)
+		FAIL(HOSTDT_EINVAL, "%s: reg: %s", fdt_get_name(fdt, node, NULL), fdt_strerror(rc));
+	p->plic.ndev = prop_u32(fdt, node, "riscv,ndev", 0);
+	p->plic.present = true;
+	return 0;
+}
+
+static int read_poweroff(const void *fdt, struct host_platform *p, char *err, size_t errlen)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "sifive,test1");
+	if (node < 0)
+		node = fdt_node_offset_by_compatible(fdt, -1, "sifive,test0");
+	uint64_t size;
+	if (node < 0 || !node_enabled(fdt, node))
+		return 0;
+	int rc = read_reg(fdt, node, 0, &p->poweroff.base, &size);
+	if (rc < 0)
+		FAIL(HOSTDT_EINVAL, "%s: reg: %s", fdt_get_name(fdt, node, NULL), fdt_strerror(rc));
+	p->poweroff.present = true;
+	return 0;
+}
+
+static int read_initrd(const void *fdt, struct host_platform *p, char *err, size_t errlen)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	uint64_t start, end;
+	if (chosen < 0 || !read_u32_or_u64(fdt, chosen, "linux,initrd-start", &start))
+		return 0;
+	if (!read_u32_or_u64(fdt, chosen, "linux,initrd-end", &end) || end < start)
+		FAIL(HOSTDT_EINVAL, "/chosen: linux,initrd-end missing or before linux,initrd-start");
+	p->initrd.present = true;
+	p->initrd.start = start;
+	p->initrd.end = end;
+	return 0;
+}
+
+int hostdt_read(const void *fdt, uint64_t boot_hartid, struct host_platform *p,
+		char *err, size_t errlen)
+{
+	memset(p, 0, sizeof(*p));
+	if (!fdt)
+		FAIL(HOSTDT_EBADTREE, "no device tree was passed (a1 = 0)");
+	int rc = fdt_check_header(fdt);
+	if (rc)
+		FAIL(HOSTDT_EBADTREE, "device tree at %p: header: %s", fdt, fdt_strerror(rc));
+	p->dtb_size = fdt_totalsize(fdt);
+	if ((rc = read_harts(fdt, boot_hartid, p, err, errlen)) ||
+	    (rc = read_memory(fdt, p, err, errlen)) ||
+	    (rc = read_reserved(fdt, p, err, errlen)) ||
+	    (rc = read_uart(fdt, p, err, errlen)) ||
+	    (rc = read_plic(fdt, p, err, errlen)) ||
+	    (rc = read_poweroff(fdt, p, err, errlen)) ||
+	    (rc = read_initrd(fdt, p, err, errlen)))
+		return rc;
+	return 0;
+}
+
+uint64_t hostdt_ram_total(const struct host_platform *p)
+{
+	uint64_t total = 0;
+	for (unsigned i = 0; i < p->nram; i++)
+		total += p->ram[i].size;
+	return total;
+}

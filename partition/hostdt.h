@@ -1,0 +1,74 @@
+/*
+ * What tessera needs to know about the machine, read from the host device
+ * tree that firmware or the bootloader hands over. Portable C: the same code
+ * runs in tessera and in host unit tests.
+ */
+#ifndef PARTITION_HOSTDT_H
+#define PARTITION_HOSTDT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HOSTDT_MAX_HARTS    64
+#define HOSTDT_MAX_RAM      8
+#define HOSTDT_MAX_RESERVED 16
+#define HOSTDT_ERR_LEN      160
+
+/* Error codes (negative returns). */
+#define HOSTDT_EBADTREE   (-1)  /* not a valid flattened device tree */
+#define HOSTDT_EMISSING   (-2)  /* a node or property tessera needs is absent */
+#define HOSTDT_EINVAL     (-3)  /* a property has a value tessera cannot use */
+#define HOSTDT_ETOOMANY   (-4)  /* more entries than tessera has room for */
+
+struct hostdt_region {
+	uint64_t base, size;
+};
+
+struct hostdt_uart {
+	bool present;
+	char compatible[32];
+	char path[64];
+	uint64_t base, size;
+	uint32_t reg_shift, reg_io_width, clock_hz;
+};
+
+struct host_platform {
+	uint32_t nharts;
+	uint64_t hartid[HOSTDT_MAX_HARTS];     /* in device tree order: core id = index */
+	int boot_index;                        /* index of the boot hart in hartid[] */
+	char boot_isa[96];
+	uint64_t timebase_hz;
+	unsigned nram;
+	struct hostdt_region ram[HOSTDT_MAX_RAM];
+	unsigned nreserved;
+	struct hostdt_region reserved[HOSTDT_MAX_RESERVED];
+	struct hostdt_uart uart;
+	struct {
+		bool present;
+		uint64_t base, size;
+		uint32_t ndev;
+	} plic;
+	struct {
+		bool present;
+		uint64_t start, end;
+	} initrd;
+	struct {
+		bool present;          /* sifive,test: lets a failed boot end QEMU with an error code */
+		uint64_t base;
+	} poweroff;
+	uint32_t dtb_size;
+};
+
+/*
+ * Read the device tree at `fdt`. `boot_hartid` must be one of its harts.
+ * On failure returns a negative HOSTDT_E* code and writes a sentence naming
+ * the node, the property and the reason into err.
+ */
+int hostdt_read(const void *fdt, uint64_t boot_hartid, struct host_platform *p,
+		char *err, size_t errlen);
+
+uint64_t hostdt_ram_total(const struct host_platform *p);
+bool hostdt_isa_has(const char *isa, char ext);
+
+#endif

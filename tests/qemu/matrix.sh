@@ -1,0 +1,62 @@
+# The QEMU matrix: sourced by tests/run-all.sh, which defines
+#   qemu_case NAME TIMEOUT EXPECTED_EXIT RULES -- run-qemu args...
+# Each case states the lines tessera must (or must not) print.
+# Variables: T (build/test), BIN (tessera.bin), DTB_DIR (device trees).
+
+never_bad='.*(panic|FAILED|failed|did not report|bogus|dropped).*'
+
+# Foundation: every hart comes up as its own instance, mailboxes pass PING/PONG.
+boot_rules() {  # N
+	local n=$1 f=$T/rules/boot-smp$1
+	{
+		echo "once tessera [^ ]+: $n harts, 1024 MiB RAM, timebase 10000000 Hz"
+		for ((i = 0; i < n; i++)); do echo "once core $i \\(hart $i\\) online"; done
+		echo "count=$n core [0-9]+ \\(hart [0-9]+\\) online"
+		echo "once tessera: $n cores online"
+		echo "once mailbox: $((2 * n * (n - 1))) messages ok"
+		echo "once tessera: self-test done, powering off"
+		echo "never $never_bad"
+	} >"$f"
+	echo "$f"
+}
+
+for n in 1 2 4 8; do
+	qemu_case "boot-opensbi-smp$n" 90 0 "$(boot_rules $n)" -- --boot opensbi --smp $n --kernel "$BIN"
+done
+for n in 1 2 4 8; do
+	qemu_case "boot-uboot-smp$n" 150 0 "$(boot_rules $n)" -- --boot uboot --smp $n --disk "$T/disk.img"
+done
+
+# More harts than tessera is built for: the rest stay off, the others work.
+cat >"$T/rules/too-many-harts" <<RULES
+once tessera [^ ]+: 9 harts, 1024 MiB RAM, timebase 10000000 Hz
+once tessera: 9 harts but built for 8 cores \\(CONFIG_MAX_CORES\\): the rest stay off
+once tessera: 8 cores online
+once mailbox: 112 messages ok
+never $never_bad
+RULES
+qemu_case "too-many-harts-opensbi-smp9" 120 0 "$T/rules/too-many-harts" -- --boot opensbi --smp 9 --kernel "$BIN"
+
+# No UART in the device tree tessera is given: say so, carry on over SBI.
+cat >"$T/rules/no-uart" <<RULES
+once tessera: no 16550 UART in the device tree \\(no stdout-path, no ns16550a node\\): console stays on SBI
+once tessera: 2 cores online
+once mailbox: 4 messages ok
+never $never_bad
+RULES
+qemu_case "no-uart-uboot-smp2" 150 0 "$T/rules/no-uart" -- --boot uboot --smp 2 --disk "$T/disk-nouart.img"
+
+# A device tree tessera cannot use: a clear message and a power-off, no hang.
+cat >"$T/rules/bad-dtb" <<RULES
+once tessera: bad host device tree: /cpus: timebase-frequency missing or zero
+once tessera: cannot continue, powering off
+never core [0-9]+ .*online
+RULES
+qemu_case "bad-dtb-uboot-smp2" 150 0 "$T/rules/bad-dtb" -- --boot uboot --smp 2 --disk "$T/disk-badtree.img"
+
+# A hart without the H extension cannot host VMs: refuse, exit with status 1.
+cat >"$T/rules/no-hext" <<RULES
+once tessera: boot hart 0 has no H extension \\(riscv,isa "rv64imafdc(_[^"]*)?"\\): cannot host VMs
+never core [0-9]+ .*online
+RULES
+qemu_case "no-h-extension-opensbi-smp1" 60 1 "$T/rules/no-hext" -- --boot opensbi --smp 1 --kernel "$BIN" -- -cpu rv64,h=false

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# tessera's test suite: host unit tests (plain, TSan, ASan+UBSan), then the
+# QEMU matrix. One line per case, then "N passed, N failed".
+# usage: tests/run-all.sh [--host-only | --qemu-only]
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+T=$top/build/test
+BIN=$top/build/tessera.bin
+mode=${1:-all}
+rm -rf "$T" && mkdir -p "$T/logs" "$T/rules" "$T/dtb"
+passed=0 failed=0
+failures=()
+
+record() {  # reads PASS/FAIL lines from stdin, echoes and counts them
+	local line
+	while IFS= read -r line; do
+		case $line in
+		"PASS "*) passed=$((passed + 1)); echo "$line" ;;
+		"FAIL "*) failed=$((failed + 1)); failures+=("$line"); echo "$line" ;;
+		*) echo "$line" ;;
+		esac
+	done
+}
+
+# Run a host test program; a crash or a run with no verdicts is a failure too.
+host_test() {  # NAME -- command...
+	local name=$1; shift 2
+	local log=$T/logs/$name.log
+	"$@" >"$log" 2>&1
+	local rc=$?
+	record <"$log"
+	local verdicts
+	verdicts=$(grep -cE '^(PASS|FAIL) ' "$log")
+	if [ "$rc" -ne 0 ] && ! grep -q '^FAIL ' "$log"; then
+		record <<<"FAIL $name: exited with status $rc (log: $log)"
+		tail -n 20 "$log"
+	elif [ "$verdicts" -eq 0 ]; then
+		record <<<"FAIL $name: ran no case (log: $log)"
+	fi
+}
+
+qemu_case() {  # NAME TIMEOUT EXIT RULES -- run-qemu args...
+	local name=$1 to=$2 ex=$3 rules=$4; shift 4
+	record < <(tests/qemu/run-case "$name" "$T/logs" "$to" "$ex" "$rules" "$@")
+}
+
+make_dtbs() {
+	qemu-system-riscv64 -M "virt,dumpdtb=$T/dtb/virt4.dtb" -smp 4 -m 1G -nographic >/dev/null 2>&1
+	qemu-system-riscv64 -M "virt,dumpdtb=$T/dtb/virt2.dtb" -smp 2 -m 1G -nographic >/dev/null 2>&1
+	cp "$T/dtb/virt2.dtb" "$T/dtb/nouart.dtb"
+	fdtput -r "$T/dtb/nouart.dtb" /soc/serial@10000000
+	fdtput -d "$T/dtb/nouart.dtb" /chosen stdout-path
+	cp "$T/dtb/virt2.dtb" "$T/dtb/badtree.dtb"
+	fdtput -d "$T/dtb/badtree.dtb" /cpus timebase-frequency
+}
+
+start=$(date +%s)
+make_dtbs
+if [ "$mode" != "--qemu-only" ]; then
+	for v in plain asan tsan; do
+		host_test "host-$v-mailbox" -- build/host/$v/test_mailbox "mailbox-$v" 1000000
+		host_test "host-$v-hostdt" -- build/host/$v/test_hostdt "hostdt-$v" "$T/dtb/virt4.dtb"
+	done
+fi
+if [ "$mode" != "--host-only" ]; then
+	cp build/disk.img "$T/disk.img"
+	tools/mkdisk "$T/disk-nouart.img" "$BIN" --dtb "$T/dtb/nouart.dtb"
+	tools/mkdisk "$T/disk-badtree.img" "$BIN" --dtb "$T/dtb/badtree.dtb"
+	. tests/qemu/matrix.sh
+fi
+
+echo
+echo "tests took $(( $(date +%s) - start )) s; logs in $T/logs"
+for f in "${failures[@]}"; do echo "  $f"; done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

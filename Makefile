@@ -8,7 +8,6 @@ PLAT          ?= qemu-virt
 CROSS_COMPILE ?= riscv64-linux-gnu-
 SMP           ?= 4
 MAX_CORES     ?= 8
-SELFTEST      ?= 1
 
 Q ?= @
 BUILD   := build
@@ -21,8 +20,7 @@ OBJCOPY := $(CROSS_COMPILE)objcopy
 HOSTCC  ?= gcc
 
 GCC_INC = $(shell $(CC) -print-file-name=include)
-CONFIG  := -DCONFIG_MAX_CORES=$(MAX_CORES) -DCONFIG_BOOT_SELFTEST=$(SELFTEST) \
-           -DTESSERA_VERSION='"$(VERSION)"'
+CONFIG  := -DCONFIG_MAX_CORES=$(MAX_CORES) -DTESSERA_VERSION='"$(VERSION)"'
 CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdinc \
            -isystem core/include/libc -isystem $(GCC_INC) \
            -fno-pie -mcmodel=medany -march=rv64imac_zicsr_zifencei -mabi=lp64 \
@@ -34,9 +32,14 @@ LDFLAGS := -nostdlib -no-pie -static -Wl,--no-relax -Wl,-T,arch/$(ARCH)/tessera.
 
 SRCS := boot/entry.S \
         arch/$(ARCH)/trap.S arch/$(ARCH)/trap.c arch/$(ARCH)/cpu.c arch/$(ARCH)/sbi_client.c \
+        arch/$(ARCH)/guest.S arch/$(ARCH)/fpu.S arch/$(ARCH)/vcpu.c arch/$(ARCH)/gstage.c \
+        $(addprefix arch/$(ARCH)/sbi/,sbi_guest.c base.c time.c ipi.c rfence.c hsm.c srst.c \
+                                       dbcn.c legacy.c vendor.c) \
         core/main.c core/msg.c core/selftest.c core/console.c core/uart16550.c \
         core/panic.c core/poweroff.c core/format.c core/string.c \
-        ipc/mailbox.c partition/hostdt.c
+        core/mem.c core/vm.c core/sched.c core/exit.c core/boot_vms.c \
+        ipc/mailbox.c partition/hostdt.c partition/vmconfig.c partition/vmplan.c partition/json.c \
+        partition/vmpkg.c partition/crc32.c
 LIBFDT := fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c fdt_addresses.c fdt_empty_tree.c
 
 OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(SRCS)) \
@@ -99,7 +102,11 @@ $(BUILD)/host/$(1)/test_hostdt: tests/host/test_hostdt.c partition/hostdt.c part
 endef
 $(foreach v,$(HOST_VARIANTS),$(eval $(call host_variant,$(v))))
 
-HOST_BINS := $(foreach v,$(HOST_VARIANTS),$(foreach t,$(HOST_TESTS),$(BUILD)/host/$(v)/$(t)))
+include partition/partition.mk
+include tests/guests/guests.mk
+
+HOST_BINS := $(foreach v,$(HOST_VARIANTS),$(foreach t,$(HOST_TESTS),$(BUILD)/host/$(v)/$(t))) \
+             $(PARTITION_HOST_BINS)
 host-bins: $(HOST_BINS)
 
 # ---- QEMU ----
@@ -114,13 +121,13 @@ run: $(BUILD)/tessera.bin
 run-uboot: $(BUILD)/disk.img
 	tools/run-qemu --smp $(SMP) --boot uboot --disk $(BUILD)/disk.img
 
-test: all host-bins $(BUILD)/disk.img
+test: all host-bins guests $(BUILD)/disk.img
 	tests/run-all.sh
 
 host-tests: host-bins
 	tests/run-all.sh --host-only
 
-qemu-tests: all $(BUILD)/disk.img
+qemu-tests: all host-bins guests $(BUILD)/disk.img
 	tests/run-all.sh --qemu-only
 
 clean:

@@ -6,6 +6,8 @@
 
 void console_use_uart(uintptr_t base, unsigned reg_shift, unsigned reg_io_width);
 void console_write(const char *s, size_t n);
+/* For panic: straight to the device, whoever else is printing. */
+void console_write_direct(const char *s, size_t n);
 /* Print one line (a newline is added). */
 void log_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #endif

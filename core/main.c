@@ -13,9 +13,6 @@
 #ifndef TESSERA_VERSION
 #define TESSERA_VERSION "0.0.0"
 #endif
-#ifndef CONFIG_BOOT_SELFTEST
-#define CONFIG_BOOT_SELFTEST 1
-#endif
 #define BRINGUP_TIMEOUT_MS 3000
 
 void boot_main(unsigned long hartid, const void *fdt);
@@ -31,6 +28,21 @@ static uint8_t core_stacks[CONFIG_MAX_CORES][PCPU_STACK_SIZE] __attribute__((ali
 uint64_t core_timebase_hz(void)
 {
 	return plat.timebase_hz;
+}
+
+const struct host_platform *core_platform(void)
+{
+	return &plat;
+}
+
+struct pcpu *core_pcpu(unsigned id)
+{
+	return id < ncores ? &pcpus[id] : NULL;
+}
+
+unsigned core_count(void)
+{
+	return ncores;
 }
 
 void ipc_kick(unsigned core)
@@ -68,21 +80,6 @@ bool core_wait(struct pcpu *p, bool (*done)(struct pcpu *p), uint64_t ticks)
 	return done(p);
 }
 
-static void core_loop(struct pcpu *p)
-{
-	for (;;) {
-		arch_ipi_clear();
-		mailbox_poll(&p->ep);
-		if (p->selftest.requested) {
-			p->selftest.requested = false;
-			selftest_run_local(p);
-			continue;
-		}
-		if (mailbox_idle(&p->ep))
-			arch_wait_for_interrupt();
-	}
-}
-
 void core_msg_online(struct pcpu *p, const struct mbox_msg *m)
 {
 	if (m->from < ncores && m->arg[0] == core_hartid[m->from])
@@ -104,7 +101,7 @@ void secondary_main(unsigned long hartid, struct pcpu *p)
 	core_online(p);
 	struct mbox_msg m = { .type = MSG_CORE_ONLINE, .arg = { p->hartid } };
 	core_send(p, boot_core, &m);
-	core_loop(p);
+	core_run(p);
 }
 
 static uint32_t started_mask;
@@ -139,13 +136,16 @@ static void boot_core_run(struct pcpu *p)
 				 core_hartid[c], BRINGUP_TIMEOUT_MS);
 	}
 	log_line("tessera: %u cores online", online);
-#if CONFIG_BOOT_SELFTEST
-	int rc = selftest_run_boot(p, p->reported_mask, online);
-	log_line("tessera: self-test %s, powering off", rc ? "failed" : "done");
-	system_poweroff(rc != 0);
-#else
-	core_loop(p);
-#endif
+	if (hostdt_bootarg(&plat, "tessera.selftest")) {
+		int rc = selftest_run_boot(p, p->reported_mask, online);
+		log_line("tessera: self-test %s, powering off", rc ? "failed" : "done");
+		system_poweroff(rc != 0);
+	}
+	if (vms_boot(p, p->reported_mask) <= 0) {
+		log_line("tessera: no VM to run, powering off");
+		system_poweroff(true);
+	}
+	core_run(p);
 }
 
 static void print_platform(const void *fdt)

@@ -1,6 +1,7 @@
 /* Dispatch of mailbox messages to their handlers: one handler per type. */
 #include "core/console.h"
 #include "core/pcpu.h"
+#include "core/vm.h"
 
 typedef void (*msg_handler_fn)(struct pcpu *p, const struct mbox_msg *m);
 
@@ -10,6 +11,10 @@ static const msg_handler_fn msg_handlers[MSG_TYPE_COUNT] = {
 	[MSG_CORE_ONLINE] = core_msg_online,
 	[MSG_SELFTEST_START] = selftest_msg_start,
 	[MSG_SELFTEST_DONE] = selftest_msg_done,
+	[MSG_VCPU_START] = vm_msg_vcpu_start,
+	[MSG_VM_SHUTDOWN] = vm_msg_shutdown,
+	[MSG_VIRQ] = vm_msg_virq,
+	[MSG_RFENCE] = vm_msg_rfence,
 };
 
 void core_handle_msg(struct mbox_endpoint *ep, const struct mbox_msg *m, void *ctx)

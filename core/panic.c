@@ -13,10 +13,11 @@ void panic(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	char line[256];
 	struct pcpu *p = arch_this_pcpu();
-	if (p)
-		log_line("tessera: panic on core %u (hart %lu): %s", p->id, p->hartid, buf);
-	else
-		log_line("tessera: panic during early boot: %s", buf);
+	int n = p ? snprintf(line, sizeof(line), "\ntessera: panic on core %u (hart %lu): %s\n", p->id,
+			     p->hartid, buf)
+		  : snprintf(line, sizeof(line), "\ntessera: panic during early boot: %s\n", buf);
+	console_write_direct(line, n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1);
 	system_poweroff(true);
 }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "ipc/mailbox.h"
+#include "core/exit.h"
 
 #define PCPU_STACK_SIZE (16 * 1024)
 
@@ -22,11 +23,19 @@ struct selftest_state {
 	uint64_t reported_msgs, reported_errors;
 };
 
+struct vcpu;
+
 struct pcpu {
 	uintptr_t stack_top;       /* offset 0: boot/entry.S loads sp from here */
 	unsigned id;
 	unsigned long hartid;
 	struct mbox_endpoint ep;
+	/* run queue: the vCPUs started on this core (runnable or halted) */
+	struct vcpu *rq_head;
+	struct vcpu *rq_last;       /* last one run: round-robin starts after it */
+	struct vcpu *loaded;        /* whose VS CSRs are in the hardware */
+	uint64_t timer_deadline;    /* host timer as armed, UINT64_MAX when off */
+	uint32_t vm_finish_mask;    /* VMs whose teardown this core completes */
 	/* bring-up: on the boot core, the cores that reported in */
 	uint32_t reported_mask;
 	struct selftest_state selftest;
@@ -43,6 +52,20 @@ bool core_wait(struct pcpu *p, bool (*done)(struct pcpu *p), uint64_t ticks);
 /* Send and report failure; only at top level, never from a handler. */
 void core_send(struct pcpu *p, unsigned to, struct mbox_msg *m);
 uint64_t core_timebase_hz(void);
+
+/* Run queue and exits (core/sched.c, core/exit.c) */
+__attribute__((noreturn)) void core_run(struct pcpu *p);
+void sched_add(struct pcpu *p, struct vcpu *v);
+void sched_remove(struct pcpu *p, struct vcpu *v);
+void sched_wake(struct pcpu *p, struct vcpu *v);
+void exit_handle(struct pcpu *p, struct vcpu *v, const struct vcpu_exit *e);
+void arch_handle_hypercall(struct pcpu *p, struct vcpu *v);
+struct pcpu *core_pcpu(unsigned id);   /* boot-time set-up only */
+unsigned core_count(void);
+const struct host_platform *core_platform(void);
+
+/* Boot the VMs of the package (core/boot_vms.c): how many started, or negative. */
+int vms_boot(struct pcpu *p, uint32_t online);
 
 /* Mailbox self-test (core/selftest.c) */
 int selftest_run_boot(struct pcpu *p, uint32_t cores_mask, unsigned ncores_online);

@@ -29,6 +29,15 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
+	for (; n && ((uintptr_t)d & 7); n--)
+		*d++ = (unsigned char)c;
+	uint64_t v = 0x0101010101010101ull * (unsigned char)c;
+	for (; n >= 64; n -= 64, d += 64) {
+		uint64_t *q = (uint64_t *)(void *)d;
+		q[0] = v; q[1] = v; q[2] = v; q[3] = v; q[4] = v; q[5] = v; q[6] = v; q[7] = v;
+	}
+	for (; n >= 8; n -= 8, d += 8)
+		*(uint64_t *)(void *)d = v;
 	while (n--)
 		*d++ = (unsigned char)c;
 	return dst;
@@ -105,4 +114,13 @@ char *strrchr(const char *s, int c)
 		if (!*s)
 			return (char *)last;
 	}
+}
+
+char *strstr(const char *haystack, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (; *haystack; haystack++)
+		if (!strncmp(haystack, needle, n))
+			return (char *)haystack;
+	return n ? NULL : (char *)haystack;
 }

@@ -71,6 +71,32 @@ bool hostdt_isa_has(const char *isa, char ext)
 	return false;
 }
 
+bool hostdt_isa_has_ext(const char *isa, const char *ext)
+{
+	size_t n = strlen(ext);
+	for (const char *c = strchr(isa, '_'); c; c = strchr(c + 1, '_'))
+		if (!strncmp(c + 1, ext, n) && (c[1 + n] == '_' || c[1 + n] == '\0'))
+			return true;
+	return false;
+}
+
+int hostdt_node_reg(const void *fdt, const char *path, uint64_t *base, uint64_t *size)
+{
+	int node = fdt_path_offset(fdt, path);
+	if (node < 0)
+		return node;
+	return read_reg(fdt, node, 0, base, size);
+}
+
+bool hostdt_bootarg(const struct host_platform *p, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *c = p->bootargs; (c = strstr(c, word)) != NULL; c += n)
+		if ((c == p->bootargs || c[-1] == ' ') && (c[n] == ' ' || c[n] == '\0'))
+			return true;
+	return false;
+}
+
 static int read_harts(const void *fdt, uint64_t boot_hartid, struct host_platform *p,
 		      char *err, size_t errlen)
 {
@@ -275,6 +301,13 @@ static int read_initrd(const void *fdt, struct host_platform *p, char *err, size
 	return 0;
 }
 
+static void read_bootargs(const void *fdt, struct host_platform *p)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	const char *args = chosen >= 0 ? fdt_getprop(fdt, chosen, "bootargs", NULL) : NULL;
+	snprintf(p->bootargs, sizeof(p->bootargs), "%s", args ? args : "");
+}
+
 int hostdt_read(const void *fdt, uint64_t boot_hartid, struct host_platform *p,
 		char *err, size_t errlen)
 {
@@ -285,6 +318,7 @@ int hostdt_read(const void *fdt, uint64_t boot_hartid, struct host_platform *p,
 	if (rc)
 		FAIL(HOSTDT_EBADTREE, "device tree at %p: header: %s", fdt, fdt_strerror(rc));
 	p->dtb_size = fdt_totalsize(fdt);
+	p->fdt = fdt;
 	if ((rc = read_harts(fdt, boot_hartid, p, err, errlen)) ||
 	    (rc = read_memory(fdt, p, err, errlen)) ||
 	    (rc = read_reserved(fdt, p, err, errlen)) ||
@@ -293,6 +327,7 @@ int hostdt_read(const void *fdt, uint64_t boot_hartid, struct host_platform *p,
 	    (rc = read_poweroff(fdt, p, err, errlen)) ||
 	    (rc = read_initrd(fdt, p, err, errlen)))
 		return rc;
+	read_bootargs(fdt, p);
 	return 0;
 }
 

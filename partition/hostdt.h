@@ -58,6 +58,8 @@ struct host_platform {
 		uint64_t base;
 	} poweroff;
 	uint32_t dtb_size;
+	const void *fdt;
+	char bootargs[128];
 };
 
 /*
@@ -70,5 +72,11 @@ int hostdt_read(const void *fdt, uint64_t boot_hartid, struct host_platform *p,
 
 uint64_t hostdt_ram_total(const struct host_platform *p);
 bool hostdt_isa_has(const char *isa, char ext);
+/* Multi-letter extensions ("sstc"), the ones after the first '_'. */
+bool hostdt_isa_has_ext(const char *isa, const char *ext);
+/* The first reg range of the node at `path`: 0, or negative if there is none. */
+int hostdt_node_reg(const void *fdt, const char *path, uint64_t *base, uint64_t *size);
+/* Whether the whitespace-separated word appears in /chosen/bootargs. */
+bool hostdt_bootarg(const struct host_platform *p, const char *word);
 
 #endif

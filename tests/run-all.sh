@@ -64,8 +64,8 @@ if [ "$mode" != "--qemu-only" ]; then
 	done
 fi
 if [ "$mode" != "--host-only" ]; then
-	cp build/disk.img "$T/disk.img"
-	tools/mkdisk "$T/disk-nouart.img" "$BIN" --dtb "$T/dtb/nouart.dtb"
+	tools/mkdisk "$T/disk-selftest.img" "$BIN" --bootargs tessera.selftest
+	tools/mkdisk "$T/disk-nouart.img" "$BIN" --dtb "$T/dtb/nouart.dtb" --bootargs tessera.selftest
 	tools/mkdisk "$T/disk-badtree.img" "$BIN" --dtb "$T/dtb/badtree.dtb"
 	. tests/qemu/matrix.sh
 fi

@@ -12,11 +12,20 @@ void arch_cpu_init(struct pcpu *p)
 	csr_write(stvec, (unsigned long)arch_trap_entry);
 	csr_write(sscratch, 0);  /* 0 = trap came from tessera itself */
 	csr_clear(sstatus, SSTATUS_SIE);
-	/* Nothing is delegated to guests until a vCPU runs on this core. */
-	csr_write(CSR_HEDELEG, 0);
-	csr_write(CSR_HIDELEG, 0);
+	/*
+	 * Guests take their own exceptions that need no hypervisor (breakpoints,
+	 * their page faults, ecalls from their user mode, illegal instructions)
+	 * and their VS-level interrupts; everything else traps to tessera.
+	 */
+	csr_write(CSR_HEDELEG, (1UL << 0) | (1UL << 2) | (1UL << 3) | (1UL << 8) | (1UL << 12) |
+				       (1UL << 13) | (1UL << 15));
+	csr_write(CSR_HIDELEG, HIP_VS_MASK);
 	csr_write(CSR_HVIP, 0);
-	csr_write(CSR_HCOUNTEREN, 0);
+	csr_write(CSR_HCOUNTEREN, 7);   /* cycle, time, instret readable by guests */
+	csr_write(CSR_HTIMEDELTA, 0);
+	csr_write(CSR_HGATP, 0);
+	/* Guests use FP: HS sstatus.FS must not be Off while they run. */
+	csr_set(sstatus, SSTATUS_FS_INITIAL);
 	/* IPIs and the timer wake wfi; with sstatus.SIE clear they never trap. */
 	csr_write(sie, SIE_SSIE | SIE_STIE);
 	csr_clear(sip, SIP_SSIP);

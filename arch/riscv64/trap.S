@@ -1,12 +1,15 @@
 /*
- * Trap entry for traps taken in HS-mode while tessera itself runs.
- * sscratch is 0 then; guest entry (a later stage) will keep the core's
- * stack there while a guest runs.
+ * Trap entry. While a guest runs, sscratch holds its struct arch_vcpu and
+ * the trap goes to arch_guest_exit (guest.S); while tessera runs, sscratch
+ * is 0 and the trap is tessera's own.
  */
 	.section .text
 	.balign 4
 	.globl arch_trap_entry
 arch_trap_entry:
+	csrrw	sp, sscratch, sp	/* sp = guest context, or 0 if tessera trapped */
+	bnez	sp, arch_guest_exit
+	csrrw	sp, sscratch, sp	/* tessera itself: restore sp, sscratch stays 0 */
 	addi	sp, sp, -36*8
 	sd	ra, 1*8(sp)
 	sd	gp, 3*8(sp)

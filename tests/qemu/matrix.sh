@@ -21,10 +21,11 @@ boot_rules() {  # N
 }
 
 for n in 1 2 4 8; do
-	qemu_case "boot-opensbi-smp$n" 90 0 "$(boot_rules $n)" -- --boot opensbi --smp $n --kernel "$BIN"
+	qemu_case "boot-opensbi-smp$n" 90 0 "$(boot_rules $n)" -- --boot opensbi --smp $n --kernel "$BIN" \
+		--append tessera.selftest
 done
 for n in 1 2 4 8; do
-	qemu_case "boot-uboot-smp$n" 150 0 "$(boot_rules $n)" -- --boot uboot --smp $n --disk "$T/disk.img"
+	qemu_case "boot-uboot-smp$n" 150 0 "$(boot_rules $n)" -- --boot uboot --smp $n --disk "$T/disk-selftest.img"
 done
 
 # More harts than tessera is built for: the rest stay off, the others work.
@@ -35,7 +36,8 @@ once tessera: 8 cores online
 once mailbox: 112 messages ok
 never $never_bad
 RULES
-qemu_case "too-many-harts-opensbi-smp9" 120 0 "$T/rules/too-many-harts" -- --boot opensbi --smp 9 --kernel "$BIN"
+qemu_case "too-many-harts-opensbi-smp9" 120 0 "$T/rules/too-many-harts" -- --boot opensbi --smp 9 --kernel "$BIN" \
+	--append tessera.selftest
 
 # No UART in the device tree tessera is given: say so, carry on over SBI.
 cat >"$T/rules/no-uart" <<RULES

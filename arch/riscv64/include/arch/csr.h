@@ -2,11 +2,52 @@
 #ifndef ARCH_CSR_H
 #define ARCH_CSR_H
 
+/* Hypervisor and VS CSRs by number: GCC 12's assembler flags lack 'h'. */
+#define CSR_HSTATUS    0x600
 #define CSR_HEDELEG    0x602
 #define CSR_HIDELEG    0x603
+#define CSR_HIE        0x604
+#define CSR_HTIMEDELTA 0x605
 #define CSR_HCOUNTEREN 0x606
 #define CSR_HENVCFG    0x60a
+#define CSR_HTVAL      0x643
+#define CSR_HIP        0x644
 #define CSR_HVIP       0x645
+#define CSR_HTINST     0x64a
+#define CSR_HGATP      0x680
+#define CSR_VSSTATUS   0x200
+#define CSR_VSIE       0x204
+#define CSR_VSTVEC     0x205
+#define CSR_VSSCRATCH  0x240
+#define CSR_VSEPC      0x241
+#define CSR_VSCAUSE    0x242
+#define CSR_VSTVAL     0x243
+#define CSR_VSIP       0x244
+#define CSR_VSTIMECMP  0x24d
+#define CSR_VSATP      0x280
+#define CSR_STIMECMP   0x14d
+
+#define HSTATUS_SPV    (1UL << 7)
+#define HSTATUS_SPVP   (1UL << 8)
+#define HSTATUS_VTW    (1UL << 21)
+#define HSTATUS_VSXL_64 (2UL << 32)
+#define SSTATUS_SPP    (1UL << 8)
+#define SSTATUS_SPIE   (1UL << 5)
+#define SSTATUS_FS_INITIAL (1UL << 13)
+#define SSTATUS_FS     (3UL << 13)
+#define HENVCFG_STCE   (1UL << 63)
+#define HIP_VSSIP      (1UL << 2)
+#define HIP_VSTIP      (1UL << 6)
+#define HIP_VSEIP      (1UL << 10)
+#define HIP_VS_MASK    (HIP_VSSIP | HIP_VSTIP | HIP_VSEIP)
+#define HGATP_MODE_SV39X4 (8UL << 60)
+#define HGATP_VMID_SHIFT 44
+#define HGATP_VMID_MASK  0x3fffUL
+
+/* hfence.gvma zero, zero: forget every guest translation of every VMID. */
+#define hfence_gvma_all() __asm__ volatile(".insn r 0x73, 0, 0x31, x0, x0, x0" ::: "memory")
+/* hfence.vvma zero, zero: VS-stage translations of the current VMID. */
+#define hfence_vvma_all() __asm__ volatile(".insn r 0x73, 0, 0x11, x0, x0, x0" ::: "memory")
 
 #define SIE_SSIE  (1UL << 1)
 #define SIE_STIE  (1UL << 5)

@@ -1,0 +1,72 @@
+/*
+ * RISC-V guest context. core/ treats struct arch_vcpu as opaque storage and
+ * drives it only through the functions below.
+ */
+#ifndef ARCH_VCPU_H
+#define ARCH_VCPU_H
+
+#ifndef __ASSEMBLY__
+#include <stdbool.h>
+#include <stdint.h>
+#include "core/exit.h"
+#endif
+
+/* Offsets used by guest.S and trap.S. */
+#define AVCPU_GPR(n)    ((n) * 8)
+#define AVCPU_PC        (32 * 8)
+#define AVCPU_SSTATUS   (33 * 8)
+#define AVCPU_HSTATUS   (34 * 8)
+#define AVCPU_HOST_SP   (35 * 8)
+#define AVCPU_SCAUSE    (36 * 8)
+#define AVCPU_STVAL     (37 * 8)
+#define AVCPU_HTVAL     (38 * 8)
+#define AVCPU_HTINST    (39 * 8)
+
+#ifndef __ASSEMBLY__
+
+/* VS-level state that stays in the CSRs while the vCPU is loaded on its core. */
+struct arch_vs_csrs {
+	unsigned long vsstatus, vsie, vstvec, vsscratch, vsepc, vscause, vstval, vsatp;
+	unsigned long hvip, vstimecmp;
+};
+
+struct arch_vcpu {
+	unsigned long gpr[32];     /* gpr[0] unused */
+	unsigned long pc, sstatus, hstatus, host_sp;
+	unsigned long scause, stval, htval, htinst;   /* last trap */
+	struct arch_vs_csrs vs;
+	uint64_t fp[33];           /* f0-f31, fcsr: saved only when another vCPU takes the core */
+	bool fp_saved;
+};
+
+/* Per-VM arch state: the G-stage root and what goes into hgatp. */
+struct arch_vm {
+	unsigned long hgatp;
+	uintptr_t root;            /* host physical address of the 16 KiB root table */
+	bool sstc;                 /* guest gets Sstc (henvcfg.STCE) */
+};
+
+enum arch_irq { ARCH_VIRQ_SOFT = 1u << 0, ARCH_VIRQ_TIMER = 1u << 1, ARCH_VIRQ_EXT = 1u << 2 };
+
+void arch_vcpu_reset(struct arch_vcpu *a, uint64_t entry, unsigned long a0, unsigned long a1);
+void arch_vcpu_load(struct arch_vcpu *a, const struct arch_vm *vm);
+void arch_vcpu_put(struct arch_vcpu *a);
+void arch_vcpu_inject(struct arch_vcpu *a, unsigned virqs, bool loaded);
+bool arch_vcpu_irq_pending(const struct arch_vcpu *a, bool loaded, uint64_t now);
+uint64_t arch_vcpu_timer_deadline(const struct arch_vcpu *a, bool loaded);
+void arch_guest_enter(struct arch_vcpu *a);
+void arch_vcpu_decode_exit(const struct arch_vcpu *a, struct vcpu_exit *e);
+/* The guest sees an illegal-instruction exception at its pc (vCPU must be loaded). */
+void arch_vcpu_inject_illegal(struct arch_vcpu *a, unsigned long insn);
+static inline void arch_vcpu_skip_insn(struct arch_vcpu *a) { a->pc += 4; }
+static inline unsigned long arch_vcpu_pc(const struct arch_vcpu *a) { return a->pc; }
+
+/* G-stage (gstage.c) */
+typedef uintptr_t (*arch_page_alloc_fn)(void);   /* returns a zeroed 4 KiB page or 0 */
+int arch_vm_init(struct arch_vm *vm, unsigned vmid, uintptr_t root16k);
+int arch_vm_map(struct arch_vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size, bool exec,
+		arch_page_alloc_fn alloc);
+int arch_vm_translate(const struct arch_vm *vm, uint64_t gpa, uint64_t *hpa);
+void arch_flush_guest_tlb(void);
+#endif
+#endif

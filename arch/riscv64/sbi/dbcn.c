@@ -1,0 +1,34 @@
+/* SBI DBCN: the guest's debug console, read from guest physical memory. */
+#include "arch/riscv64/sbi/sbi_guest.h"
+
+#define DBCN_MAX_WRITE 4096   /* longer writes are cut: the guest writes the rest again */
+
+static void dbcn_handle(struct sbi_call *c)
+{
+	switch (c->fid) {
+	case 0: {
+		unsigned long n = c->a[0] < DBCN_MAX_WRITE ? c->a[0] : DBCN_MAX_WRITE;
+		uint64_t gpa = c->a[1];   /* RV64: the whole address is in base_lo, base_hi must be 0 */
+		uintptr_t hpa;
+		if (c->a[2] || vm_gpa_to_hpa(c->v->vm, gpa, n, &hpa)) {
+			c->error = SBI_ERR_INVALID_PARAM;
+			return;
+		}
+		for (unsigned long i = 0; i < n; i++)
+			vcpu_console_putc(c->v, ((const char *)hpa)[i]);
+		c->value = n;
+		c->error = SBI_SUCCESS;
+		return;
+	}
+	case 1:   /* read: no input for guests yet */
+		c->value = 0;
+		c->error = SBI_SUCCESS;
+		return;
+	case 2:
+		vcpu_console_putc(c->v, (char)c->a[0]);
+		c->error = SBI_SUCCESS;
+		return;
+	}
+}
+
+const struct sbi_ext sbi_ext_dbcn = { SBI_EXT_DBCN, SBI_EXT_DBCN, false, NULL, dbcn_handle };

@@ -1,0 +1,15 @@
+/* SBI IPI: virtual software interrupts to vCPUs of the same VM. */
+#include "arch/riscv64/sbi/sbi_guest.h"
+
+static void ipi_handle(struct sbi_call *c)
+{
+	if (c->fid != 0)
+		return;
+	uint32_t targets;
+	int rc = vm_hart_mask(c->v->vm, c->a[0], c->a[1], &targets);
+	if (rc == 0)
+		rc = vm_send_ipi(c->p, c->v, targets);
+	c->error = sbi_error_from(rc);
+}
+
+const struct sbi_ext sbi_ext_ipi = { SBI_EXT_IPI, SBI_EXT_IPI, false, NULL, ipi_handle };

@@ -1,0 +1,40 @@
+/* The SBI that tessera offers its guests: one file per extension, one table. */
+#ifndef ARCH_SBI_GUEST_H
+#define ARCH_SBI_GUEST_H
+
+#include <stdbool.h>
+#include <arch/sbi.h>
+#include "core/errno.h"
+#include "core/pcpu.h"
+#include "core/vm.h"
+
+#define SBI_EXT_RFENCE  0x52464E43
+#define SBI_EXT_TESSERA 0x09545353   /* vendor range: "TSS" */
+#define SBI_LEGACY_SET_TIMER 0x00
+#define SBI_LEGACY_GETCHAR   0x02
+#define SBI_LEGACY_CLEAR_IPI 0x03
+#define SBI_LEGACY_SHUTDOWN  0x08
+
+struct sbi_call {
+	struct pcpu *p;
+	struct vcpu *v;
+	unsigned long eid, fid;
+	unsigned long a[6];
+	long error;
+	unsigned long value;
+};
+
+struct sbi_ext {
+	unsigned long eid_min, eid_max;
+	bool legacy;                              /* returns one value in a0 */
+	bool (*probe)(const struct vcpu *v);      /* NULL: always there */
+	void (*handle)(struct sbi_call *c);
+};
+
+extern const struct sbi_ext sbi_ext_base, sbi_ext_time, sbi_ext_ipi, sbi_ext_rfence, sbi_ext_hsm,
+	sbi_ext_srst, sbi_ext_dbcn, sbi_ext_legacy, sbi_ext_vendor;
+
+const struct sbi_ext *sbi_find_ext(const struct vcpu *v, unsigned long eid);
+long sbi_error_from(int err);
+void sbi_set_timer_for(struct vcpu *v, uint64_t deadline);
+#endif

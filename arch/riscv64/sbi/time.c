@@ -1,0 +1,24 @@
+/* SBI TIME: with Sstc the deadline goes straight into vstimecmp. */
+#include <arch/csr.h>
+#include "arch/riscv64/sbi/sbi_guest.h"
+
+void sbi_set_timer_for(struct vcpu *v, uint64_t deadline)
+{
+	/* The vCPU is loaded: it is the one making the call. */
+	if (v->vm->arch.sstc)
+		csr_write(CSR_VSTIMECMP, deadline);
+	else
+		v->arch.vs.vstimecmp = deadline;   /* served by the core's timer (no Sstc) */
+	atomic_fetch_and(&v->pending_virq, ~(unsigned)ARCH_VIRQ_TIMER);
+	csr_clear(CSR_HVIP, HIP_VSTIP);
+}
+
+static void time_handle(struct sbi_call *c)
+{
+	if (c->fid != 0)
+		return;
+	sbi_set_timer_for(c->v, c->a[0]);
+	c->error = SBI_SUCCESS;
+}
+
+const struct sbi_ext sbi_ext_time = { SBI_EXT_TIME, SBI_EXT_TIME, false, NULL, time_handle };

@@ -1,0 +1,186 @@
+/* vCPU state on RISC-V: reset, load/put on a core, virtual interrupts, exit decoding. */
+#include <string.h>
+#include <arch/csr.h>
+#include <arch/vcpu.h>
+
+void arch_fp_save(uint64_t *fp);
+void arch_fp_restore(const uint64_t *fp);
+long arch_hlvx_hu(unsigned long gva, unsigned long *out);
+
+#define INSN_WFI 0x10500073UL
+
+void arch_vcpu_reset(struct arch_vcpu *a, uint64_t entry, unsigned long a0, unsigned long a1)
+{
+	memset(a, 0, sizeof(*a));
+	a->pc = entry;
+	a->gpr[10] = a0;
+	a->gpr[11] = a1;
+	a->sstatus = SSTATUS_SPP | SSTATUS_FS_INITIAL;   /* sret to VS-mode */
+	a->hstatus = HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_VTW | HSTATUS_VSXL_64;
+	a->vs.vstimecmp = UINT64_MAX;
+}
+
+void arch_vcpu_load(struct arch_vcpu *a, const struct arch_vm *vm)
+{
+	csr_write(CSR_HGATP, vm->hgatp);
+	csr_write(CSR_HENVCFG, vm->sstc ? HENVCFG_STCE : 0);
+	csr_write(CSR_VSSTATUS, a->vs.vsstatus);
+	csr_write(CSR_VSIE, a->vs.vsie);
+	csr_write(CSR_VSTVEC, a->vs.vstvec);
+	csr_write(CSR_VSSCRATCH, a->vs.vsscratch);
+	csr_write(CSR_VSEPC, a->vs.vsepc);
+	csr_write(CSR_VSCAUSE, a->vs.vscause);
+	csr_write(CSR_VSTVAL, a->vs.vstval);
+	csr_write(CSR_VSATP, a->vs.vsatp);
+	csr_write(CSR_HVIP, a->vs.hvip);
+	if (vm->sstc)
+		csr_write(CSR_VSTIMECMP, a->vs.vstimecmp);
+	if (a->fp_saved)
+		arch_fp_restore(a->fp);
+	a->fp_saved = false;
+}
+
+void arch_vcpu_put(struct arch_vcpu *a)
+{
+	a->vs.vsstatus = csr_read(CSR_VSSTATUS);
+	a->vs.vsie = csr_read(CSR_VSIE);
+	a->vs.vstvec = csr_read(CSR_VSTVEC);
+	a->vs.vsscratch = csr_read(CSR_VSSCRATCH);
+	a->vs.vsepc = csr_read(CSR_VSEPC);
+	a->vs.vscause = csr_read(CSR_VSCAUSE);
+	a->vs.vstval = csr_read(CSR_VSTVAL);
+	a->vs.vsatp = csr_read(CSR_VSATP);
+	a->vs.hvip = csr_read(CSR_HVIP);
+	if (csr_read(CSR_HENVCFG) & HENVCFG_STCE) {
+		a->vs.vstimecmp = csr_read(CSR_VSTIMECMP);
+		csr_write(CSR_VSTIMECMP, UINT64_MAX);
+	}
+	csr_write(CSR_HVIP, 0);
+	arch_fp_save(a->fp);
+	a->fp_saved = true;
+}
+
+static unsigned long virq_bits(unsigned virqs)
+{
+	return ((virqs & ARCH_VIRQ_SOFT) ? HIP_VSSIP : 0) | ((virqs & ARCH_VIRQ_TIMER) ? HIP_VSTIP : 0) |
+	       ((virqs & ARCH_VIRQ_EXT) ? HIP_VSEIP : 0);
+}
+
+void arch_vcpu_inject(struct arch_vcpu *a, unsigned virqs, bool loaded)
+{
+	unsigned long bits = virq_bits(virqs);
+	if (loaded)
+		csr_set(CSR_HVIP, bits);
+	else
+		a->vs.hvip |= bits;
+}
+
+/* Pending and enabled by the guest (vsie), whatever vsstatus.SIE says: what ends a WFI. */
+bool arch_vcpu_irq_pending(const struct arch_vcpu *a, bool loaded, uint64_t now)
+{
+	if (loaded)
+		return (csr_read(CSR_HIP) & csr_read(CSR_HIE) & HIP_VS_MASK) != 0;
+	unsigned long pending = a->vs.hvip | (now >= a->vs.vstimecmp ? HIP_VSTIP : 0);
+	return (pending & (a->vs.vsie << 1) & HIP_VS_MASK) != 0;
+}
+
+uint64_t arch_vcpu_timer_deadline(const struct arch_vcpu *a, bool loaded)
+{
+	unsigned long vsie = loaded ? csr_read(CSR_VSIE) : a->vs.vsie;
+	if (!(vsie & SIE_STIE))
+		return UINT64_MAX;
+	return loaded && (csr_read(CSR_HENVCFG) & HENVCFG_STCE) ? csr_read(CSR_VSTIMECMP)
+								: a->vs.vstimecmp;
+}
+
+/* Deliver an exception to the guest as if the hardware had trapped into VS-mode. */
+static void inject_exception(struct arch_vcpu *a, unsigned long cause, unsigned long tval)
+{
+	unsigned long vsstatus = csr_read(CSR_VSSTATUS);
+	bool from_vs = a->hstatus & HSTATUS_SPVP;
+	vsstatus &= ~(SSTATUS_SPP | SSTATUS_SPIE);
+	if (from_vs)
+		vsstatus |= SSTATUS_SPP;
+	if (vsstatus & SSTATUS_SIE)
+		vsstatus |= SSTATUS_SPIE;
+	vsstatus &= ~SSTATUS_SIE;
+	csr_write(CSR_VSSTATUS, vsstatus);
+	csr_write(CSR_VSEPC, a->pc);
+	csr_write(CSR_VSCAUSE, cause);
+	csr_write(CSR_VSTVAL, tval);
+	a->pc = csr_read(CSR_VSTVEC) & ~3UL;
+	a->sstatus |= SSTATUS_SPP;   /* enter the handler in VS-mode */
+	a->hstatus |= HSTATUS_SPVP;
+}
+
+void arch_vcpu_inject_illegal(struct arch_vcpu *a, unsigned long insn)
+{
+	inject_exception(a, 2, insn);
+}
+
+/* The instruction at the guest pc: from stval/htinst if the hart gave it, else read it. */
+static bool guest_insn(const struct arch_vcpu *a, unsigned long *insn)
+{
+	if (a->stval) {
+		*insn = a->stval;
+		return true;
+	}
+	unsigned long lo, hi = 0;
+	if (arch_hlvx_hu(a->pc, &lo))
+		return false;
+	if ((lo & 3) == 3 && arch_hlvx_hu(a->pc + 2, &hi))
+		return false;
+	*insn = lo | (hi << 16);
+	return true;
+}
+
+static const char *const exception_names[] = {
+	[0] = "instruction address misaligned", [1] = "instruction access fault",
+	[2] = "illegal instruction", [3] = "breakpoint", [4] = "load address misaligned",
+	[5] = "load access fault", [6] = "store address misaligned", [7] = "store access fault",
+	[8] = "ecall from VU-mode", [10] = "ecall from VS-mode", [12] = "instruction page fault",
+	[13] = "load page fault", [15] = "store page fault", [20] = "instruction guest-page fault",
+	[21] = "load guest-page fault", [22] = "virtual instruction", [23] = "store guest-page fault",
+};
+
+void arch_vcpu_decode_exit(const struct arch_vcpu *a, struct vcpu_exit *e)
+{
+	unsigned long cause = a->scause;
+	unsigned long code = cause & ~SCAUSE_INTERRUPT;
+	*e = (struct vcpu_exit){ .cause = cause, .pc = a->pc, .what = "unknown exception" };
+	if (code < sizeof(exception_names) / sizeof(exception_names[0]) && exception_names[code])
+		e->what = exception_names[code];
+	if (cause & SCAUSE_INTERRUPT) {
+		e->reason = EXIT_EXTERNAL_IRQ;
+		e->irq = code == 1 ? HOST_IRQ_IPI : code == 5 ? HOST_IRQ_TIMER :
+			 code == 9 ? HOST_IRQ_EXT : HOST_IRQ_NONE;
+		e->what = "interrupt";
+		return;
+	}
+	switch (code) {
+	case 10:
+		e->reason = EXIT_HYPERCALL;
+		return;
+	case 20:
+	case 21:
+	case 23:
+		e->reason = EXIT_MMIO;
+		e->addr = (a->htval << 2) | (a->stval & 3);
+		return;
+	case 22: {
+		unsigned long insn = 0;
+		if (guest_insn(a, &insn) && insn == INSN_WFI) {
+			e->reason = EXIT_HALT;
+			return;
+		}
+		e->reason = EXIT_GUEST_FAULT;
+		e->addr = insn;
+		e->injectable = true;   /* the guest sees an illegal instruction, as on hardware */
+		return;
+	}
+	default:
+		e->reason = EXIT_GUEST_FAULT;
+		e->addr = a->stval;
+		return;
+	}
+}

@@ -1,0 +1,150 @@
+/*
+ * The boot core turns the VM package into running VMs: parse every config,
+ * check the whole plan, refuse the VMs that are wrong (naming file, field and
+ * reason), build the rest and start them.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "core/console.h"
+#include "core/mem.h"
+#include "core/pcpu.h"
+#include "core/vm.h"
+#include "partition/vmconfig.h"
+#include "partition/vmpkg.h"
+
+#define DTB_GENERATE_MAX (64 * 1024)
+
+static struct vm vms[VM_MAX];
+static struct vmcfg cfgs[VM_MAX];
+static bool refused[VM_MAX];
+static char errs[VM_MAX][VMCFG_ERR_LEN];
+
+extern char _start[], _end[];
+
+static void refuse(unsigned i, const char *msg)
+{
+	refused[i] = true;
+	log_line("tessera: VM refused: %s", msg);
+}
+
+static int find_image(const struct vmpkg *pkg, const struct vmcfg *c, const char *field,
+		      const char *name, const uint8_t **data, uint64_t *size, char *err)
+{
+	struct vmpkg_entry e;
+	if (vmpkg_find(pkg, name, &e) < 0) {
+		snprintf(err, VMCFG_ERR_LEN, "%s: %s: %s is not in the VM package", c->file, field, name);
+		return -1;
+	}
+	*data = e.data;
+	*size = e.size;
+	return 0;
+}
+
+struct vm_images {
+	const uint8_t *kernel, *initrd, *dtb_image;
+	uint64_t kernel_size, initrd_size, dtb_size;
+	struct vmcfg_layout layout;
+};
+
+/* Images from the package, then their places in guest memory. */
+static int prepare(const struct vmpkg *pkg, struct vm_images *vm, const struct vmcfg *c, char *err)
+{
+	if (find_image(pkg, c, "kernel.image", c->kernel.image, &vm->kernel, &vm->kernel_size, err))
+		return -1;
+	if (c->initrd.present &&
+	    find_image(pkg, c, "initrd.image", c->initrd.image, &vm->initrd, &vm->initrd_size, err))
+		return -1;
+	if (c->dtb == VMCFG_DTB_IMAGE &&
+	    find_image(pkg, c, "dtb.image", c->dtb_image, &vm->dtb_image, &vm->dtb_size, err))
+		return -1;
+	if (c->dtb == VMCFG_DTB_GENERATE) {
+		snprintf(err, VMCFG_ERR_LEN, "%s: dtb: \"generate\" is not supported yet: use \"none\" "
+			 "or an image", c->file);
+		return -1;
+	}
+	struct vmcfg_sizes sizes = { vm->kernel_size, vm->initrd_size, vm->dtb_size };
+	return vmcfg_place(c, &sizes, &vm->layout, err, VMCFG_ERR_LEN);
+}
+
+static int check_online(const struct vmcfg *c, uint32_t online, char *err)
+{
+	for (unsigned i = 0; i < c->vcpus; i++) {
+		if (!(online & (1u << c->affinity[i]))) {
+			snprintf(err, VMCFG_ERR_LEN, "%s: affinity[%u]: core %u is not online", c->file, i,
+				 c->affinity[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int vms_boot(struct pcpu *p, uint32_t online)
+{
+	const struct host_platform *plat = core_platform();
+	if (!plat->initrd.present) {
+		log_line("tessera: no VM package (the device tree has no /chosen/linux,initrd-start)");
+		return -1;
+	}
+	uint64_t pkg_size = plat->initrd.end - plat->initrd.start;
+	if (mem_init(plat) || mem_reserve((uintptr_t)_start, (uintptr_t)(_end - _start)) ||
+	    mem_reserve((uintptr_t)plat->fdt, plat->dtb_size) ||
+	    mem_reserve(plat->initrd.start, pkg_size)) {
+		log_line("tessera: host memory map too fragmented");
+		return -1;
+	}
+	struct vmpkg pkg;
+	char err[VMCFG_ERR_LEN];
+	if (vmpkg_open((const void *)(uintptr_t)plat->initrd.start, pkg_size, &pkg, err, sizeof(err))) {
+		log_line("tessera: bad VM package: %s", err);
+		return -1;
+	}
+	unsigned n = 0;
+	for (uint32_t i = 0; i < pkg.count; i++) {
+		struct vmpkg_entry e;
+		size_t len;
+		if (vmpkg_entry_at(&pkg, i, &e) || (len = strlen(e.name)) < 5 ||
+		    strcmp(e.name + len - 5, ".json"))
+			continue;
+		if (n == VM_MAX) {
+			log_line("tessera: VM refused: %s: more than %u VMs", e.name, VM_MAX);
+			continue;
+		}
+		refused[n] = false;
+		if (vmcfg_parse((const char *)e.data, e.size, e.name, &cfgs[n], err, sizeof(err))) {
+			log_line("tessera: VM refused: %s", err);
+			continue;
+		}
+		n++;
+	}
+	vmcfg_check_plan(cfgs, n, core_count(), refused, errs);
+	for (unsigned i = 0; i < n; i++)
+		if (refused[i])
+			log_line("tessera: VM refused: %s", errs[i]);
+
+	unsigned started = 0;
+	for (unsigned i = 0; i < n; i++) {
+		if (refused[i])
+			continue;
+		struct vm *vm = &vms[i];
+		struct vm_images img = { 0 };
+		if (check_online(&cfgs[i], online, err) || prepare(&pkg, &img, &cfgs[i], err) ||
+		    vm_create(vm, i, &cfgs[i], err, sizeof(err))) {
+			refuse(i, err);
+			continue;
+		}
+		vm->kernel = img.kernel;
+		vm->kernel_size = img.kernel_size;
+		vm->initrd = img.initrd;
+		vm->initrd_size = img.initrd_size;
+		vm->dtb_image = img.dtb_image;
+		vm->dtb_size = img.dtb_size;
+		vm->layout = img.layout;
+		vm_load_images(vm);
+		started++;
+	}
+	atomic_store(&running_vms, started);
+	for (unsigned i = 0; i < n; i++)
+		if (!refused[i])
+			vm_start(p, &vms[i]);
+	return (int)started;
+}

@@ -1,0 +1,31 @@
+/* Why a vCPU left the guest: arch-neutral reasons, one handler each (core/exit.c). */
+#ifndef CORE_EXIT_H
+#define CORE_EXIT_H
+#include <stdbool.h>
+#include <stdint.h>
+
+enum exit_reason {
+	EXIT_HYPERCALL,     /* SBI call */
+	EXIT_EXTERNAL_IRQ,  /* an interrupt for tessera: IPI, timer, device */
+	EXIT_HALT,          /* WFI */
+	EXIT_CPU_UP,        /* counted after a hypercall started a vCPU */
+	EXIT_CPU_DOWN,      /* counted after a hypercall stopped a vCPU */
+	EXIT_SYSTEM_DOWN,   /* counted after a hypercall shut down or rebooted the VM */
+	EXIT_MMIO,          /* guest page fault on an address the VM does not own as RAM */
+	EXIT_FAIL_ENTRY,
+	EXIT_GUEST_FAULT,   /* anything else the guest did wrong */
+	EXIT_REASON_COUNT
+};
+
+enum host_irq { HOST_IRQ_NONE, HOST_IRQ_IPI, HOST_IRQ_TIMER, HOST_IRQ_EXT };
+
+struct vcpu_exit {
+	enum exit_reason reason;
+	enum host_irq irq;        /* EXIT_EXTERNAL_IRQ */
+	unsigned long cause;      /* raw architectural cause */
+	unsigned long pc;
+	uint64_t addr;            /* faulting guest physical address (EXIT_MMIO) */
+	const char *what;         /* human-readable cause for logs */
+	bool injectable;          /* GUEST_FAULT the guest can take itself (illegal instruction) */
+};
+#endif

@@ -1,0 +1,179 @@
+/*
+ * The per-core run loop: each core runs the vCPUs pinned to it, round-robin
+ * with a time slice when more than one is runnable, and sleeps in wfi when
+ * none is. Only this core touches its run queue.
+ */
+#include <arch/cpu.h>
+#include <arch/vcpu.h>
+#include "core/console.h"
+#include "core/pcpu.h"
+#include "core/vm.h"
+#include "partition/hostdt.h"
+
+#define SLICE_MS 5
+
+void sched_add(struct pcpu *p, struct vcpu *v)
+{
+	if (v->on_rq)
+		return;
+	v->on_rq = true;
+	v->rq_next = p->rq_head;
+	p->rq_head = v;
+}
+
+void sched_remove(struct pcpu *p, struct vcpu *v)
+{
+	if (!v->on_rq)
+		return;
+	for (struct vcpu **link = &p->rq_head; *link; link = &(*link)->rq_next) {
+		if (*link == v) {
+			*link = v->rq_next;
+			break;
+		}
+	}
+	v->on_rq = false;
+	v->run = VCPU_OFFLINE;
+	if (p->rq_last == v)
+		p->rq_last = NULL;
+	if (p->loaded == v) {
+		arch_vcpu_put(&v->arch);
+		p->loaded = NULL;
+	}
+}
+
+/* A halted vCPU becomes runnable when an interrupt it enabled is pending. */
+void sched_wake(struct pcpu *p, struct vcpu *v)
+{
+	(void)p;
+	if (v->run == VCPU_HALTED)
+		v->run = VCPU_RUNNABLE;
+}
+
+/* Without Sstc the guest's deadline is served here, with a virtual timer interrupt. */
+static void timer_emulate(struct vcpu *v, uint64_t now)
+{
+	if (!v->vm->arch.sstc && now >= v->arch.vs.vstimecmp)
+		atomic_fetch_or_explicit(&v->pending_virq, ARCH_VIRQ_TIMER, memory_order_relaxed);
+}
+
+static bool has_pending(struct pcpu *p, struct vcpu *v, uint64_t now)
+{
+	timer_emulate(v, now);
+	return atomic_load_explicit(&v->pending_virq, memory_order_relaxed) ||
+	       arch_vcpu_irq_pending(&v->arch, p->loaded == v, now);
+}
+
+/* Leaving a halt: a suspended vCPU is started again; a non-retentive one at its resume address. */
+static void resume(struct pcpu *p, struct vcpu *v)
+{
+	v->run = VCPU_RUNNABLE;
+	int suspended = HSM_SUSPENDED;
+	if (!atomic_compare_exchange_strong(&v->hsm, &suspended, HSM_STARTED))
+		return;
+	if (v->suspend_nonret) {
+		v->suspend_nonret = false;
+		if (p->loaded == v) {
+			arch_vcpu_put(&v->arch);
+			p->loaded = NULL;
+		}
+		arch_vcpu_reset(&v->arch, v->resume_pc, v->id, v->resume_arg);
+	}
+}
+
+static struct vcpu *pick(struct pcpu *p, unsigned *runnable)
+{
+	uint64_t now = arch_time_now();
+	struct vcpu *first = NULL, *after = NULL;
+	bool past_last = p->rq_last == NULL;
+	*runnable = 0;
+	for (struct vcpu *v = p->rq_head; v; v = v->rq_next) {
+		if (v->run == VCPU_HALTED && has_pending(p, v, now))
+			resume(p, v);
+		if (v->run == VCPU_RUNNABLE) {
+			(*runnable)++;
+			if (!first)
+				first = v;
+			if (past_last && !after)
+				after = v;
+		}
+		if (v == p->rq_last)
+			past_last = true;
+	}
+	return after ? after : first;
+}
+
+static void set_timer(struct pcpu *p, uint64_t deadline)
+{
+	if (deadline == p->timer_deadline)
+		return;
+	p->timer_deadline = deadline;
+	if (deadline == UINT64_MAX)
+		arch_timer_disarm();
+	else
+		arch_timer_arm(deadline);
+}
+
+/* Nothing to run: sleep until a message, a timer or a guest interrupt. */
+static void idle(struct pcpu *p)
+{
+	uint64_t deadline = UINT64_MAX;
+	for (struct vcpu *v = p->rq_head; v; v = v->rq_next) {
+		uint64_t d = arch_vcpu_timer_deadline(&v->arch, p->loaded == v);
+		if (d < deadline)
+			deadline = d;
+	}
+	set_timer(p, deadline);
+	if (mailbox_idle(&p->ep))
+		arch_wait_for_interrupt();
+}
+
+static void run_vcpu(struct pcpu *p, struct vcpu *v, unsigned runnable)
+{
+	if (p->loaded != v) {
+		if (p->loaded)
+			arch_vcpu_put(&p->loaded->arch);
+		arch_vcpu_load(&v->arch, &v->vm->arch);
+		p->loaded = v;
+	}
+	uint64_t now = arch_time_now();
+	timer_emulate(v, now);
+	unsigned virqs = atomic_exchange_explicit(&v->pending_virq, 0, memory_order_acquire);
+	if (virqs)
+		arch_vcpu_inject(&v->arch, virqs, true);
+	/* Share the core only when someone else is waiting for it. */
+	uint64_t deadline = runnable > 1 ? now + SLICE_MS * core_platform()->timebase_hz / 1000
+					 : UINT64_MAX;
+	if (!v->vm->arch.sstc && v->arch.vs.vstimecmp < deadline)
+		deadline = v->arch.vs.vstimecmp;
+	set_timer(p, deadline);
+	p->rq_last = v;
+
+	struct vcpu_exit e;
+	arch_guest_enter(&v->arch);
+	arch_vcpu_decode_exit(&v->arch, &e);
+	v->exits[e.reason]++;
+	exit_handle(p, v, &e);
+}
+
+void core_run(struct pcpu *p)
+{
+	p->timer_deadline = 0;
+	set_timer(p, UINT64_MAX);
+	for (;;) {
+		arch_ipi_clear();
+		mailbox_poll(&p->ep);
+		if (p->vm_finish_mask)
+			vm_finish_pending(p);
+		if (p->selftest.requested) {
+			p->selftest.requested = false;
+			selftest_run_local(p);
+			continue;
+		}
+		unsigned runnable;
+		struct vcpu *v = pick(p, &runnable);
+		if (v)
+			run_vcpu(p, v, runnable);
+		else
+			idle(p);
+	}
+}

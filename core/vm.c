@@ -1,0 +1,420 @@
+/*
+ * VMs: built by the boot core from their configs, then run by the cores
+ * their vCPUs are pinned to. Cross-core requests (start a vCPU, tear the VM
+ * down, virtual IPIs, remote fences) travel as mailbox messages; what vCPUs
+ * of one VM share is guarded by atomics. No lock anywhere here.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <arch/cpu.h>
+#include <arch/vcpu.h>
+#include "core/console.h"
+#include "core/errno.h"
+#include "core/mem.h"
+#include "core/pcpu.h"
+#include "core/poweroff.h"
+#include "core/vm.h"
+
+_Atomic unsigned running_vms;
+static struct vm *vm_table[VM_MAX];
+
+struct vm *vm_by_index(unsigned index)
+{
+	return index < VM_MAX ? vm_table[index] : NULL;
+}
+
+static uintptr_t page_alloc(void)
+{
+	return mem_alloc_page();
+}
+
+/* ---- building (boot core, before any vCPU of the VM runs) ---- */
+
+int vm_create(struct vm *vm, unsigned index, const struct vmcfg *cfg, char *err, unsigned errlen)
+{
+	memset(vm, 0, sizeof(*vm));
+	vm->cfg = *cfg;
+	vm->index = index;
+	vm->nvcpus = cfg->vcpus;
+	uintptr_t root = mem_alloc(16384, 16384);
+	if (!root || arch_vm_init(&vm->arch, index + 1, root)) {
+		snprintf(err, errlen, "%s: no host memory for the G-stage root table", cfg->file);
+		return E_NOMEM;
+	}
+	memset((void *)root, 0, 16384);
+	for (unsigned i = 0; i < cfg->nmem; i++) {
+		const struct vmcfg_region *r = &cfg->mem[i];
+		uint64_t align = r->size >= (2u << 20) ? (2u << 20) : 4096;
+		uintptr_t hpa = mem_alloc(r->size, align);
+		if (!hpa) {
+			snprintf(err, errlen, "%s: memory[%u]: no %lu MiB of free host RAM left (%lu MiB free)",
+				 cfg->file, i, (unsigned long)(r->size >> 20),
+				 (unsigned long)(mem_free_bytes() >> 20));
+			return E_NOMEM;
+		}
+		vm->region[vm->nregions++] = (struct vm_region){ r->gpa, hpa, r->size };
+		if (arch_vm_map(&vm->arch, r->gpa, hpa, r->size, true, page_alloc)) {
+			snprintf(err, errlen, "%s: memory[%u]: cannot map it in the G-stage", cfg->file, i);
+			return E_NOMEM;
+		}
+	}
+	for (unsigned i = 0; i < cfg->ndevices; i++) {
+		const struct vmcfg_device *d = &cfg->devices[i];
+		uint64_t hpa = d->hpa, gpa = d->gpa, size = d->size;
+		if (d->kind == VMCFG_DEV_PASSTHROUGH &&
+		    hostdt_node_reg(core_platform()->fdt, d->path, &hpa, &size)) {
+			snprintf(err, errlen, "%s: devices[%u].passthrough: %s is not a node with a reg in "
+				 "the host device tree", cfg->file, i, d->path);
+			return E_INVAL;
+		}
+		if (d->kind == VMCFG_DEV_PASSTHROUGH) {
+			gpa = hpa;
+			size = (size + 4095) & ~4095ull;
+		}
+		if (arch_vm_map(&vm->arch, gpa, hpa, size, false, page_alloc)) {
+			snprintf(err, errlen, "%s: devices[%u]: cannot map 0x%lx+0x%lx at 0x%lx", cfg->file,
+				 i, (unsigned long)hpa, (unsigned long)size, (unsigned long)gpa);
+			return E_INVAL;
+		}
+	}
+	vm->arch.sstc = hostdt_isa_has_ext(core_platform()->boot_isa, "sstc");
+	for (unsigned i = 0; i < vm->nvcpus; i++) {
+		struct vcpu *v = &vm->vcpu[i];
+		v->vm = vm;
+		v->id = i;
+		v->pcpu = cfg->affinity[i];
+		atomic_init(&v->hsm, HSM_STOPPED);
+		vm->core_mask |= 1u << v->pcpu;
+	}
+	vm_table[index] = vm;
+	return 0;
+}
+
+int vm_gpa_to_hpa(const struct vm *vm, uint64_t gpa, uint64_t len, uintptr_t *hpa)
+{
+	for (unsigned i = 0; i < vm->nregions; i++) {
+		const struct vm_region *r = &vm->region[i];
+		if (gpa >= r->gpa && len <= r->size && gpa - r->gpa <= r->size - len) {
+			*hpa = (uintptr_t)(r->hpa + (gpa - r->gpa));
+			return 0;
+		}
+	}
+	return E_ADDR;
+}
+
+static void copy_in(struct vm *vm, uint64_t gpa, const uint8_t *data, uint64_t size)
+{
+	uintptr_t hpa;
+	if (size && vm_gpa_to_hpa(vm, gpa, size, &hpa) == 0)
+		memcpy((void *)hpa, data, size);
+}
+
+/* Fresh RAM and pristine images: first boot and every reboot. */
+int vm_load_images(struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->nregions; i++)
+		memset((void *)(uintptr_t)vm->region[i].hpa, 0, vm->region[i].size);
+	copy_in(vm, vm->layout.kernel_gpa, vm->kernel, vm->kernel_size);
+	copy_in(vm, vm->layout.initrd_gpa, vm->initrd, vm->initrd_size);
+	copy_in(vm, vm->layout.dtb_gpa, vm->dtb_image, vm->dtb_size);
+	return 0;
+}
+
+static void send_or_run(struct pcpu *p, unsigned core, struct mbox_msg *m,
+			void (*local)(struct pcpu *, const struct mbox_msg *))
+{
+	if (core == p->id) {
+		m->from = (uint16_t)p->id;
+		local(p, m);
+	} else {
+		core_send(p, core, m);
+	}
+}
+
+static void start_vcpu_msg(struct pcpu *p, struct vcpu *v, uint64_t entry, unsigned long a1)
+{
+	struct mbox_msg m = { .type = MSG_VCPU_START,
+			      .arg = { v->vm->index, v->id, entry, a1, atomic_load(&v->vm->epoch) } };
+	send_or_run(p, v->pcpu, &m, vm_msg_vcpu_start);
+}
+
+void vm_start(struct pcpu *p, struct vm *vm)
+{
+	char cores[3 * VMCFG_MAX_VCPUS + 1];
+	unsigned n = 0;
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		n += (unsigned)snprintf(cores + n, sizeof(cores) - n, "%s%u", i ? "," : "",
+					vm->vcpu[i].pcpu);
+	atomic_store(&vm->state, VM_RUNNING);
+	if (vm->boot_count == 0)
+		log_line("vm %u (%s): started on cores %s", vm->cfg.id, vm->cfg.name, cores);
+	struct vcpu *v0 = &vm->vcpu[0];
+	atomic_store(&v0->hsm, HSM_START_PENDING);
+	start_vcpu_msg(p, v0, vm->layout.entry,
+		       vm->cfg.dtb == VMCFG_DTB_NONE ? 0 : (unsigned long)vm->layout.dtb_gpa);
+}
+
+/* ---- messages (receiving core) ---- */
+
+static struct vcpu *msg_vcpu(const struct mbox_msg *m, uint64_t epoch)
+{
+	struct vm *vm = vm_by_index((unsigned)m->arg[0]);
+	if (!vm || m->arg[1] >= vm->nvcpus || epoch != atomic_load(&vm->epoch))
+		return NULL;
+	return &vm->vcpu[m->arg[1]];
+}
+
+void vm_msg_vcpu_start(struct pcpu *p, const struct mbox_msg *m)
+{
+	struct vcpu *v = msg_vcpu(m, m->arg[4]);
+	if (!v || v->pcpu != p->id || atomic_load(&v->vm->state) != VM_RUNNING)
+		return;   /* stale: the VM went down or rebooted meanwhile */
+	if (p->loaded == v) {
+		arch_vcpu_put(&v->arch);
+		p->loaded = NULL;
+	}
+	arch_vcpu_reset(&v->arch, m->arg[2], v->id, (unsigned long)m->arg[3]);
+	atomic_store(&v->pending_virq, 0);
+	memset(v->exits, 0, sizeof(v->exits));
+	v->run = VCPU_RUNNABLE;
+	atomic_store(&v->hsm, HSM_STARTED);
+	sched_add(p, v);
+}
+
+void vm_msg_virq(struct pcpu *p, const struct mbox_msg *m)
+{
+	struct vcpu *v = msg_vcpu(m, m->arg[2]);
+	if (v && v->pcpu == p->id)
+		sched_wake(p, v);
+}
+
+void vm_msg_rfence(struct pcpu *p, const struct mbox_msg *m)
+{
+	(void)p;
+	_Atomic unsigned *left = (_Atomic unsigned *)(uintptr_t)m->arg[1];
+	arch_flush_guest_tlb();
+	__asm__ volatile("fence.i" ::: "memory");
+	atomic_fetch_sub_explicit(left, 1, memory_order_release);
+}
+
+/* Take this core's vCPUs of the VM off; the last core to do so finishes the job. */
+static void vm_down_local(struct pcpu *p, struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->nvcpus; i++) {
+		struct vcpu *v = &vm->vcpu[i];
+		if (v->pcpu != p->id)
+			continue;
+		sched_remove(p, v);
+		atomic_store(&v->hsm, HSM_STOPPED);
+	}
+	if (atomic_fetch_sub(&vm->cores_left, 1) == 1)
+		p->vm_finish_mask |= 1u << vm->index;
+}
+
+void vm_msg_shutdown(struct pcpu *p, const struct mbox_msg *m)
+{
+	struct vm *vm = vm_by_index((unsigned)m->arg[0]);
+	if (vm && m->arg[1] == atomic_load(&vm->epoch))
+		vm_down_local(p, vm);
+}
+
+/* ---- lifecycle ---- */
+
+void vm_system_down(struct pcpu *p, struct vcpu *self, enum vm_down how, const char *why)
+{
+	struct vm *vm = self->vm;
+	int expect = VM_RUNNING;
+	int next = how == VM_DOWN_SHUTDOWN ? VM_STOPPING : VM_REBOOTING;
+	if (how == VM_DOWN_FAULT)
+		next = vm->cfg.on_fault == VMCFG_FAULT_REBOOT ? VM_REBOOTING : VM_STOPPING;
+	if (!atomic_compare_exchange_strong(&vm->state, &expect, next))
+		return;   /* another vCPU already took the VM down */
+	self->exits[EXIT_SYSTEM_DOWN]++;
+	vm->down = how;
+	vm->down_reason = why;
+	unsigned ncores = 0;
+	for (uint32_t mask = vm->core_mask; mask; mask &= mask - 1)
+		ncores++;
+	atomic_store(&vm->cores_left, ncores);
+	unsigned epoch = atomic_load(&vm->epoch);
+	for (unsigned c = 0; c < CONFIG_MAX_CORES; c++) {
+		if (!(vm->core_mask & (1u << c)))
+			continue;
+		struct mbox_msg m = { .type = MSG_VM_SHUTDOWN, .arg = { vm->index, epoch } };
+		send_or_run(p, c, &m, vm_msg_shutdown);
+	}
+}
+
+static void vm_finish(struct pcpu *p, struct vm *vm)
+{
+	if (atomic_load(&vm->state) == VM_REBOOTING) {
+		log_line("vm %u (%s): rebooting", vm->cfg.id, vm->cfg.name);
+		atomic_fetch_add(&vm->epoch, 1);
+		vm->boot_count++;
+		vm_load_images(vm);
+		vm_start(p, vm);
+		return;
+	}
+	atomic_store(&vm->state, VM_STOPPED);
+	log_line("vm %u (%s): stopped (%s)", vm->cfg.id, vm->cfg.name, vm->down_reason);
+	if (atomic_fetch_sub(&running_vms, 1) == 1) {
+		log_line("tessera: all VMs stopped, powering off");
+		system_poweroff(false);
+	}
+}
+
+void vm_finish_pending(struct pcpu *p)
+{
+	for (unsigned i = 0; i < VM_MAX && p->vm_finish_mask; i++) {
+		if (!(p->vm_finish_mask & (1u << i)))
+			continue;
+		p->vm_finish_mask &= ~(1u << i);
+		if (vm_table[i])
+			vm_finish(p, vm_table[i]);
+	}
+}
+
+void vm_fault(struct pcpu *p, struct vcpu *v, const struct vcpu_exit *e)
+{
+	struct vm *vm = v->vm;
+	if (e->reason == EXIT_MMIO)
+		log_line("vm %u (%s): fault: %s (gpa 0x%lx) at pc 0x%lx vcpu %u", vm->cfg.id, vm->cfg.name,
+			 e->what, (unsigned long)e->addr, e->pc, v->id);
+	else
+		log_line("vm %u (%s): fault: %s (tval 0x%lx) at pc 0x%lx vcpu %u", vm->cfg.id,
+			 vm->cfg.name, e->what, (unsigned long)e->addr, e->pc, v->id);
+	vm_system_down(p, v, VM_DOWN_FAULT, "fault");
+}
+
+/* ---- hypercall services ---- */
+
+int vm_hart_mask(struct vm *vm, unsigned long mask, unsigned long base, uint32_t *out)
+{
+	if (base == (unsigned long)-1) {
+		*out = (1u << vm->nvcpus) - 1;
+		return 0;
+	}
+	if (base >= vm->nvcpus)
+		return mask ? E_INVAL : 0;
+	if (mask >> (vm->nvcpus - base))
+		return E_INVAL;
+	*out = (uint32_t)(mask << base);
+	return 0;
+}
+
+int vcpu_cpu_up(struct pcpu *p, struct vcpu *self, unsigned long target, uint64_t entry,
+		unsigned long opaque)
+{
+	struct vm *vm = self->vm;
+	if (target >= vm->nvcpus)
+		return E_INVAL;
+	uintptr_t hpa;
+	if (vm_gpa_to_hpa(vm, entry, 4, &hpa))
+		return E_ADDR;
+	struct vcpu *v = &vm->vcpu[target];
+	int expect = HSM_STOPPED;
+	if (!atomic_compare_exchange_strong(&v->hsm, &expect, HSM_START_PENDING))
+		return E_ALREADY;
+	self->exits[EXIT_CPU_UP]++;
+	start_vcpu_msg(p, v, entry, opaque);
+	return 0;
+}
+
+void vcpu_cpu_down(struct pcpu *p, struct vcpu *self)
+{
+	self->exits[EXIT_CPU_DOWN]++;
+	sched_remove(p, self);
+	atomic_store(&self->hsm, HSM_STOPPED);
+}
+
+int vcpu_hsm_status(struct vcpu *self, unsigned long target)
+{
+	if (target >= self->vm->nvcpus)
+		return E_INVAL;
+	return atomic_load(&self->vm->vcpu[target].hsm);
+}
+
+int vcpu_suspend(struct pcpu *p, struct vcpu *self, uint32_t type, uint64_t resume,
+		 unsigned long opaque)
+{
+	(void)p;
+	if (type == 0x80000000u) {
+		uintptr_t hpa;
+		if (vm_gpa_to_hpa(self->vm, resume, 4, &hpa))
+			return E_ADDR;
+		/* Non-retentive: wake up at resume with a fresh register state. */
+		self->suspend_nonret = true;
+		self->resume_pc = resume;
+		self->resume_arg = opaque;
+	} else if (type != 0) {
+		return E_INVAL;
+	}
+	atomic_store(&self->hsm, HSM_SUSPENDED);
+	self->run = VCPU_HALTED;
+	return 0;
+}
+
+int vm_send_ipi(struct pcpu *p, struct vcpu *self, uint32_t targets)
+{
+	struct vm *vm = self->vm;
+	unsigned epoch = atomic_load(&vm->epoch);
+	for (unsigned i = 0; i < vm->nvcpus; i++) {
+		if (!(targets & (1u << i)))
+			continue;
+		struct vcpu *v = &vm->vcpu[i];
+		atomic_fetch_or_explicit(&v->pending_virq, ARCH_VIRQ_SOFT, memory_order_release);
+		if (v->pcpu == p->id) {
+			sched_wake(p, v);
+		} else {
+			struct mbox_msg m = { .type = MSG_VIRQ, .arg = { vm->index, i, epoch } };
+			core_send(p, v->pcpu, &m);
+		}
+	}
+	return 0;
+}
+
+int vm_rfence(struct pcpu *p, struct vcpu *self, uint32_t targets)
+{
+	struct vm *vm = self->vm;
+	uint32_t cores = 0;
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		if (targets & (1u << i))
+			cores |= 1u << vm->vcpu[i].pcpu;
+	if (cores & (1u << p->id)) {
+		arch_flush_guest_tlb();
+		__asm__ volatile("fence.i" ::: "memory");
+		cores &= ~(1u << p->id);
+	}
+	_Atomic unsigned left = 0;
+	for (unsigned c = 0; c < CONFIG_MAX_CORES; c++)
+		if (cores & (1u << c))
+			atomic_fetch_add(&left, 1);
+	for (unsigned c = 0; c < CONFIG_MAX_CORES; c++) {
+		if (!(cores & (1u << c)))
+			continue;
+		struct mbox_msg m = { .type = MSG_RFENCE, .arg = { vm->index, (uintptr_t)&left } };
+		core_send(p, c, &m);
+	}
+	/* Wait for every fence, serving our own inbox meanwhile (others may fence us). */
+	while (atomic_load_explicit(&left, memory_order_acquire)) {
+		mailbox_poll(&p->ep);
+		arch_relax();
+	}
+	return 0;
+}
+
+/* Guest console output: whole lines, tagged with the VM's name. */
+void vcpu_console_putc(struct vcpu *v, char c)
+{
+	if (c == '\r')
+		return;
+	if (c != '\n' && v->line_len < sizeof(v->line) - 1) {
+		v->line[v->line_len++] = c;
+		return;
+	}
+	v->line[v->line_len] = '\0';
+	log_line("[%s] %s", v->vm->cfg.name, v->line);
+	v->line_len = 0;
+	if (c != '\n')
+		vcpu_console_putc(v, c);
+}

@@ -1,0 +1,101 @@
+/* A VM (partition): its memory, its vCPUs and its lifecycle. */
+#ifndef CORE_VM_H
+#define CORE_VM_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <arch/vcpu.h>
+#include "core/exit.h"
+#include "partition/vmconfig.h"
+
+#define VM_MAX 8
+#define VM_MAX_REGIONS (VMCFG_MAX_MEM)
+
+enum vm_state { VM_EMPTY, VM_RUNNING, VM_STOPPING, VM_REBOOTING, VM_STOPPED };
+enum vm_down { VM_DOWN_SHUTDOWN, VM_DOWN_REBOOT, VM_DOWN_FAULT };
+
+/* HSM view of a vCPU, readable by every vCPU of the VM on any core. */
+enum vcpu_hsm { HSM_STARTED = 0, HSM_STOPPED = 1, HSM_START_PENDING = 2, HSM_STOP_PENDING = 3,
+		HSM_SUSPENDED = 4 };
+
+/* What the owning core does with a vCPU (core-private). */
+enum vcpu_run_state { VCPU_OFFLINE, VCPU_RUNNABLE, VCPU_HALTED };
+
+struct vm;
+
+struct vcpu {
+	struct arch_vcpu arch;
+	struct vm *vm;
+	unsigned id;                  /* guest hart id */
+	unsigned pcpu;                /* the core it is pinned to */
+	_Atomic int hsm;              /* enum vcpu_hsm */
+	_Atomic unsigned pending_virq; /* ARCH_VIRQ_* set by anyone, taken by the owner core */
+	/* owner core only */
+	enum vcpu_run_state run;
+	bool on_rq;
+	struct vcpu *rq_next;
+	bool suspend_nonret;
+	uint64_t resume_pc;
+	unsigned long resume_arg;
+	uint64_t exits[EXIT_REASON_COUNT];
+	char line[120];               /* console line being assembled */
+	unsigned line_len;
+};
+
+struct vm_region {
+	uint64_t gpa, hpa, size;
+};
+
+struct vm {
+	struct vmcfg cfg;
+	unsigned index;               /* slot in the VM table */
+	unsigned nvcpus;
+	struct vcpu vcpu[VMCFG_MAX_VCPUS];
+	struct arch_vm arch;
+	unsigned nregions;
+	struct vm_region region[VM_MAX_REGIONS];
+	struct vmcfg_layout layout;
+	const uint8_t *kernel, *initrd, *dtb_image;
+	uint64_t kernel_size, initrd_size, dtb_size;
+	uint32_t core_mask;           /* cores hosting a vCPU of this VM */
+	_Atomic int state;            /* enum vm_state */
+	_Atomic unsigned epoch;       /* +1 at each reboot: stale messages are dropped */
+	_Atomic unsigned cores_left;  /* cores still tearing the VM down */
+	enum vm_down down;
+	const char *down_reason;
+	unsigned boot_count;
+};
+
+struct pcpu;
+
+/* Set-up on the boot core (core/vm.c) */
+int vm_create(struct vm *vm, unsigned index, const struct vmcfg *cfg, char *err, unsigned errlen);
+int vm_load_images(struct vm *vm);
+void vm_start(struct pcpu *p, struct vm *vm);
+struct vm *vm_by_index(unsigned index);
+
+/* Services for hypercalls, called on the core running `self` */
+int vcpu_cpu_up(struct pcpu *p, struct vcpu *self, unsigned long target, uint64_t entry,
+		unsigned long opaque);
+void vcpu_cpu_down(struct pcpu *p, struct vcpu *self);
+int vcpu_hsm_status(struct vcpu *self, unsigned long target);
+int vcpu_suspend(struct pcpu *p, struct vcpu *self, uint32_t type, uint64_t resume,
+		 unsigned long opaque);
+int vm_hart_mask(struct vm *vm, unsigned long mask, unsigned long base, uint32_t *out);
+int vm_send_ipi(struct pcpu *p, struct vcpu *self, uint32_t targets);
+int vm_rfence(struct pcpu *p, struct vcpu *self, uint32_t targets);
+void vm_system_down(struct pcpu *p, struct vcpu *self, enum vm_down how, const char *why);
+void vm_fault(struct pcpu *p, struct vcpu *v, const struct vcpu_exit *e);
+int vm_gpa_to_hpa(const struct vm *vm, uint64_t gpa, uint64_t len, uintptr_t *hpa);
+void vcpu_console_putc(struct vcpu *v, char c);
+
+/* Message handlers (core/vm.c), run on the receiving core */
+void vm_msg_vcpu_start(struct pcpu *p, const struct mbox_msg *m);
+void vm_msg_shutdown(struct pcpu *p, const struct mbox_msg *m);
+void vm_msg_virq(struct pcpu *p, const struct mbox_msg *m);
+void vm_msg_rfence(struct pcpu *p, const struct mbox_msg *m);
+void vm_finish_pending(struct pcpu *p);
+
+extern _Atomic unsigned running_vms;
+#endif

@@ -1,0 +1,610 @@
+/* VM config parsing and the checks one file allows: see vmconfig.h, docs/config.md. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "partition/json.h"
+#include "partition/vmconfig.h"
+
+#define FIELD_LEN 64
+#define KIB4 0xffful
+#define GPA_LIMIT (1ull << VMCFG_GPA_BITS)
+#define HPA_LIMIT (1ull << VMCFG_HPA_BITS)
+
+_Static_assert(VMCFG_MAX_TOKENS == JSON_MAX_TOKENS && VMCFG_MAX_DEPTH == JSON_MAX_DEPTH &&
+	       VMCFG_MAX_JSON == JSON_MAX_LEN, "vmconfig.h and json.h limits differ");
+
+struct ctx {
+	const struct json *d;
+	struct vmcfg *c;
+	char *err;
+	size_t errlen;
+};
+
+/* "<file>: <field>: <reason>" */
+static int fail(struct ctx *x, int code, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int fail(struct ctx *x, int code, const char *field, const char *fmt, ...)
+{
+	int n = snprintf(x->err, x->errlen, "%s: %s: ", x->c->file, field);
+	if (n > 0 && (size_t)n < x->errlen) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(x->err + n, x->errlen - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}
+
+/* buf (FIELD_LEN bytes) = a b c, cut to fit: paths are short, and a cut one still helps. */
+static const char *concat(char *buf, const char *a, const char *b, const char *c)
+{
+	const char *parts[3] = { a, b, c };
+	size_t n = 0;
+	for (int i = 0; i < 3; i++)
+		for (const char *p = parts[i]; *p && n + 1 < FIELD_LEN; p++)
+			buf[n++] = *p;
+	buf[n] = '\0';
+	return buf;
+}
+
+/* "path.name" (just "name" at the top level) */
+static const char *join(char *buf, const char *path, const char *name)
+{
+	return concat(buf, path, *path ? "." : "", name);
+}
+
+/* "path[i]" */
+static const char *at_index(char *buf, const char *path, unsigned i)
+{
+	char num[16];
+	snprintf(num, sizeof(num), "[%u]", i);
+	return concat(buf, path, num, "");
+}
+
+static const char *plural(unsigned n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+/* ---- reading values ---- */
+
+static int expect_kind(struct ctx *x, int t, enum json_kind want, const char *field)
+{
+	enum json_kind k = json_kind(x->d, t);
+	if (k == want)
+		return 0;
+	return fail(x, VMCFG_EFIELD, field, "must be %s, not %s", json_kind_name(want),
+		    json_kind_name(k));
+}
+
+static int get_int(struct ctx *x, int t, const char *field, uint64_t min, uint64_t max,
+		   uint64_t *v)
+{
+	char ex[32];
+	int rc = json_uint(x->d, t, v);
+	json_excerpt(x->d, t, ex, sizeof(ex));
+	if (rc == JSON_NUM_TYPE)
+		return fail(x, VMCFG_EFIELD, field, "must be an integer, not %s",
+			    json_kind_name(json_kind(x->d, t)));
+	if (rc == JSON_NUM_FRAC)
+		return fail(x, VMCFG_EFIELD, field, "%s is not a whole number", ex);
+	if (rc != JSON_NUM_OK || *v < min || *v > max)
+		return fail(x, VMCFG_ERANGE, field, "%s is out of range (%lu..%lu)", ex,
+			    (unsigned long)min, (unsigned long)max);
+	return 0;
+}
+
+/* Addresses and sizes: 123, "123", "0x80000000", "64M", "1G", "512K". */
+static int get_quantity(struct ctx *x, int t, const char *field, uint64_t *v)
+{
+	char ex[40];
+	int rc = json_quantity(x->d, t, v);
+	json_excerpt(x->d, t, ex, sizeof(ex));
+	switch (rc) {
+	case JSON_NUM_OK:
+		return 0;
+	case JSON_NUM_TYPE:
+		return fail(x, VMCFG_EFIELD, field, "must be a number or a string like \"0x80000000\" "
+			    "or \"64M\", not %s", json_kind_name(json_kind(x->d, t)));
+	case JSON_NUM_BAD:
+		return fail(x, VMCFG_EFIELD, field, "%s is not a number (write decimal or 0x-hex, "
+			    "optionally followed by K, M or G)", ex);
+	case JSON_NUM_NEG:
+		return fail(x, VMCFG_ERANGE, field, "%s is negative", ex);
+	case JSON_NUM_FRAC:
+		return fail(x, VMCFG_EFIELD, field, "%s is not a whole number", ex);
+	default:
+		return fail(x, VMCFG_ERANGE, field, "%s does not fit in 64 bits", ex);
+	}
+}
+
+/* Returns the string's length, or a negative VMCFG_E* code. */
+static int get_string(struct ctx *x, int t, const char *field, char *buf, size_t size)
+{
+	int rc = expect_kind(x, t, JSON_STRING, field);
+	if (rc)
+		return rc;
+	int n = json_string(x->d, t, buf, size);
+	if (n == JSON_STR_LONG)
+		return fail(x, VMCFG_ERANGE, field, "longer than %u characters", (unsigned)size - 1);
+	if (n < 0)
+		return fail(x, VMCFG_ERANGE, field, "contains \\u0000 or an unpaired surrogate");
+	return n;
+}
+
+static int get_aligned(struct ctx *x, int t, const char *field, uint64_t *v)
+{
+	int rc = get_quantity(x, t, field, v);
+	if (rc == 0 && (*v & KIB4))
+		return fail(x, VMCFG_ERANGE, field, "0x%lx is not 4 KiB aligned", (unsigned long)*v);
+	return rc;
+}
+
+static bool in_set(char ch, const char *extra)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       (ch && strchr(extra, ch));
+}
+
+/* Image names become package entry names: short, plain, never "*.json". */
+static int get_image_name(struct ctx *x, int t, const char *field, char *buf)
+{
+	int n = get_string(x, t, field, buf, VMCFG_IMAGE_MAX);
+	if (n < 0)
+		return n;
+	if (n == 0)
+		return fail(x, VMCFG_ERANGE, field, "must not be empty");
+	if (n > VMCFG_IMAGE_NAME_LEN)
+		return fail(x, VMCFG_ERANGE, field, "longer than %d characters (the package entry name "
+			    "limit)", VMCFG_IMAGE_NAME_LEN);
+	for (int i = 0; i < n; i++)
+		if (!in_set(buf[i], "._+-") || (i == 0 && buf[i] == '.'))
+			return fail(x, VMCFG_ERANGE, field, "\"%s\": character %d is not allowed (use "
+				    "A-Z a-z 0-9 . _ + -, not starting with '.')", buf, i + 1);
+	if (n >= 5 && !strcmp(buf + n - 5, ".json"))
+		return fail(x, VMCFG_ERANGE, field, "\"%s\": names ending in .json are configs, "
+			    "not images", buf);
+	return 0;
+}
+
+/* ---- walking objects ---- */
+
+struct members {
+	int next, left;
+	unsigned seen;   /* bit i: names[i] was present */
+};
+
+static void members_init(const struct ctx *x, struct members *m, int obj)
+{
+	m->next = obj + 1;
+	m->left = json_count(x->d, obj);
+	m->seen = 0;
+}
+
+/* Next member: 1 with *which (index in names) and *val set, 0 at the end,
+ * or a VMCFG_EFIELD for an unknown or repeated field. */
+static int member_next(struct ctx *x, struct members *m, const char *path,
+		       const char *const *names, int *which, int *val)
+{
+	char f[FIELD_LEN];
+	if (m->left == 0)
+		return 0;
+	int key = m->next;
+	*val = key + 1;
+	m->next = json_next(x->d, *val);
+	m->left--;
+	for (int i = 0; names[i]; i++) {
+		if (!json_eq(x->d, key, names[i]))
+			continue;
+		if (m->seen & 1u << i)
+			return fail(x, VMCFG_EFIELD, join(f, path, names[i]), "given twice");
+		m->seen |= 1u << i;
+		*which = i;
+		return 1;
+	}
+	char kname[32], known[128];
+	if (json_string(x->d, key, kname, sizeof(kname)) < 0)
+		snprintf(kname, sizeof(kname), "(a long key)");
+	size_t n = 0;
+	for (int i = 0; names[i] && n < sizeof(known); i++)
+		n += (size_t)snprintf(known + n, sizeof(known) - n, "%s%s", i == 0 ? "" :
+				      names[i + 1] ? ", " : " or ", names[i]);
+	return fail(x, VMCFG_EFIELD, join(f, path, kname), "unknown field (expected %s)", known);
+}
+
+static int require(struct ctx *x, const struct members *m, unsigned mask, const char *path,
+		   const char *const *names)
+{
+	char f[FIELD_LEN];
+	for (int i = 0; names[i]; i++)
+		if ((mask & 1u << i) && !(m->seen & 1u << i))
+			return fail(x, VMCFG_EFIELD, join(f, path, names[i]), "required field missing");
+	return 0;
+}
+
+/* ---- the fields ---- */
+
+static int parse_name(struct ctx *x, int t)
+{
+	char *name = x->c->name;
+	int n = get_string(x, t, "name", name, VMCFG_NAME_MAX);
+	if (n < 0)
+		return n;
+	if (n == 0)
+		return fail(x, VMCFG_ERANGE, "name", "must not be empty");
+	for (int i = 0; i < n; i++)
+		if (!in_set(name[i], "_-"))
+			return fail(x, VMCFG_ERANGE, "name", "\"%s\": character %d is not allowed "
+				    "(use A-Z a-z 0-9 _ -)", name, i + 1);
+	return 0;
+}
+
+static int parse_affinity(struct ctx *x, int t)
+{
+	char f[FIELD_LEN];
+	int rc = expect_kind(x, t, JSON_ARRAY, "affinity");
+	if (rc)
+		return rc;
+	unsigned n = (unsigned)json_count(x->d, t);
+	if (n > VMCFG_MAX_VCPUS)
+		return fail(x, VMCFG_ERANGE, "affinity", "%u entries, at most %d are allowed", n,
+			    VMCFG_MAX_VCPUS);
+	int el = t + 1;
+	for (unsigned i = 0; i < n; i++, el = json_next(x->d, el)) {
+		uint64_t core;
+		if ((rc = get_int(x, el, at_index(f, "affinity", i), 0, UINT32_MAX, &core)))
+			return rc;
+		x->c->affinity[i] = (uint32_t)core;
+	}
+	x->c->naffinity = n;
+	return 0;
+}
+
+static int parse_memory(struct ctx *x, int t)
+{
+	static const char *const names[] = { "gpa", "size", NULL };
+	char path[FIELD_LEN], f[FIELD_LEN];
+	int rc = expect_kind(x, t, JSON_ARRAY, "memory");
+	if (rc)
+		return rc;
+	unsigned n = (unsigned)json_count(x->d, t);
+	if (n == 0 || n > VMCFG_MAX_MEM)
+		return fail(x, VMCFG_ERANGE, "memory", "%u regions; give 1 to %d", n, VMCFG_MAX_MEM);
+	int el = t + 1;
+	for (unsigned i = 0; i < n; i++, el = json_next(x->d, el)) {
+		struct vmcfg_region *r = &x->c->mem[i];
+		struct members m;
+		int which, val;
+		at_index(path, "memory", i);
+		if ((rc = expect_kind(x, el, JSON_OBJECT, path)))
+			return rc;
+		members_init(x, &m, el);
+		while ((rc = member_next(x, &m, path, names, &which, &val)) > 0)
+			if ((rc = get_aligned(x, val, join(f, path, names[which]),
+					      which == 0 ? &r->gpa : &r->size)))
+				return rc;
+		if (rc || (rc = require(x, &m, 3, path, names)))
+			return rc;
+		if (r->size == 0)
+			return fail(x, VMCFG_ERANGE, join(f, path, "size"), "must not be 0");
+		if (r->size > GPA_LIMIT || r->gpa > GPA_LIMIT - r->size)
+			return fail(x, VMCFG_ERANGE, path, "0x%lx + 0x%lx ends beyond the %d-bit guest "
+				    "physical address space (Sv39x4)", (unsigned long)r->gpa,
+				    (unsigned long)r->size, VMCFG_GPA_BITS);
+		x->c->nmem = i + 1;
+	}
+	return 0;
+}
+
+static int parse_image(struct ctx *x, int t, const char *path, struct vmcfg_image *img,
+		       bool kernel)
+{
+	static const char *const names[] = { "image", "gpa", "entry", NULL };
+	char f[FIELD_LEN];
+	const char *const *fields = names;
+	int rc = expect_kind(x, t, JSON_OBJECT, path), which, val;
+	if (rc)
+		return rc;
+	static const char *const initrd_names[] = { "image", "gpa", NULL };
+	if (!kernel)
+		fields = initrd_names;
+	struct members m;
+	members_init(x, &m, t);
+	while ((rc = member_next(x, &m, path, fields, &which, &val)) > 0) {
+		join(f, path, fields[which]);
+		if (which == 0)
+			rc = get_image_name(x, val, f, img->image);
+		else if (which == 1)
+			rc = get_aligned(x, val, f, &img->gpa);
+		else if ((rc = get_quantity(x, val, f, &img->entry)) == 0 && (img->entry & 1))
+			rc = fail(x, VMCFG_ERANGE, f, "0x%lx is not 2-byte aligned",
+				  (unsigned long)img->entry);
+		if (rc)
+			return rc;
+	}
+	if (rc || (rc = require(x, &m, 1, path, fields)))
+		return rc;
+	img->present = true;
+	img->has_gpa = m.seen & 2;
+	img->has_entry = m.seen & 4;
+	return 0;
+}
+
+static int parse_dtb(struct ctx *x, int t)
+{
+	static const char *const names[] = { "image", NULL };
+	enum json_kind k = json_kind(x->d, t);
+	int rc, which, val;
+	if (k == JSON_OBJECT) {
+		struct members m;
+		members_init(x, &m, t);
+		while ((rc = member_next(x, &m, "dtb", names, &which, &val)) > 0)
+			if ((rc = get_image_name(x, val, "dtb.image", x->c->dtb_image)))
+				return rc;
+		if (rc || (rc = require(x, &m, 1, "dtb", names)))
+			return rc;
+		x->c->dtb = VMCFG_DTB_IMAGE;
+		return 0;
+	}
+	if (k == JSON_STRING && json_eq(x->d, t, "generate"))
+		x->c->dtb = VMCFG_DTB_GENERATE;
+	else if (k == JSON_STRING && json_eq(x->d, t, "none"))
+		x->c->dtb = VMCFG_DTB_NONE;
+	else if (k == JSON_STRING) {
+		char ex[40];
+		json_excerpt(x->d, t, ex, sizeof(ex));
+		return fail(x, VMCFG_ERANGE, "dtb", "%s is not \"generate\", \"none\" or "
+			    "{\"image\": NAME}", ex);
+	} else
+		return fail(x, VMCFG_EFIELD, "dtb", "must be \"generate\", \"none\" or "
+			    "{\"image\": NAME}, not %s", json_kind_name(k));
+	return 0;
+}
+
+static int parse_mmio(struct ctx *x, int t, const char *path, struct vmcfg_device *dev)
+{
+	static const char *const names[] = { "hpa", "gpa", "size", NULL };
+	char f[FIELD_LEN];
+	int rc = expect_kind(x, t, JSON_OBJECT, path), which, val;
+	if (rc)
+		return rc;
+	struct members m;
+	members_init(x, &m, t);
+	while ((rc = member_next(x, &m, path, names, &which, &val)) > 0)
+		if ((rc = get_aligned(x, val, join(f, path, names[which]),
+				      which == 0 ? &dev->hpa : which == 1 ? &dev->gpa : &dev->size)))
+			return rc;
+	if (rc || (rc = require(x, &m, 7, path, names)))
+		return rc;
+	if (dev->size == 0)
+		return fail(x, VMCFG_ERANGE, join(f, path, "size"), "must not be 0");
+	if (dev->size > GPA_LIMIT || dev->gpa > GPA_LIMIT - dev->size)
+		return fail(x, VMCFG_ERANGE, path, "gpa 0x%lx + size 0x%lx ends beyond the %d-bit "
+			    "guest physical address space", (unsigned long)dev->gpa,
+			    (unsigned long)dev->size, VMCFG_GPA_BITS);
+	if (dev->size > HPA_LIMIT || dev->hpa > HPA_LIMIT - dev->size)
+		return fail(x, VMCFG_ERANGE, path, "hpa 0x%lx + size 0x%lx ends beyond the %d-bit "
+			    "physical address space", (unsigned long)dev->hpa,
+			    (unsigned long)dev->size, VMCFG_HPA_BITS);
+	dev->kind = VMCFG_DEV_MMIO;
+	return 0;
+}
+
+static int parse_device(struct ctx *x, int t, const char *path, struct vmcfg_device *dev)
+{
+	static const char *const names[] = { "passthrough", "mmio", NULL };
+	char f[FIELD_LEN];
+	int rc = expect_kind(x, t, JSON_OBJECT, path), which, val;
+	if (rc)
+		return rc;
+	struct members m;
+	members_init(x, &m, t);
+	while ((rc = member_next(x, &m, path, names, &which, &val)) > 0) {
+		join(f, path, names[which]);
+		if (which == 1) {
+			rc = parse_mmio(x, val, f, dev);
+		} else if ((rc = get_string(x, val, f, dev->path, VMCFG_PATH_MAX)) >= 0) {
+			rc = 0;
+			dev->kind = VMCFG_DEV_PASSTHROUGH;
+			for (const char *p = dev->path; *p && !rc; p++)
+				if (*p <= ' ' || *p >= 0x7f)
+					rc = fail(x, VMCFG_ERANGE, f, "spaces and control characters "
+						  "are not allowed in a device tree path");
+			if (!rc && (dev->path[0] != '/' || dev->path[1] == '\0'))
+				rc = fail(x, VMCFG_ERANGE, f, "\"%s\" must be a host device tree path "
+					  "like \"/soc/serial@10000000\"", dev->path);
+		}
+		if (rc)
+			return rc;
+	}
+	if (rc)
+		return rc;
+	if (m.seen != 1 && m.seen != 2)
+		return fail(x, VMCFG_EFIELD, path, "needs exactly one of \"passthrough\" or \"mmio\"");
+	return 0;
+}
+
+static int parse_devices(struct ctx *x, int t)
+{
+	char path[FIELD_LEN];
+	int rc = expect_kind(x, t, JSON_ARRAY, "devices");
+	if (rc)
+		return rc;
+	unsigned n = (unsigned)json_count(x->d, t);
+	if (n > VMCFG_MAX_DEVICES)
+		return fail(x, VMCFG_ERANGE, "devices", "%u devices, at most %d are allowed", n,
+			    VMCFG_MAX_DEVICES);
+	int el = t + 1;
+	for (unsigned i = 0; i < n; i++, el = json_next(x->d, el))
+		if ((rc = parse_device(x, el, at_index(path, "devices", i), &x->c->devices[i])))
+			return rc;
+	x->c->ndevices = n;
+	return 0;
+}
+
+static int parse_on_fault(struct ctx *x, int t)
+{
+	int rc = expect_kind(x, t, JSON_STRING, "on_fault");
+	if (rc)
+		return rc;
+	if (json_eq(x->d, t, "stop"))
+		x->c->on_fault = VMCFG_FAULT_STOP;
+	else if (json_eq(x->d, t, "reboot"))
+		x->c->on_fault = VMCFG_FAULT_REBOOT;
+	else {
+		char ex[40];
+		json_excerpt(x->d, t, ex, sizeof(ex));
+		return fail(x, VMCFG_ERANGE, "on_fault", "%s is not \"stop\" or \"reboot\"", ex);
+	}
+	return 0;
+}
+
+enum { F_ID, F_NAME, F_VCPUS, F_AFFINITY, F_MEMORY, F_KERNEL, F_INITRD, F_DTB, F_BOOTARGS,
+       F_DEVICES, F_ON_FAULT };
+static const char *const root_fields[] = { "id", "name", "vcpus", "affinity", "memory", "kernel",
+					   "initrd", "dtb", "bootargs", "devices", "on_fault", NULL };
+#define ROOT_REQUIRED (1u << F_ID | 1u << F_NAME | 1u << F_VCPUS | 1u << F_MEMORY | 1u << F_KERNEL)
+
+static int parse_root(struct ctx *x, struct members *m)
+{
+	struct vmcfg *c = x->c;
+	int rc, which, val;
+	uint64_t v;
+	members_init(x, m, 0);
+	while ((rc = member_next(x, m, "", root_fields, &which, &val)) > 0) {
+		switch (which) {
+		case F_ID:
+			rc = get_int(x, val, "id", 0, 255, &v);
+			c->id = (uint32_t)v;
+			break;
+		case F_NAME:
+			rc = parse_name(x, val);
+			break;
+		case F_VCPUS:
+			rc = get_int(x, val, "vcpus", 1, VMCFG_MAX_VCPUS, &v);
+			c->vcpus = (uint32_t)v;
+			break;
+		case F_AFFINITY:
+			rc = parse_affinity(x, val);
+			break;
+		case F_MEMORY:
+			rc = parse_memory(x, val);
+			break;
+		case F_KERNEL:
+			rc = parse_image(x, val, "kernel", &c->kernel, true);
+			break;
+		case F_INITRD:
+			rc = parse_image(x, val, "initrd", &c->initrd, false);
+			break;
+		case F_DTB:
+			rc = parse_dtb(x, val);
+			break;
+		case F_BOOTARGS:
+			rc = get_string(x, val, "bootargs", c->bootargs, VMCFG_BOOTARGS_MAX);
+			rc = rc > 0 ? 0 : rc;
+			break;
+		case F_DEVICES:
+			rc = parse_devices(x, val);
+			break;
+		default:
+			rc = parse_on_fault(x, val);
+			break;
+		}
+		if (rc)
+			return rc;
+	}
+	return rc ? rc : require(x, m, ROOT_REQUIRED, "", root_fields);
+}
+
+static bool overlap(uint64_t a, uint64_t asize, uint64_t b, uint64_t bsize)
+{
+	return a < b + bsize && b < a + asize;
+}
+
+/* Checks between fields, and the defaults that depend on other fields. */
+static int check_vm(struct ctx *x, const struct members *m)
+{
+	struct vmcfg *c = x->c;
+	char f[FIELD_LEN], g[FIELD_LEN], dev[FIELD_LEN];
+	if (!(m->seen & 1u << F_AFFINITY)) {
+		c->affinity_default = true;
+		c->naffinity = c->vcpus;
+		for (unsigned i = 0; i < c->vcpus; i++)
+			c->affinity[i] = i;
+	} else if (c->naffinity != c->vcpus) {
+		return fail(x, VMCFG_ECONFLICT, "affinity", "%u %s for %u %s (one core per vCPU)",
+			    c->naffinity, plural(c->naffinity, "entry", "entries"), c->vcpus,
+			    plural(c->vcpus, "vcpu", "vcpus"));
+	}
+	for (unsigned i = 0; i < c->nmem; i++)
+		for (unsigned j = 0; j < i; j++)
+			if (overlap(c->mem[i].gpa, c->mem[i].size, c->mem[j].gpa, c->mem[j].size))
+				return fail(x, VMCFG_ECONFLICT, at_index(f, "memory", i),
+					    "0x%lx-0x%lx overlaps memory[%u] (0x%lx-0x%lx)",
+					    (unsigned long)c->mem[i].gpa,
+					    (unsigned long)(c->mem[i].gpa + c->mem[i].size), j,
+					    (unsigned long)c->mem[j].gpa,
+					    (unsigned long)(c->mem[j].gpa + c->mem[j].size));
+	if (!c->kernel.has_gpa)
+		c->kernel.gpa = c->mem[0].gpa + VMCFG_KERNEL_OFFSET;
+	if (vmcfg_region_of(c, c->kernel.gpa, 0) < 0)
+		return fail(x, VMCFG_ERANGE, "kernel.gpa", c->kernel.has_gpa ?
+			    "0x%lx is outside the VM's memory" : "the default 0x%lx (memory[0].gpa + "
+			    "2 MiB) is outside the VM's memory; set kernel.gpa",
+			    (unsigned long)c->kernel.gpa);
+	if (!c->kernel.has_entry)
+		c->kernel.entry = c->kernel.gpa;
+	if (vmcfg_region_of(c, c->kernel.entry, 0) < 0)
+		return fail(x, VMCFG_ERANGE, "kernel.entry", "0x%lx is outside the VM's memory",
+			    (unsigned long)c->kernel.entry);
+	if (c->initrd.has_gpa && vmcfg_region_of(c, c->initrd.gpa, 0) < 0)
+		return fail(x, VMCFG_ERANGE, "initrd.gpa", "0x%lx is outside the VM's memory",
+			    (unsigned long)c->initrd.gpa);
+	for (unsigned i = 0; i < c->ndevices; i++) {
+		const struct vmcfg_device *d = &c->devices[i];
+		at_index(dev, "devices", i);
+		for (unsigned j = 0; j < i; j++) {
+			const struct vmcfg_device *e = &c->devices[j];
+			at_index(g, "devices", j);
+			if (d->kind != e->kind)
+				continue;
+			if (d->kind == VMCFG_DEV_PASSTHROUGH && !strcmp(d->path, e->path))
+				return fail(x, VMCFG_ECONFLICT, join(f, dev, "passthrough"), "%s is already passed through by %s",
+					    d->path, g);
+			if (d->kind == VMCFG_DEV_MMIO && (overlap(d->gpa, d->size, e->gpa, e->size) ||
+							   overlap(d->hpa, d->size, e->hpa, e->size)))
+				return fail(x, VMCFG_ECONFLICT, join(f, dev, "mmio"),
+					    "overlaps %s.mmio", g);
+		}
+		for (unsigned j = 0; d->kind == VMCFG_DEV_MMIO && j < c->nmem; j++)
+			if (overlap(d->gpa, d->size, c->mem[j].gpa, c->mem[j].size))
+				return fail(x, VMCFG_ECONFLICT, join(f, dev, "mmio"),
+					    "gpa 0x%lx-0x%lx overlaps memory[%u]", (unsigned long)d->gpa,
+					    (unsigned long)(d->gpa + d->size), j);
+	}
+	if (c->dtb == VMCFG_DTB_NONE && c->bootargs[0])
+		return fail(x, VMCFG_ECONFLICT, "bootargs", "has no effect with \"dtb\": \"none\" "
+			    "(the guest gets no device tree to read them from)");
+	return 0;
+}
+
+int vmcfg_parse(const char *json, size_t len, const char *file, struct vmcfg *out,
+		char *err, size_t errlen)
+{
+	struct json doc;
+	struct members m;
+	struct ctx x = { &doc, out, err, errlen };
+	memset(out, 0, sizeof(*out));
+	snprintf(out->file, sizeof(out->file), "%s", file ? file : "config");
+	if (json_load(&doc, json, len, err, errlen)) {
+		char why[VMCFG_ERR_LEN];
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, errlen, "%s: %s", out->file, why);
+		return VMCFG_ESYNTAX;
+	}
+	if (json_kind(&doc, 0) != JSON_OBJECT)
+		return fail(&x, VMCFG_EFIELD, "(top level)", "must be an object { ... }, not %s",
+			    json_kind_name(json_kind(&doc, 0)));
+	int rc = parse_root(&x, &m);
+	return rc ? rc : check_vm(&x, &m);
+}

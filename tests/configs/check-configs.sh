@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Check the shipped VM configs and the broken examples with tools/tessera-config.
+#   configs/*.json must pass;
+#   each tests/configs/bad/NAME.json must fail with a message holding NAME.expect.
+# Prints only PASS/FAIL lines (details indented); exit status 1 on any FAIL.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+tool=tools/tessera-config
+failed=0
+
+fail() {  # LINE DETAIL
+	echo "FAIL $1"
+	[ -z "$2" ] || sed 's/^/    /' <<<"$2"
+	failed=1
+}
+
+# Build once up front, so a build problem shows as one clear failure.
+if ! build=$(make -s -f Makefile -f partition/partition.mk build/tools/tessera-config 2>&1); then
+	fail "config: build tessera-config" "$build"
+	exit 1
+fi
+
+if out=$("$tool" check configs/*.json 2>&1); then
+	echo "PASS config: shipped configs"
+else
+	fail "config: shipped configs" "$out"
+fi
+
+for json in tests/configs/bad/*.json; do
+	name=$(basename "$json" .json)
+	expect_file=${json%.json}.expect
+	if [ ! -s "$expect_file" ]; then
+		fail "config-bad: $name: no $expect_file" ""
+		continue
+	fi
+	expect=$(head -n 1 "$expect_file")
+	out=$("$tool" check --cores 4 "$json" 2>&1)
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
+		fail "config-bad: $name: accepted" "$out"
+	elif ! grep -qF -- "$expect" <<<"$out"; then
+		fail "config-bad: $name: message lacks the expected text" "want: $expect"$'\n'"got:  $out"
+	else
+		echo "PASS config-bad: $name"
+	fi
+done
+exit $failed

@@ -1,0 +1,96 @@
+/*
+ * tessera-config check [--cores N] FILE...
+ * Parse and validate VM configs as tessera would, each alone and then as one
+ * plan (duplicate ids and names, shared devices). Prints "FILE: ok" or the
+ * error per file; exit status 1 if any is bad, 2 on a usage error.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "partition/vmconfig.h"
+#include "tools/hostfile.h"
+
+#define DEFAULT_CORES 8
+#define MAX_CORES     4096
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: tessera-config check [--cores N] FILE...\n"
+			"  N: cores of the target machine (default %d)\n", DEFAULT_CORES);
+	return 2;
+}
+
+/* Image sizes are unknown here: place the smallest images. Anything that
+ * fails with these fails with the real ones too; mkpkg checks those. */
+static int place_minimal(const struct vmcfg *c, char *err, size_t errlen)
+{
+	struct vmcfg_sizes s = { 4096, c->initrd.present ? 4096 : 0,
+				 c->dtb == VMCFG_DTB_IMAGE ? 4096 : 0 };
+	struct vmcfg_layout l;
+	return vmcfg_place(c, &s, &l, err, errlen);
+}
+
+int main(int argc, char **argv)
+{
+	unsigned ncores = DEFAULT_CORES;
+	int first = 2;
+	if (argc < 2 || strcmp(argv[1], "check"))
+		return usage();
+	if (argc > 3 && !strcmp(argv[2], "--cores")) {
+		if (!(ncores = parse_count(argv[3], MAX_CORES))) {
+			fprintf(stderr, "tessera-config: --cores %s: want a number from 1 to %d\n",
+				argv[3], MAX_CORES);
+			return 2;
+		}
+		first = 4;
+	}
+	unsigned n = (unsigned)(argc - first);
+	if (n == 0)
+		return usage();
+
+	struct vmcfg *cfgs = calloc(n, sizeof(*cfgs));
+	unsigned *slot = calloc(n, sizeof(*slot));       /* file i -> index in cfgs, or n */
+	char (*msg)[VMCFG_ERR_LEN] = calloc(n, sizeof(*msg));
+	char (*plan_errs)[VMCFG_ERR_LEN] = calloc(n, sizeof(*plan_errs));
+	bool *refused = calloc(n, sizeof(*refused));
+	if (!cfgs || !slot || !msg || !plan_errs || !refused) {
+		fprintf(stderr, "tessera-config: out of memory\n");
+		return 2;
+	}
+	unsigned nok = 0;
+	for (unsigned i = 0; i < n; i++) {
+		const char *path = argv[first + i];
+		const char *label = strlen(path) < VMCFG_IMAGE_MAX ? path : base_name(path);
+		size_t len;
+		slot[i] = n;
+		char *text = read_file(path, &len, msg[i], VMCFG_ERR_LEN);
+		if (!text)
+			continue;
+		if (vmcfg_parse(text, len, label, &cfgs[nok], msg[i], VMCFG_ERR_LEN) == 0)
+			slot[i] = nok++;
+		free(text);
+	}
+	vmcfg_check_plan(cfgs, nok, ncores, refused, plan_errs);
+
+	int status = 0;
+	for (unsigned i = 0; i < n; i++) {
+		unsigned k = slot[i];
+		if (k < n && refused[k])
+			memcpy(msg[i], plan_errs[k], VMCFG_ERR_LEN);
+		else if (k < n && place_minimal(&cfgs[k], msg[i], VMCFG_ERR_LEN))
+			k = n;
+		if (k < n && !refused[k]) {
+			printf("%s: ok\n", argv[first + i]);
+		} else {
+			printf("%s\n", msg[i]);
+			status = 1;
+		}
+	}
+	free(cfgs);
+	free(slot);
+	free(msg);
+	free(plan_errs);
+	free(refused);
+	return status;
+}

@@ -110,13 +110,19 @@ HOST_BINS := $(foreach v,$(HOST_VARIANTS),$(foreach t,$(HOST_TESTS),$(BUILD)/hos
 host-bins: $(HOST_BINS)
 
 # ---- QEMU ----
-disk: $(BUILD)/disk.img
-$(BUILD)/disk.img: $(BUILD)/tessera.bin tools/mkdisk
-	@echo "  MKDISK  $@"
-	$(Q)tools/mkdisk $@ $(BUILD)/tessera.bin
+# The demo: the VMs of configs/demo-*.json, packed with the test guests.
+DEMO_CONFIGS := $(wildcard configs/demo-*.json)
+$(BUILD)/vms.pkg: $(DEMO_CONFIGS) $(GUEST_BINS) $(BUILD)/tools/mkpkg
+	@echo "  MKPKG   $@"
+	$(Q)$(BUILD)/tools/mkpkg -o $@ -I $(BUILD)/guests $(DEMO_CONFIGS) >/dev/null
 
-run: $(BUILD)/tessera.bin
-	tools/run-qemu --smp $(SMP) --boot opensbi --kernel $(BUILD)/tessera.bin
+disk: $(BUILD)/disk.img
+$(BUILD)/disk.img: $(BUILD)/tessera.bin $(BUILD)/vms.pkg tools/mkdisk tools/boot.cmd
+	@echo "  MKDISK  $@"
+	$(Q)tools/mkdisk $@ $(BUILD)/tessera.bin --pkg $(BUILD)/vms.pkg
+
+run: $(BUILD)/tessera.bin $(BUILD)/vms.pkg
+	tools/run-qemu --smp $(SMP) --boot opensbi --kernel $(BUILD)/tessera.bin --initrd $(BUILD)/vms.pkg
 
 run-uboot: $(BUILD)/disk.img
 	tools/run-qemu --smp $(SMP) --boot uboot --disk $(BUILD)/disk.img

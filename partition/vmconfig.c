@@ -10,6 +10,8 @@
 #define GPA_LIMIT (1ull << VMCFG_GPA_BITS)
 #define HPA_LIMIT (1ull << VMCFG_HPA_BITS)
 
+/* Checks a value at a time here; between fields: vmcfg_check_vm() in vmplan.c. */
+
 _Static_assert(VMCFG_MAX_TOKENS == JSON_MAX_TOKENS && VMCFG_MAX_DEPTH == JSON_MAX_DEPTH &&
 	       VMCFG_MAX_JSON == JSON_MAX_LEN, "vmconfig.h and json.h limits differ");
 
@@ -59,11 +61,6 @@ static const char *at_index(char *buf, const char *path, unsigned i)
 	char num[16];
 	snprintf(num, sizeof(num), "[%u]", i);
 	return concat(buf, path, num, "");
-}
-
-static const char *plural(unsigned n, const char *one, const char *many)
-{
-	return n == 1 ? one : many;
 }
 
 /* ---- reading values ---- */
@@ -140,6 +137,19 @@ static int get_aligned(struct ctx *x, int t, const char *field, uint64_t *v)
 	return rc;
 }
 
+/* A string that must be one of opts (NULL-terminated): returns its index or a VMCFG_E* code. */
+static int get_choice(struct ctx *x, int t, const char *field, const char *const *opts,
+		      const char *expected)
+{
+	char ex[40];
+	int rc = expect_kind(x, t, JSON_STRING, field);
+	for (int i = 0; !rc && opts[i]; i++)
+		if (json_eq(x->d, t, opts[i]))
+			return i;
+	json_excerpt(x->d, t, ex, sizeof(ex));
+	return rc ? rc : fail(x, VMCFG_ERANGE, field, "%s is not %s", ex, expected);
+}
+
 static bool in_set(char ch, const char *extra)
 {
 	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
@@ -212,6 +222,26 @@ static int member_next(struct ctx *x, struct members *m, const char *path,
 	return fail(x, VMCFG_EFIELD, join(f, path, kname), "unknown field (expected %s)", known);
 }
 
+/* Start walking an object's members, after checking it is one. */
+static int get_object(struct ctx *x, int t, const char *path, struct members *m)
+{
+	members_init(x, m, t);
+	return expect_kind(x, t, JSON_OBJECT, path);
+}
+
+/* An array of min..max elements: returns its length, or a VMCFG_E* code. */
+static int get_array(struct ctx *x, int t, const char *field, unsigned min, unsigned max,
+		     const char *what)
+{
+	int rc = expect_kind(x, t, JSON_ARRAY, field);
+	unsigned n = (unsigned)json_count(x->d, t);
+	if (rc == 0 && min == 0 && n > max)
+		return fail(x, VMCFG_ERANGE, field, "%u %s, at most %u are allowed", n, what, max);
+	if (rc == 0 && (n < min || n > max))
+		return fail(x, VMCFG_ERANGE, field, "%u %s; give %u to %u", n, what, min, max);
+	return rc ? rc : (int)n;
+}
+
 static int require(struct ctx *x, const struct members *m, unsigned mask, const char *path,
 		   const char *const *names)
 {
@@ -242,43 +272,28 @@ static int parse_name(struct ctx *x, int t)
 static int parse_affinity(struct ctx *x, int t)
 {
 	char f[FIELD_LEN];
-	int rc = expect_kind(x, t, JSON_ARRAY, "affinity");
-	if (rc)
-		return rc;
-	unsigned n = (unsigned)json_count(x->d, t);
-	if (n > VMCFG_MAX_VCPUS)
-		return fail(x, VMCFG_ERANGE, "affinity", "%u entries, at most %d are allowed", n,
-			    VMCFG_MAX_VCPUS);
-	int el = t + 1;
-	for (unsigned i = 0; i < n; i++, el = json_next(x->d, el)) {
+	int n = get_array(x, t, "affinity", 0, VMCFG_MAX_VCPUS, "entries"), rc, el = t + 1;
+	for (int i = 0; i < n; i++, el = json_next(x->d, el)) {
 		uint64_t core;
-		if ((rc = get_int(x, el, at_index(f, "affinity", i), 0, UINT32_MAX, &core)))
+		if ((rc = get_int(x, el, at_index(f, "affinity", (unsigned)i), 0, UINT32_MAX, &core)))
 			return rc;
 		x->c->affinity[i] = (uint32_t)core;
 	}
-	x->c->naffinity = n;
-	return 0;
+	x->c->naffinity = n > 0 ? (unsigned)n : 0;
+	return n < 0 ? n : 0;
 }
 
 static int parse_memory(struct ctx *x, int t)
 {
 	static const char *const names[] = { "gpa", "size", NULL };
 	char path[FIELD_LEN], f[FIELD_LEN];
-	int rc = expect_kind(x, t, JSON_ARRAY, "memory");
-	if (rc)
-		return rc;
-	unsigned n = (unsigned)json_count(x->d, t);
-	if (n == 0 || n > VMCFG_MAX_MEM)
-		return fail(x, VMCFG_ERANGE, "memory", "%u regions; give 1 to %d", n, VMCFG_MAX_MEM);
-	int el = t + 1;
-	for (unsigned i = 0; i < n; i++, el = json_next(x->d, el)) {
+	int n = get_array(x, t, "memory", 1, VMCFG_MAX_MEM, "regions"), rc, el = t + 1;
+	for (int i = 0; i < n; i++, el = json_next(x->d, el)) {
 		struct vmcfg_region *r = &x->c->mem[i];
 		struct members m;
 		int which, val;
-		at_index(path, "memory", i);
-		if ((rc = expect_kind(x, el, JSON_OBJECT, path)))
+		if ((rc = get_object(x, el, at_index(path, "memory", (unsigned)i), &m)))
 			return rc;
-		members_init(x, &m, el);
 		while ((rc = member_next(x, &m, path, names, &which, &val)) > 0)
 			if ((rc = get_aligned(x, val, join(f, path, names[which]),
 					      which == 0 ? &r->gpa : &r->size)))
@@ -291,25 +306,22 @@ static int parse_memory(struct ctx *x, int t)
 			return fail(x, VMCFG_ERANGE, path, "0x%lx + 0x%lx ends beyond the %d-bit guest "
 				    "physical address space (Sv39x4)", (unsigned long)r->gpa,
 				    (unsigned long)r->size, VMCFG_GPA_BITS);
-		x->c->nmem = i + 1;
+		x->c->nmem = (unsigned)i + 1;
 	}
-	return 0;
+	return n < 0 ? n : 0;
 }
 
 static int parse_image(struct ctx *x, int t, const char *path, struct vmcfg_image *img,
 		       bool kernel)
 {
 	static const char *const names[] = { "image", "gpa", "entry", NULL };
+	static const char *const initrd_names[] = { "image", "gpa", NULL };
+	const char *const *fields = kernel ? names : initrd_names;
 	char f[FIELD_LEN];
-	const char *const *fields = names;
-	int rc = expect_kind(x, t, JSON_OBJECT, path), which, val;
+	struct members m;
+	int rc = get_object(x, t, path, &m), which, val;
 	if (rc)
 		return rc;
-	static const char *const initrd_names[] = { "image", "gpa", NULL };
-	if (!kernel)
-		fields = initrd_names;
-	struct members m;
-	members_init(x, &m, t);
 	while ((rc = member_next(x, &m, path, fields, &which, &val)) > 0) {
 		join(f, path, fields[which]);
 		if (which == 0)
@@ -346,18 +358,14 @@ static int parse_dtb(struct ctx *x, int t)
 		x->c->dtb = VMCFG_DTB_IMAGE;
 		return 0;
 	}
-	if (k == JSON_STRING && json_eq(x->d, t, "generate"))
-		x->c->dtb = VMCFG_DTB_GENERATE;
-	else if (k == JSON_STRING && json_eq(x->d, t, "none"))
-		x->c->dtb = VMCFG_DTB_NONE;
-	else if (k == JSON_STRING) {
-		char ex[40];
-		json_excerpt(x->d, t, ex, sizeof(ex));
-		return fail(x, VMCFG_ERANGE, "dtb", "%s is not \"generate\", \"none\" or "
-			    "{\"image\": NAME}", ex);
-	} else
+	static const char *const kinds[] = { "generate", "none", NULL };
+	if (k != JSON_STRING)
 		return fail(x, VMCFG_EFIELD, "dtb", "must be \"generate\", \"none\" or "
 			    "{\"image\": NAME}, not %s", json_kind_name(k));
+	rc = get_choice(x, t, "dtb", kinds, "\"generate\", \"none\" or {\"image\": NAME}");
+	if (rc < 0)
+		return rc;
+	x->c->dtb = rc == 0 ? VMCFG_DTB_GENERATE : VMCFG_DTB_NONE;
 	return 0;
 }
 
@@ -365,11 +373,10 @@ static int parse_mmio(struct ctx *x, int t, const char *path, struct vmcfg_devic
 {
 	static const char *const names[] = { "hpa", "gpa", "size", NULL };
 	char f[FIELD_LEN];
-	int rc = expect_kind(x, t, JSON_OBJECT, path), which, val;
+	struct members m;
+	int rc = get_object(x, t, path, &m), which, val;
 	if (rc)
 		return rc;
-	struct members m;
-	members_init(x, &m, t);
 	while ((rc = member_next(x, &m, path, names, &which, &val)) > 0)
 		if ((rc = get_aligned(x, val, join(f, path, names[which]),
 				      which == 0 ? &dev->hpa : which == 1 ? &dev->gpa : &dev->size)))
@@ -394,11 +401,10 @@ static int parse_device(struct ctx *x, int t, const char *path, struct vmcfg_dev
 {
 	static const char *const names[] = { "passthrough", "mmio", NULL };
 	char f[FIELD_LEN];
-	int rc = expect_kind(x, t, JSON_OBJECT, path), which, val;
+	struct members m;
+	int rc = get_object(x, t, path, &m), which, val;
 	if (rc)
 		return rc;
-	struct members m;
-	members_init(x, &m, t);
 	while ((rc = member_next(x, &m, path, names, &which, &val)) > 0) {
 		join(f, path, names[which]);
 		if (which == 1) {
@@ -427,36 +433,12 @@ static int parse_device(struct ctx *x, int t, const char *path, struct vmcfg_dev
 static int parse_devices(struct ctx *x, int t)
 {
 	char path[FIELD_LEN];
-	int rc = expect_kind(x, t, JSON_ARRAY, "devices");
-	if (rc)
-		return rc;
-	unsigned n = (unsigned)json_count(x->d, t);
-	if (n > VMCFG_MAX_DEVICES)
-		return fail(x, VMCFG_ERANGE, "devices", "%u devices, at most %d are allowed", n,
-			    VMCFG_MAX_DEVICES);
-	int el = t + 1;
-	for (unsigned i = 0; i < n; i++, el = json_next(x->d, el))
-		if ((rc = parse_device(x, el, at_index(path, "devices", i), &x->c->devices[i])))
+	int n = get_array(x, t, "devices", 0, VMCFG_MAX_DEVICES, "devices"), rc, el = t + 1;
+	for (int i = 0; i < n; i++, el = json_next(x->d, el))
+		if ((rc = parse_device(x, el, at_index(path, "devices", (unsigned)i), &x->c->devices[i])))
 			return rc;
-	x->c->ndevices = n;
-	return 0;
-}
-
-static int parse_on_fault(struct ctx *x, int t)
-{
-	int rc = expect_kind(x, t, JSON_STRING, "on_fault");
-	if (rc)
-		return rc;
-	if (json_eq(x->d, t, "stop"))
-		x->c->on_fault = VMCFG_FAULT_STOP;
-	else if (json_eq(x->d, t, "reboot"))
-		x->c->on_fault = VMCFG_FAULT_REBOOT;
-	else {
-		char ex[40];
-		json_excerpt(x->d, t, ex, sizeof(ex));
-		return fail(x, VMCFG_ERANGE, "on_fault", "%s is not \"stop\" or \"reboot\"", ex);
-	}
-	return 0;
+	x->c->ndevices = n > 0 ? (unsigned)n : 0;
+	return n < 0 ? n : 0;
 }
 
 enum { F_ID, F_NAME, F_VCPUS, F_AFFINITY, F_MEMORY, F_KERNEL, F_INITRD, F_DTB, F_BOOTARGS,
@@ -506,9 +488,13 @@ static int parse_root(struct ctx *x, struct members *m)
 		case F_DEVICES:
 			rc = parse_devices(x, val);
 			break;
-		default:
-			rc = parse_on_fault(x, val);
+		default: {
+			static const char *const faults[] = { "stop", "reboot", NULL };
+			rc = get_choice(x, val, "on_fault", faults, "\"stop\" or \"reboot\"");
+			c->on_fault = rc == 1 ? VMCFG_FAULT_REBOOT : VMCFG_FAULT_STOP;
+			rc = rc > 0 ? 0 : rc;
 			break;
+		}
 		}
 		if (rc)
 			return rc;
@@ -516,76 +502,19 @@ static int parse_root(struct ctx *x, struct members *m)
 	return rc ? rc : require(x, m, ROOT_REQUIRED, "", root_fields);
 }
 
-static bool overlap(uint64_t a, uint64_t asize, uint64_t b, uint64_t bsize)
+/* Defaults that depend on other fields. */
+static void set_defaults(struct vmcfg *c, const struct members *m)
 {
-	return a < b + bsize && b < a + asize;
-}
-
-/* Checks between fields, and the defaults that depend on other fields. */
-static int check_vm(struct ctx *x, const struct members *m)
-{
-	struct vmcfg *c = x->c;
-	char f[FIELD_LEN], g[FIELD_LEN], dev[FIELD_LEN];
 	if (!(m->seen & 1u << F_AFFINITY)) {
 		c->affinity_default = true;
 		c->naffinity = c->vcpus;
 		for (unsigned i = 0; i < c->vcpus; i++)
 			c->affinity[i] = i;
-	} else if (c->naffinity != c->vcpus) {
-		return fail(x, VMCFG_ECONFLICT, "affinity", "%u %s for %u %s (one core per vCPU)",
-			    c->naffinity, plural(c->naffinity, "entry", "entries"), c->vcpus,
-			    plural(c->vcpus, "vcpu", "vcpus"));
 	}
-	for (unsigned i = 0; i < c->nmem; i++)
-		for (unsigned j = 0; j < i; j++)
-			if (overlap(c->mem[i].gpa, c->mem[i].size, c->mem[j].gpa, c->mem[j].size))
-				return fail(x, VMCFG_ECONFLICT, at_index(f, "memory", i),
-					    "0x%lx-0x%lx overlaps memory[%u] (0x%lx-0x%lx)",
-					    (unsigned long)c->mem[i].gpa,
-					    (unsigned long)(c->mem[i].gpa + c->mem[i].size), j,
-					    (unsigned long)c->mem[j].gpa,
-					    (unsigned long)(c->mem[j].gpa + c->mem[j].size));
 	if (!c->kernel.has_gpa)
 		c->kernel.gpa = c->mem[0].gpa + VMCFG_KERNEL_OFFSET;
-	if (vmcfg_region_of(c, c->kernel.gpa, 0) < 0)
-		return fail(x, VMCFG_ERANGE, "kernel.gpa", c->kernel.has_gpa ?
-			    "0x%lx is outside the VM's memory" : "the default 0x%lx (memory[0].gpa + "
-			    "2 MiB) is outside the VM's memory; set kernel.gpa",
-			    (unsigned long)c->kernel.gpa);
 	if (!c->kernel.has_entry)
 		c->kernel.entry = c->kernel.gpa;
-	if (vmcfg_region_of(c, c->kernel.entry, 0) < 0)
-		return fail(x, VMCFG_ERANGE, "kernel.entry", "0x%lx is outside the VM's memory",
-			    (unsigned long)c->kernel.entry);
-	if (c->initrd.has_gpa && vmcfg_region_of(c, c->initrd.gpa, 0) < 0)
-		return fail(x, VMCFG_ERANGE, "initrd.gpa", "0x%lx is outside the VM's memory",
-			    (unsigned long)c->initrd.gpa);
-	for (unsigned i = 0; i < c->ndevices; i++) {
-		const struct vmcfg_device *d = &c->devices[i];
-		at_index(dev, "devices", i);
-		for (unsigned j = 0; j < i; j++) {
-			const struct vmcfg_device *e = &c->devices[j];
-			at_index(g, "devices", j);
-			if (d->kind != e->kind)
-				continue;
-			if (d->kind == VMCFG_DEV_PASSTHROUGH && !strcmp(d->path, e->path))
-				return fail(x, VMCFG_ECONFLICT, join(f, dev, "passthrough"), "%s is already passed through by %s",
-					    d->path, g);
-			if (d->kind == VMCFG_DEV_MMIO && (overlap(d->gpa, d->size, e->gpa, e->size) ||
-							   overlap(d->hpa, d->size, e->hpa, e->size)))
-				return fail(x, VMCFG_ECONFLICT, join(f, dev, "mmio"),
-					    "overlaps %s.mmio", g);
-		}
-		for (unsigned j = 0; d->kind == VMCFG_DEV_MMIO && j < c->nmem; j++)
-			if (overlap(d->gpa, d->size, c->mem[j].gpa, c->mem[j].size))
-				return fail(x, VMCFG_ECONFLICT, join(f, dev, "mmio"),
-					    "gpa 0x%lx-0x%lx overlaps memory[%u]", (unsigned long)d->gpa,
-					    (unsigned long)(d->gpa + d->size), j);
-	}
-	if (c->dtb == VMCFG_DTB_NONE && c->bootargs[0])
-		return fail(x, VMCFG_ECONFLICT, "bootargs", "has no effect with \"dtb\": \"none\" "
-			    "(the guest gets no device tree to read them from)");
-	return 0;
 }
 
 int vmcfg_parse(const char *json, size_t len, const char *file, struct vmcfg *out,
@@ -606,5 +535,8 @@ int vmcfg_parse(const char *json, size_t len, const char *file, struct vmcfg *ou
 		return fail(&x, VMCFG_EFIELD, "(top level)", "must be an object { ... }, not %s",
 			    json_kind_name(json_kind(&doc, 0)));
 	int rc = parse_root(&x, &m);
-	return rc ? rc : check_vm(&x, &m);
+	if (rc)
+		return rc;
+	set_defaults(out, &m);
+	return vmcfg_check_vm(out, err, errlen);
 }

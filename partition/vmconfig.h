@@ -87,10 +87,15 @@ struct vmcfg {
  * Parse and validate one config (`len` bytes, need not be NUL-terminated).
  * `file` names it in messages. Returns 0, or a VMCFG_E* code with the
  * reason in err. Checks everything that needs neither the machine nor the
- * other VMs nor the image sizes. Uses about 5 KiB of stack.
+ * other VMs nor the image sizes. Uses about 6 KiB of stack.
  */
 int vmcfg_parse(const char *json, size_t len, const char *file, struct vmcfg *out,
 		char *err, size_t errlen);
+
+/* Consistency between the fields of one VM (vmcfg_parse runs it): affinity
+ * length, memory overlaps, kernel/entry/initrd addresses inside memory,
+ * devices against each other and memory, bootargs without a DTB. */
+int vmcfg_check_vm(const struct vmcfg *c, char *err, size_t errlen);
 
 /* One VM against the machine: affinity entries < ncores, affinity length == vcpus,
  * no core named twice within one VM. */

@@ -1,4 +1,5 @@
-/* VMs against the machine, their images and each other: see vmconfig.h. */
+/* One VM's fields against each other, VMs against the machine, their images and
+ * each other: see vmconfig.h. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -47,6 +48,66 @@ int vmcfg_region_of(const struct vmcfg *c, uint64_t gpa, uint64_t size)
 	return -1;
 }
 
+static const char *plural(unsigned n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+int vmcfg_check_vm(const struct vmcfg *c, char *err, size_t errlen)
+{
+	char f[40];
+	if (c->naffinity != c->vcpus)
+		return fail(c, err, errlen, VMCFG_ECONFLICT, "affinity", "%u %s for %u %s (one core "
+			    "per vCPU)", c->naffinity, plural(c->naffinity, "entry", "entries"),
+			    c->vcpus, plural(c->vcpus, "vcpu", "vcpus"));
+	for (unsigned i = 0; i < c->nmem; i++)
+		for (unsigned j = 0; j < i; j++)
+			if (overlap(c->mem[i].gpa, c->mem[i].size, c->mem[j].gpa, c->mem[j].size)) {
+				snprintf(f, sizeof(f), "memory[%u]", i);
+				return fail(c, err, errlen, VMCFG_ECONFLICT, f, "0x%lx-0x%lx overlaps "
+					    "memory[%u] (0x%lx-0x%lx)", (unsigned long)c->mem[i].gpa,
+					    (unsigned long)(c->mem[i].gpa + c->mem[i].size), j,
+					    (unsigned long)c->mem[j].gpa,
+					    (unsigned long)(c->mem[j].gpa + c->mem[j].size));
+			}
+	if (vmcfg_region_of(c, c->kernel.gpa, 0) < 0)
+		return fail(c, err, errlen, VMCFG_ERANGE, "kernel.gpa", c->kernel.has_gpa ?
+			    "0x%lx is outside the VM's memory" : "the default 0x%lx (memory[0].gpa + "
+			    "2 MiB) is outside the VM's memory; set kernel.gpa",
+			    (unsigned long)c->kernel.gpa);
+	if (vmcfg_region_of(c, c->kernel.entry, 0) < 0)
+		return fail(c, err, errlen, VMCFG_ERANGE, "kernel.entry", "0x%lx is outside the VM's "
+			    "memory", (unsigned long)c->kernel.entry);
+	if (c->initrd.has_gpa && vmcfg_region_of(c, c->initrd.gpa, 0) < 0)
+		return fail(c, err, errlen, VMCFG_ERANGE, "initrd.gpa", "0x%lx is outside the VM's "
+			    "memory", (unsigned long)c->initrd.gpa);
+	for (unsigned i = 0; i < c->ndevices; i++) {
+		const struct vmcfg_device *d = &c->devices[i];
+		bool mmio = d->kind == VMCFG_DEV_MMIO;
+		snprintf(f, sizeof(f), "devices[%u].%s", i, mmio ? "mmio" : "passthrough");
+		for (unsigned j = 0; j < i; j++) {
+			const struct vmcfg_device *e = &c->devices[j];
+			if (d->kind != e->kind)
+				continue;
+			if (!mmio && !strcmp(d->path, e->path))
+				return fail(c, err, errlen, VMCFG_ECONFLICT, f, "%s is already passed "
+					    "through by devices[%u]", d->path, j);
+			if (mmio && (overlap(d->gpa, d->size, e->gpa, e->size) ||
+				     overlap(d->hpa, d->size, e->hpa, e->size)))
+				return fail(c, err, errlen, VMCFG_ECONFLICT, f, "overlaps devices[%u].mmio", j);
+		}
+		for (unsigned j = 0; mmio && j < c->nmem; j++)
+			if (overlap(d->gpa, d->size, c->mem[j].gpa, c->mem[j].size))
+				return fail(c, err, errlen, VMCFG_ECONFLICT, f, "gpa 0x%lx-0x%lx overlaps "
+					    "memory[%u]", (unsigned long)d->gpa,
+					    (unsigned long)(d->gpa + d->size), j);
+	}
+	if (c->dtb == VMCFG_DTB_NONE && c->bootargs[0])
+		return fail(c, err, errlen, VMCFG_ECONFLICT, "bootargs", "has no effect with \"dtb\": "
+			    "\"none\" (the guest gets no device tree to read them from)");
+	return 0;
+}
+
 int vmcfg_check_machine(const struct vmcfg *c, unsigned ncores, char *err, size_t errlen)
 {
 	char f[24];
@@ -55,14 +116,14 @@ int vmcfg_check_machine(const struct vmcfg *c, unsigned ncores, char *err, size_
 			    c->vcpus, VMCFG_MAX_VCPUS);
 	if (c->naffinity != c->vcpus)
 		return fail(c, err, errlen, VMCFG_ECONFLICT, "affinity", "%u %s for %u %s (one core "
-			    "per vCPU)", c->naffinity, c->naffinity == 1 ? "entry" : "entries",
-			    c->vcpus, c->vcpus == 1 ? "vcpu" : "vcpus");
+			    "per vCPU)", c->naffinity, plural(c->naffinity, "entry", "entries"),
+			    c->vcpus, plural(c->vcpus, "vcpu", "vcpus"));
 	for (unsigned i = 0; i < c->vcpus; i++) {
 		uint32_t core = c->affinity[i];
 		snprintf(f, sizeof(f), "affinity[%u]", i);
 		if (core >= ncores)
 			return fail(c, err, errlen, VMCFG_ERANGE, f, "core %u does not exist (the "
-				    "machine has %u %s)%s", core, ncores, ncores == 1 ? "core" : "cores",
+				    "machine has %u %s)%s", core, ncores, plural(ncores, "core", "cores"),
 				    c->affinity_default ? "; with no \"affinity\", vCPU i runs on "
 				    "core i" : "");
 		for (unsigned j = 0; j < i; j++)

@@ -68,6 +68,8 @@ if [ "$mode" != "--host-only" ]; then
 	tools/mkdisk "$T/disk-nouart.img" "$BIN" --dtb "$T/dtb/nouart.dtb" --bootargs tessera.selftest
 	tools/mkdisk "$T/disk-badtree.img" "$BIN" --dtb "$T/dtb/badtree.dtb"
 	. tests/qemu/matrix.sh
+	mkdir -p "$T/scen"
+	. tests/qemu/vm-scenarios.sh
 fi
 
 echo

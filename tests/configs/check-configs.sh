@@ -39,6 +39,8 @@ for json in tests/configs/bad/*.json; do
 	rc=$?
 	if [ "$rc" -eq 0 ]; then
 		fail "config-bad: $name: accepted" "$out"
+	elif [ "$rc" -ne 1 ]; then
+		fail "config-bad: $name: exit status $rc, want 1" "$out"
 	elif ! grep -qF -- "$expect" <<<"$out"; then
 		fail "config-bad: $name: message lacks the expected text" "want: $expect"$'\n'"got:  $out"
 	else

@@ -50,7 +50,7 @@ static int wait_turn(int want)
 		} else if (rdtime() - last > WAIT_TIMEOUT) {
 			return -1;
 		}
-		cpu_relax();
+		guest_nap(NAP_TICKS);
 	}
 	return 0;
 }
@@ -147,7 +147,7 @@ void guest_main(unsigned long self)
 	take_part(0);
 	if (wait_turn(n))
 		guest_fail("senders stalled at turn %d", atomic_load(&turn));
-	guest_delay(20 * TICKS_PER_MS);        /* let late duplicates show up */
+	guest_sleep(20 * TICKS_PER_MS);        /* let late duplicates show up */
 
 	int total = atomic_load(&self_recv);
 	for (int s = 0; s < n; s++)

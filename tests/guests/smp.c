@@ -48,7 +48,7 @@ static void wait_started(unsigned long id)
 			return;
 		if (rdtime() - start > WAIT_TIMEOUT)
 			guest_fail("hart %lu still START_PENDING after 5 s", id);
-		guest_delay(10 * TICKS_PER_US);
+		guest_nap(NAP_TICKS);
 	}
 }
 
@@ -115,7 +115,7 @@ void guest_main(unsigned long self)
 
 	run_round(1, ids, n, self);
 	run_round(2, ids, n, self);
-	guest_delay(10 * TICKS_PER_MS);
+	guest_sleep(10 * TICKS_PER_MS);
 	if (atomic_load(&counted) != 2 * n)
 		guest_fail("%d harts counted in over two rounds, want %d",
 			   atomic_load(&counted), 2 * n);

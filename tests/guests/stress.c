@@ -190,13 +190,9 @@ void guest_main(unsigned long self)
 	atomic_store(&go, 1);
 	run(0);
 
-	unsigned long wait_from = rdtime();
 	for (int i = 1; i < n; i++)
-		while (!atomic_load(&done[i])) {
-			if (rdtime() - wait_from > WAIT_TIMEOUT)
-				guest_fail("hart %lu did not finish", ids[i]);
-			cpu_relax();
-		}
+		if (guest_wait_ge(&done[i], 1, WAIT_TIMEOUT))
+			guest_fail("hart %lu did not finish", ids[i]);
 
 	int total = 0;
 	for (int i = 0; i < n; i++) {

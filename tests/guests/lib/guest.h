@@ -67,7 +67,16 @@ static inline unsigned long rdtime(void)
 	asm volatile("rdtime %0" : "=r"(t));
 	return t;
 }
+/* Busy-waits (leaves the timer alone). */
 void guest_delay(unsigned long ticks);
+/*
+ * The waits below WFI in naps of NAP_TICKS on the SBI timer (see
+ * guest_nap in trap.c): do not use them while the test has its own timer
+ * deadline armed.
+ */
+#define NAP_TICKS (50 * TICKS_PER_US)
+void guest_nap(unsigned long ticks);
+void guest_sleep(unsigned long ticks);
 
 /* ---- atomics (A extension through the __atomic builtins) ---- */
 typedef struct { volatile int v; } guest_lock_t;
@@ -108,7 +117,7 @@ static inline void atomic_store_ul(volatile unsigned long *p, unsigned long v)
 	__atomic_store_n(p, v, __ATOMIC_RELEASE);
 }
 
-/* Spin until *p >= v (0) or the timeout in ticks passes (-1). */
+/* Waits until *p >= v (0) or the timeout in ticks passes (-1); naps. */
 int guest_wait_ge(volatile int *p, int v, unsigned long timeout);
 
 /* ---- console ---- */
@@ -181,7 +190,7 @@ struct sbiret guest_hart_start(unsigned long hartid, void (*fn)(unsigned long ha
 int guest_slot_of(unsigned long hartid);
 /* Stops the calling hart (HSM hart_stop); never returns. */
 void guest_hart_stop_self(void) __attribute__((noreturn));
-/* Waits until hart_get_status(hartid) == state (0 ok, -1 timeout). */
+/* Waits until hart_get_status(hartid) == state (0 ok, -1 timeout); naps. */
 int guest_wait_hart_status(unsigned long hartid, long state, unsigned long timeout);
 
 /* ---- timer ---- */

@@ -100,7 +100,7 @@ int guest_wait_hart_status(unsigned long hartid, long state, unsigned long timeo
 			return 0;
 		if (rdtime() - start > timeout)
 			return -1;
-		guest_delay(10 * TICKS_PER_US);
+		guest_nap(NAP_TICKS);
 	}
 }
 

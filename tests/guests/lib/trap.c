@@ -79,13 +79,45 @@ void guest_delay(unsigned long ticks)
 		cpu_relax();
 }
 
+/*
+ * WFI until the SBI timer set to now + ticks fires, or an interrupt enabled
+ * in sie is pending.  Interrupts are not taken during the nap (SIE off; the
+ * pending timer is cleared with set_timer(-1)), so no timer handler is
+ * needed; the caller's sie and SIE are restored, and with them any other
+ * pending interrupt is taken.  A waiting hart thus lets the others run
+ * (QEMU halts a hart in WFI; under -icount a spinning one would hold the
+ * round-robin for 100 ms slices).
+ */
+void guest_nap(unsigned long ticks)
+{
+	unsigned long sstatus = csr_read(sstatus);
+
+	irq_disable();
+	unsigned long sie = csr_read(sie);
+	csr_set(sie, SIE_STIE);
+	sbi_set_timer(rdtime() + ticks);
+	wfi();
+	sbi_set_timer(-1UL);
+	csr_write(sie, sie);
+	if (sstatus & SSTATUS_SIE)
+		irq_enable();
+}
+
+void guest_sleep(unsigned long ticks)
+{
+	unsigned long start = rdtime(), now;
+
+	while ((now = rdtime()) - start < ticks)
+		guest_nap(ticks - (now - start));
+}
+
 int guest_wait_ge(volatile int *p, int v, unsigned long timeout)
 {
 	unsigned long start = rdtime();
 	while (atomic_load(p) < v) {
 		if (rdtime() - start > timeout)
 			return atomic_load(p) >= v ? 0 : -1;
-		cpu_relax();
+		guest_nap(NAP_TICKS);
 	}
 	return 0;
 }

@@ -1,0 +1,138 @@
+# VM scenarios of the QEMU matrix: sourced by tests/run-all.sh after
+# matrix.sh (uses qemu_case, T, BIN, never_bad). Each case writes its VM
+# configs, packs them with tools/mkpkg together with the test guests from
+# build/guests, boots tessera with the package and checks what the guests
+# and tessera printed.
+
+GUESTS=$top/build/guests
+MKPKG=$top/build/tools/mkpkg
+
+# vm_cfg DIR FILE ID NAME IMAGE VCPUS AFFINITY [EXTRA_JSON]
+vm_cfg() {
+	local dir=$1 file=$2 id=$3 name=$4 image=$5 vcpus=$6 aff=$7 extra=${8:-}
+	mkdir -p "$dir"
+	cat >"$dir/$file" <<JSON
+{ "id": $id, "name": "$name", "vcpus": $vcpus, "affinity": [$aff],
+  "memory": [ { "gpa": "0x80000000", "size": "32M" } ],
+  "kernel": { "image": "$image", "gpa": "0x80200000" },
+  "dtb": "none"$extra }
+JSON
+}
+
+cores_list() {  # N -> "0,1,...,N-1"
+	local n=$1 s="" i
+	for ((i = 0; i < n; i++)); do s+="${s:+,}$i"; done
+	echo "$s"
+}
+
+# pack CASE [--cores N]: every *.json in $T/scen/CASE into $T/scen/CASE.pkg
+pack() {
+	local c=$1; shift
+	"$MKPKG" -o "$T/scen/$c.pkg" -I "$GUESTS" "$@" "$T/scen/$c"/*.json >"$T/logs/$c.mkpkg.log" 2>&1 && return 0
+	record <<<"FAIL $c: mkpkg failed: $(tail -n1 "$T/logs/$c.mkpkg.log")"
+	return 1
+}
+
+# Rules every scenario shares: each named VM passes and stops, nothing fails.
+vm_rules() {  # CASE VM:GUEST...   (VM name and the guest it runs)
+	local c=$1; shift
+	local f=$T/rules/$c pair vm guest
+	{
+		for pair in "$@"; do
+			vm=${pair%%:*} guest=${pair#*:}
+			echo "once vm [0-9]+ \\($vm\\): started on cores [0-9,]+"
+			echo "some \\[$vm\\] PASS $guest.*"
+			echo "never \\[$vm\\] FAIL.*"
+			echo "once vm [0-9]+ \\($vm\\): stopped \\(shutdown\\)"
+		done
+		echo "once tessera: all VMs stopped, powering off"
+		echo "never $never_bad"
+		echo "never .*fault:.*"
+	} >"$f"
+	echo "$f"
+}
+
+vm_case() {  # CASE SMP TIMEOUT RULES [boot args...]
+	local c=$1 smp=$2 to=$3 rules=$4; shift 4
+	qemu_case "$c" "$to" 0 "$rules" -- --boot opensbi --smp "$smp" --kernel "$BIN" \
+		--initrd "$T/scen/$c.pkg" "$@"
+}
+
+# ---- each guest alone ----
+for n in 1 4; do
+	c=hello-smp$n
+	vm_cfg "$T/scen/$c" hello.json 1 hello hello.bin 1 0
+	pack "$c" && vm_case "$c" "$n" 60 "$(vm_rules "$c" hello:hello)"
+done
+for g in smp ipi rfence; do
+	for n in 1 2 4 8; do
+		c=$g-smp$n
+		vm_cfg "$T/scen/$c" $g.json 2 $g $g.bin "$n" "$(cores_list "$n")"
+		pack "$c" && vm_case "$c" "$n" 120 "$(vm_rules "$c" $g:$g)"
+	done
+done
+c=timer-smp1
+vm_cfg "$T/scen/$c" timer.json 3 timer timer.bin 1 0
+pack "$c" && vm_case "$c" 1 60 "$(vm_rules "$c" timer:timer)"
+c=timer-smp4
+vm_cfg "$T/scen/$c" timer.json 3 timer timer.bin 1 3
+pack "$c" && vm_case "$c" 4 60 "$(vm_rules "$c" timer:timer)"
+
+c=reboot-smp2
+vm_cfg "$T/scen/$c" reboot.json 4 reboot reboot.bin 1 1
+pack "$c" && {
+	f=$(vm_rules "$c" reboot:reboot)
+	echo "count=2 vm 4 \\(reboot\\): rebooting" >>"$f"
+	echo "once \\[reboot\\] PASS reboot: booted 3 times" >>"$f"
+	vm_case "$c" 2 60 "$f"
+}
+
+c=stress-smp4
+vm_cfg "$T/scen/$c" stress.json 5 stress stress.bin 4 "0,1,2,3"
+pack "$c" && vm_case "$c" 4 120 "$(vm_rules "$c" stress:stress)"
+
+# ---- several VMs at once ----
+# Three VMs on disjoint cores, through OpenSBI and through U-Boot.
+c=three-vms-smp4
+vm_cfg "$T/scen/$c" hello.json 1 hello hello.bin 1 0
+vm_cfg "$T/scen/$c" smp.json 2 smp smp.bin 2 "1,2"
+vm_cfg "$T/scen/$c" timer.json 3 timer timer.bin 1 3
+if pack "$c"; then
+	f=$(vm_rules "$c" hello:hello smp:smp timer:timer)
+	echo "once vm 2 \\(smp\\): started on cores 1,2" >>"$f"
+	vm_case "$c" 4 90 "$f"
+	tools/mkdisk "$T/disk-$c.img" "$BIN" --pkg "$T/scen/$c.pkg"
+	qemu_case "three-vms-uboot-smp4" 150 0 "$f" -- --boot uboot --smp 4 --disk "$T/disk-$c.img"
+fi
+
+# Two VMs whose vCPUs share both cores: time-sliced round-robin.
+c=shared-cores-smp2
+vm_cfg "$T/scen/$c" ipi.json 1 ipi ipi.bin 2 "0,1"
+vm_cfg "$T/scen/$c" smp.json 2 smp smp.bin 2 "1,0"
+pack "$c" && vm_case "$c" 2 120 "$(vm_rules "$c" ipi:ipi smp:smp)"
+
+# Three VMs on one core.
+c=one-core-three-vms-smp1
+vm_cfg "$T/scen/$c" hello.json 1 hello hello.bin 1 0
+vm_cfg "$T/scen/$c" smp.json 2 smp smp.bin 1 0
+vm_cfg "$T/scen/$c" timer.json 3 timer timer.bin 1 0
+pack "$c" && vm_case "$c" 1 120 "$(vm_rules "$c" hello:hello smp:smp timer:timer)"
+
+# ---- configs tessera must refuse while the others run ----
+# Packed for an 8-core board, booted on 2 cores; and more RAM than the machine has.
+c=refused-vms-smp2
+vm_cfg "$T/scen/$c" hello.json 1 hello hello.bin 1 1
+vm_cfg "$T/scen/$c" big-board.json 2 bigboard smp.bin 2 "4,5"
+vm_cfg "$T/scen/$c" huge.json 3 huge hello.bin 1 0
+sed -i 's/"32M"/"2G"/' "$T/scen/$c/huge.json"
+if pack "$c" --cores 8; then
+	f=$(vm_rules "$c" hello:hello)
+	cat >>"$f" <<RULES
+once tessera: VM refused: big-board.json: affinity\\[0\\]: core 4 does not exist \\(the machine has 2 cores\\)
+once tessera: VM refused: huge.json: memory\\[0\\]: no 2048 MiB of free host RAM left .*
+never vm [0-9]+ \\((bigboard|huge)\\).*
+RULES
+	vm_case "$c" 2 60 "$f"
+fi
+
+# A guest that touches memory it does not own: that VM stops, the other runs on.

@@ -75,7 +75,8 @@ uint64_t vmpkg_write_size(const struct vmpkg_input *in, uint32_t n);
  * Returns 0, or VMPKG_ECORRUPT/VMPKG_ETRUNC with a reason in err. */
 int vmpkg_write(void *buf, uint64_t cap, const struct vmpkg_input *in, uint32_t n,
 		char *err, size_t errlen);
-/* Recompute the table checksum of a package, e.g. after editing its table. */
-void vmpkg_seal(void *pkg);
+/* Recompute the table checksum of a package (len bytes), e.g. after editing
+ * its table: 0, or VMPKG_ETRUNC if its header and table do not fit in len. */
+int vmpkg_seal(void *pkg, uint64_t len);
 
 #endif

@@ -33,13 +33,17 @@ uint64_t vmpkg_write_size(const struct vmpkg_input *in, uint32_t n)
 	return at;
 }
 
-void vmpkg_seal(void *pkg)
+int vmpkg_seal(void *pkg, uint64_t len)
 {
 	uint8_t *b = pkg;
-	uint32_t hsize = ld32(b + 12), esize = ld32(b + 16), count = ld32(b + 20);
+	if (len < VMPKG_HEADER_SIZE)
+		return VMPKG_ETRUNC;
+	uint64_t covered = ld32(b + 12) + (uint64_t)ld32(b + 16) * ld32(b + 20);
+	if (ld32(b + 12) < 36 || covered > len)
+		return VMPKG_ETRUNC;
 	st32(b + 32, 0);
-	uint32_t crc = crc32_ieee(b, hsize + (size_t)count * esize);
-	st32(b + 32, crc);
+	st32(b + 32, crc32_ieee(b, (size_t)covered));
+	return 0;
 }
 
 int vmpkg_write(void *buf, uint64_t cap, const struct vmpkg_input *in, uint32_t n,
@@ -87,6 +91,5 @@ int vmpkg_write(void *buf, uint64_t cap, const struct vmpkg_input *in, uint32_t 
 			memcpy(b + at, in[i].data, (size_t)in[i].size);
 		at = align_up(at + in[i].size);
 	}
-	vmpkg_seal(b);
-	return 0;
+	return vmpkg_seal(b, total);
 }

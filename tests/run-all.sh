@@ -62,6 +62,11 @@ if [ "$mode" != "--qemu-only" ]; then
 		host_test "host-$v-mailbox" -- build/host/$v/test_mailbox "mailbox-$v" 1000000
 		host_test "host-$v-hostdt" -- build/host/$v/test_hostdt "hostdt-$v" "$T/dtb/virt4.dtb"
 	done
+	for v in plain asan; do
+		host_test "host-$v-vmconfig" -- build/host/$v/test_vmconfig "vmconfig-$v"
+		host_test "host-$v-vmpkg" -- build/host/$v/test_vmpkg "vmpkg-$v"
+	done
+	host_test "configs" -- tests/configs/check-configs.sh
 fi
 if [ "$mode" != "--host-only" ]; then
 	tools/mkdisk "$T/disk-selftest.img" "$BIN" --bootargs tessera.selftest

@@ -6,6 +6,8 @@
 #   GUEST_NAMES          hello smp ipi timer rfence reboot stress
 #   GUEST_BINS / GUEST_ELFS   the files above for every guest
 #   STRESS_SECONDS       length of the stress guest's run (default 10)
+ifndef GUESTS_MK_INCLUDED
+GUESTS_MK_INCLUDED := 1
 CROSS_COMPILE ?= riscv64-linux-gnu-
 BUILD         ?= build
 Q             ?= @
@@ -63,3 +65,4 @@ $(GUEST_OUT)/%.bin: $(GUEST_OUT)/%.elf
 	$(Q)$(GUEST_OBJCOPY) -O binary $< $@
 
 -include $(wildcard $(GUEST_OUT)/obj/*.d $(GUEST_OUT)/obj/lib/*.d)
+endif

@@ -165,5 +165,6 @@ void guest_main(unsigned long self)
 			   atomic_load(&self_recv), atomic_load(&spurious));
 	atomic_store(&release, 1);
 	irq_disable();
+	guest_join_harts(ids, n);
 	guest_printf("PASS ipi: %d harts, %d IPIs\n", n, total);
 }

@@ -83,5 +83,6 @@ void guest_main(unsigned long self)
 	check_invalid(guest_invalid_hartid());
 
 	atomic_store(&release, 1);
+	guest_join_harts(ids, n);
 	guest_printf("PASS rfence: %d harts, %d calls\n", n, calls);
 }

@@ -193,6 +193,7 @@ void guest_main(unsigned long self)
 	for (int i = 1; i < n; i++)
 		if (guest_wait_ge(&done[i], 1, WAIT_TIMEOUT))
 			guest_fail("hart %lu did not finish", ids[i]);
+	guest_join_harts(ids, n);
 
 	int total = 0;
 	for (int i = 0; i < n; i++) {

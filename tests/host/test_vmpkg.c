@@ -135,7 +135,7 @@ static void test_truncated(void)
 	EXPECT(open_pkg(63), VMPKG_ETRUNC, "truncated: 63 bytes, the header alone needs 64");
 	EXPECT(open_pkg(len - 1), VMPKG_ETRUNC, "truncated: the header says");
 	put64(buf + 24, 64 + 80);
-	vmpkg_seal(buf);
+	vmpkg_seal(buf, sizeof(buf));
 	EXPECT(open_pkg(len), VMPKG_ETRUNC, "the header and a table of 3 entries need 304 bytes");
 }
 
@@ -156,20 +156,20 @@ static void test_entry_past_end(void)
 {
 	build();
 	put64(entry(1) + 64, len);
-	vmpkg_seal(buf);
+	vmpkg_seal(buf, sizeof(buf));
 	EXPECT(open_pkg(len), VMPKG_ECORRUPT, "entry hello.bin: data past the end");
 	build();
 	put64(entry(1) + 56, 0xffffffffffffffc0ull);   /* offset + size wraps */
-	vmpkg_seal(buf);
+	vmpkg_seal(buf, sizeof(buf));
 	EXPECT(open_pkg(len), VMPKG_ECORRUPT, "entry hello.bin: data past the end (offset "
 	       "0xffffffffffffffc0");
 	build();
 	put64(entry(2) + 56, 64);   /* inside the table */
-	vmpkg_seal(buf);
+	vmpkg_seal(buf, sizeof(buf));
 	EXPECT(open_pkg(len), VMPKG_ECORRUPT, "entry empty: offset 0x40 is not 64-byte aligned or lies");
 	build();
 	put64(entry(1) + 56, 0x181);
-	vmpkg_seal(buf);
+	vmpkg_seal(buf, sizeof(buf));
 	EXPECT(open_pkg(len), VMPKG_ECORRUPT, "entry hello.bin: offset 0x181");
 }
 
@@ -179,11 +179,11 @@ static void test_overlapping_entries(void)
 	build();
 	memcpy(off, entry(0) + 56, 8);
 	memcpy(entry(1) + 56, off, 8);
-	vmpkg_seal(buf);
+	vmpkg_seal(buf, sizeof(buf));
 	EXPECT(open_pkg(len), VMPKG_ECORRUPT, "entries hello.json and hello.bin overlap");
 	build();   /* an empty entry at the same offset overlaps nothing */
 	memcpy(entry(2) + 56, off, 8);
-	vmpkg_seal(buf);
+	vmpkg_seal(buf, sizeof(buf));
 	CHECK(open_pkg(len) == 0, "empty entry: %s", err);
 }
 
@@ -196,7 +196,7 @@ static void test_checksum_mismatch(void)
 	EXPECT(open_pkg(len), VMPKG_ECRC, "entry hello.bin: checksum mismatch (stored 0x");
 	build();
 	put32(entry(0) + 72, 0x12345678);
-	vmpkg_seal(buf);
+	vmpkg_seal(buf, sizeof(buf));
 	EXPECT(open_pkg(len), VMPKG_ECRC, "entry hello.json: checksum mismatch (stored 0x12345678, computed");
 }
 
@@ -204,19 +204,19 @@ static void test_bad_names(void)
 {
 	build();
 	memcpy(entry(1), "hello.json", 11);
-	vmpkg_seal(buf);
+	vmpkg_seal(buf, sizeof(buf));
 	EXPECT(open_pkg(len), VMPKG_ECORRUPT, "duplicate entry name hello.json (entries 0 and 1)");
 	build();
 	memset(entry(1), 'x', VMPKG_NAME_MAX);
-	vmpkg_seal(buf);
+	vmpkg_seal(buf, sizeof(buf));
 	EXPECT(open_pkg(len), VMPKG_ECORRUPT, "entry 1: name is not NUL-terminated");
 	build();
 	entry(2)[0] = '\0';
-	vmpkg_seal(buf);
+	vmpkg_seal(buf, sizeof(buf));
 	EXPECT(open_pkg(len), VMPKG_ECORRUPT, "entry 2: name is empty");
 	build();
 	entry(2)[1] = '/';
-	vmpkg_seal(buf);
+	vmpkg_seal(buf, sizeof(buf));
 	EXPECT(open_pkg(len), VMPKG_ECORRUPT, "entry 2: name has a byte 0x2f");
 }
 
@@ -235,7 +235,7 @@ static void test_grown_header_accepted(void)
 	put64(buf + 128 + 64, 11);
 	memcpy(buf + 256, config, 11);
 	put32(buf + 128 + 72, crc32_ieee(config, 11));
-	vmpkg_seal(buf);
+	vmpkg_seal(buf, sizeof(buf));
 	struct vmpkg_entry e;
 	CHECK(open_pkg(320) == 0 && vmpkg_find(&pkg, "x.json", &e) == 0 && e.size == 11, "%s", err);
 }
@@ -251,6 +251,11 @@ static void test_writer_errors(void)
 	      strstr(err, "entry names have 1 to 55 characters"), "long name: %s", err);
 	CHECK(vmpkg_write(buf, 100, inputs, 3, err, sizeof(err)) == VMPKG_ETRUNC &&
 	      strstr(err, "the buffer has 100"), "small buffer: %s", err);
+	build();
+	CHECK(vmpkg_seal(buf, 63) == VMPKG_ETRUNC && vmpkg_seal(buf, 303) == VMPKG_ETRUNC &&
+	      vmpkg_seal(buf, 304) == 0, "seal checks its length");
+	put32(buf + 20, 0xffffffff);
+	CHECK(vmpkg_seal(buf, sizeof(buf)) == VMPKG_ETRUNC, "seal with a huge count");
 }
 
 int main(int argc, char **argv)

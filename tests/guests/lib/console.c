@@ -158,29 +158,35 @@ static void format(struct out *o, const char *fmt, va_list ap)
 /* Interrupts stay off while the lock is held, so a handler never spins on
  * a lock its own hart holds; a lock held for over 1 s (a hart died while
  * printing) is ignored. */
-static unsigned long print_begin(void)
+struct print_state {
+	unsigned long sie;      /* sstatus.SIE before */
+	int locked;             /* we took the lock */
+};
+
+static struct print_state print_begin(void)
 {
-	unsigned long sstatus = csr_read(sstatus);
+	struct print_state st = { csr_read(sstatus) & SSTATUS_SIE, 0 };
 	int me = (int)guest_slot();
 
 	irq_disable();
 	if (atomic_load(&print_owner) == me)
-		return sstatus | (1UL << 63);   /* re-entered: no lock taken */
+		return st;              /* re-entered from a trap: no lock */
 	unsigned long start = rdtime();
 	while (!spin_trylock(&print_lock))
 		if (rdtime() - start > GUEST_TIMEBASE_HZ)
-			return sstatus | (1UL << 63);
+			return st;
 	atomic_store(&print_owner, me);
-	return sstatus;
+	st.locked = 1;
+	return st;
 }
 
-static void print_end(unsigned long saved)
+static void print_end(struct print_state st)
 {
-	if (!(saved >> 63)) {
+	if (st.locked) {
 		atomic_store(&print_owner, -1);
 		spin_unlock(&print_lock);
 	}
-	if (saved & SSTATUS_SIE)
+	if (st.sie)
 		irq_enable();
 }
 
@@ -188,11 +194,11 @@ void guest_vprintf(const char *fmt, va_list ap)
 {
 	char buf[160];
 	struct out o = { .buf = buf, .size = sizeof(buf), .flush = 1 };
-	unsigned long saved = print_begin();
+	struct print_state st = print_begin();
 
 	format(&o, fmt, ap);
 	out_flush(&o);
-	print_end(saved);
+	print_end(st);
 }
 
 void guest_printf(const char *fmt, ...)

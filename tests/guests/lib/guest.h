@@ -190,6 +190,8 @@ struct sbiret guest_hart_start(unsigned long hartid, void (*fn)(unsigned long ha
 int guest_slot_of(unsigned long hartid);
 /* Stops the calling hart (HSM hart_stop); never returns. */
 void guest_hart_stop_self(void) __attribute__((noreturn));
+/* Waits until every hart in ids[] but the caller is STOPPED, else FAIL. */
+void guest_join_harts(const unsigned long *ids, int n);
 /* Waits until hart_get_status(hartid) == state (0 ok, -1 timeout); naps. */
 int guest_wait_hart_status(unsigned long hartid, long state, unsigned long timeout);
 

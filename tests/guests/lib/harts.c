@@ -159,3 +159,13 @@ void guest_expect_invalid_mask(struct sbiret r, const char *what)
 	}
 	guest_fail("%s returned %ld, want %d", what, r.error, SBI_ERR_INVALID_PARAM);
 }
+
+void guest_join_harts(const unsigned long *ids, int n)
+{
+	unsigned long self = guest_hartid();
+
+	for (int i = 0; i < n; i++)
+		if (ids[i] != self && guest_wait_hart_status(ids[i], SBI_HSM_STOPPED, WAIT_TIMEOUT))
+			guest_fail("hart %lu did not stop (state %ld)", ids[i],
+				   sbi_hart_get_status(ids[i]).value);
+}

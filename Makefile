@@ -39,7 +39,7 @@ SRCS := boot/entry.S \
         core/panic.c core/poweroff.c core/format.c core/string.c \
         core/mem.c core/vm.c core/sched.c core/exit.c core/boot_vms.c \
         ipc/mailbox.c partition/hostdt.c partition/vmconfig.c partition/vmplan.c partition/json.c \
-        partition/vmpkg.c partition/crc32.c
+        partition/vmpkg.c partition/crc32.c partition/guestdt.c
 LIBFDT := fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c fdt_addresses.c fdt_empty_tree.c
 
 OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(SRCS)) \
@@ -88,7 +88,10 @@ SAN_plain := -O2
 SAN_tsan  := -O1 -fsanitize=thread
 SAN_asan  := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all
 HOST_VARIANTS := plain tsan asan
-HOST_TESTS := test_mailbox test_hostdt
+HOST_TESTS := test_mailbox test_hostdt test_guestdt
+
+include partition/partition.mk
+include tests/guests/guests.mk
 
 define host_variant
 $(BUILD)/host/$(1)/test_mailbox: tests/host/test_mailbox.c ipc/mailbox.c ipc/mailbox.h ipc/msg.h tests/host/check.h
@@ -99,11 +102,13 @@ $(BUILD)/host/$(1)/test_hostdt: tests/host/test_hostdt.c partition/hostdt.c part
 	@mkdir -p $$(@D)
 	@echo "  HOSTCC  $$@"
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_$(1)) -Wno-sign-compare tests/host/test_hostdt.c partition/hostdt.c $(HOST_LIBFDT) -o $$@
+$(BUILD)/host/$(1)/test_guestdt: tests/host/test_guestdt.c partition/guestdt.c partition/guestdt.h $(VMCFG_SRCS) tests/host/check.h $(STAMP)
+	@mkdir -p $$(@D)
+	@echo "  HOSTCC  $$@"
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_$(1)) -Wno-sign-compare tests/host/test_guestdt.c partition/guestdt.c $(VMCFG_SRCS) $(HOST_LIBFDT) -o $$@
 endef
 $(foreach v,$(HOST_VARIANTS),$(eval $(call host_variant,$(v))))
 
-include partition/partition.mk
-include tests/guests/guests.mk
 
 HOST_BINS := $(foreach v,$(HOST_VARIANTS),$(foreach t,$(HOST_TESTS),$(BUILD)/host/$(v)/$(t))) \
              $(PARTITION_HOST_BINS)

@@ -143,7 +143,8 @@ static void run_vcpu(struct pcpu *p, struct vcpu *v, unsigned runnable)
 	/* Share the core only when someone else is waiting for it. */
 	uint64_t deadline = runnable > 1 ? now + SLICE_MS * core_platform()->timebase_hz / 1000
 					 : UINT64_MAX;
-	if (!v->vm->arch.sstc && v->arch.vs.vstimecmp < deadline)
+	/* A deadline already past is pending in hvip: arming for it would trap at once, forever. */
+	if (!v->vm->arch.sstc && v->arch.vs.vstimecmp > now && v->arch.vs.vstimecmp < deadline)
 		deadline = v->arch.vs.vstimecmp;
 	set_timer(p, deadline);
 	p->rq_last = v;

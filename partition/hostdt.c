@@ -126,7 +126,9 @@ static int read_harts(const void *fdt, uint64_t boot_hartid, struct host_platfor
 		if (hartid == boot_hartid) {
 			p->boot_index = (int)p->nharts;
 			const char *isa = fdt_getprop(fdt, node, "riscv,isa", NULL);
+			const char *mmu = fdt_getprop(fdt, node, "mmu-type", NULL);
 			snprintf(p->boot_isa, sizeof(p->boot_isa), "%s", isa ? isa : "");
+			snprintf(p->mmu_type, sizeof(p->mmu_type), "%s", mmu ? mmu : "");
 		}
 		if (!have_tb)
 			have_tb = read_u32_or_u64(fdt, node, "timebase-frequency", &tb);

@@ -38,6 +38,7 @@ struct host_platform {
 	uint64_t hartid[HOSTDT_MAX_HARTS];     /* in device tree order: core id = index */
 	int boot_index;                        /* index of the boot hart in hartid[] */
 	char boot_isa[96];
+	char mmu_type[24];                     /* of the boot hart, "" if absent */
 	uint64_t timebase_hz;
 	unsigned nram;
 	struct hostdt_region ram[HOSTDT_MAX_RAM];

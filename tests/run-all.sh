@@ -61,6 +61,7 @@ if [ "$mode" != "--qemu-only" ]; then
 	for v in plain asan tsan; do
 		host_test "host-$v-mailbox" -- build/host/$v/test_mailbox "mailbox-$v" 1000000
 		host_test "host-$v-hostdt" -- build/host/$v/test_hostdt "hostdt-$v" "$T/dtb/virt4.dtb"
+		host_test "host-$v-guestdt" -- build/host/$v/test_guestdt "guestdt-$v"
 	done
 	for v in plain asan; do
 		host_test "host-$v-vmconfig" -- build/host/$v/test_vmconfig "vmconfig-$v"

@@ -136,3 +136,89 @@ RULES
 fi
 
 # A guest that touches memory it does not own: that VM stops, the other runs on.
+c=fault-stop-smp2
+vm_cfg "$T/scen/$c" fault.json 7 fault fault.bin 1 0 ', "on_fault": "stop"'
+vm_cfg "$T/scen/$c" hello.json 1 hello hello.bin 1 1
+if pack "$c"; then
+	cat >"$T/rules/$c" <<RULES
+once \\[fault\\] fault: hstatus access came back as an illegal instruction
+once vm 7 \\(fault\\): fault: load guest-page fault \\(gpa 0x1000\\) at pc 0x802[0-9a-f]+ vcpu 0
+once vm 7 \\(fault\\): stopped \\(fault\\)
+never \\[fault\\] (FAIL|PASS).*
+once \\[hello\\] PASS hello
+once vm 1 \\(hello\\): stopped \\(shutdown\\)
+once tessera: all VMs stopped, powering off
+never $never_bad
+RULES
+	vm_case "$c" 2 60 "$T/rules/$c"
+fi
+
+c=fault-reboot-smp1
+vm_cfg "$T/scen/$c" fault.json 7 fault fault.bin 1 0 ', "on_fault": "reboot"'
+if pack "$c"; then
+	cat >"$T/rules/$c" <<RULES
+once vm 7 \\(fault\\): fault: load guest-page fault \\(gpa 0x1000\\) at pc 0x802[0-9a-f]+ vcpu 0
+once vm 7 \\(fault\\): rebooting
+once \\[fault\\] PASS fault: running again after the fault \\(boot 1\\)
+once vm 7 \\(fault\\): stopped \\(shutdown\\)
+once tessera: all VMs stopped, powering off
+never \\[fault\\] FAIL.*
+never $never_bad
+RULES
+	vm_case "$c" 1 60 "$T/rules/$c"
+fi
+
+# ---- every config field at work: generated DTB, initrd, bootargs, two memory
+# regions, kernel entry, a passed-through device and an mmio mapping ----
+c=devices-smp2
+mkdir -p "$T/scen/$c" "$T/scen/$c.img"
+perl -e 'print chr(($_ * 7 + 3) % 256) for 0 .. 4095' >"$T/scen/$c.img/pattern.bin"
+cat >"$T/scen/$c/devices.json" <<'JSON'
+{ "id": 6, "name": "devices", "vcpus": 2, "affinity": [1, 0],
+  "memory": [ { "gpa": "0x80000000", "size": "32M" }, { "gpa": "0x90000000", "size": "4M" } ],
+  "kernel": { "image": "devices.bin", "gpa": "0x80200000", "entry": "0x80200000" },
+  "initrd": { "image": "pattern.bin" },
+  "dtb": "generate", "bootargs": "quiet tessera-test=1",
+  "devices": [ { "passthrough": "/soc/rtc@101000" },
+               { "mmio": { "hpa": "0x101000", "gpa": "0x40000000", "size": "0x1000" } } ],
+  "on_fault": "stop" }
+JSON
+if pack "$c" -I "$T/scen/$c.img"; then
+	f=$(vm_rules "$c" devices:devices)
+	cat >>"$f" <<RULES
+once \\[devices\\] devices: device tree at 0x[0-9a-f]+: bootargs "quiet tessera-test=1", 2 cpus
+once \\[devices\\] devices: initrd at 0x[0-9a-f]+, 4096 bytes, pattern ok
+once \\[devices\\] devices: RTC passed through at 0x101000 runs
+once \\[devices\\] devices: RTC mapped as mmio at 0x40000000 runs
+RULES
+	vm_case "$c" 2 60 "$f"
+fi
+
+# The same guest with a device tree of the user's own ("dtb": {"image": ...}).
+c=devices-dtb-image-smp1
+mkdir -p "$T/scen/$c" "$T/scen/$c.img"
+dtc -q -I dts -O dtb -o "$T/scen/$c.img/user.dtb" - <<'DTS'
+/dts-v1/;
+/ { #address-cells = <2>; #size-cells = <2>; compatible = "user,board";
+    chosen { bootargs = "from-the-user tessera-test=1"; };
+    cpus { #address-cells = <1>; #size-cells = <0>; timebase-frequency = <10000000>;
+           cpu@0 { device_type = "cpu"; reg = <0>; compatible = "riscv"; riscv,isa = "rv64imafdc"; }; };
+    memory@80000000 { device_type = "memory"; reg = <0 0x80000000 0 0x2000000>; }; };
+DTS
+cat >"$T/scen/$c/devices.json" <<'JSON'
+{ "id": 6, "name": "devices", "vcpus": 1,
+  "memory": [ { "gpa": "0x80000000", "size": "32M" }, { "gpa": "0x90000000", "size": "4M" } ],
+  "kernel": { "image": "devices.bin" }, "dtb": { "image": "user.dtb" },
+  "devices": [ { "passthrough": "/soc/rtc@101000" },
+               { "mmio": { "hpa": "0x101000", "gpa": "0x40000000", "size": "0x1000" } } ] }
+JSON
+if pack "$c" -I "$T/scen/$c.img"; then
+	f=$(vm_rules "$c" devices:devices)
+	echo 'once \[devices\] devices: device tree at 0x[0-9a-f]+: bootargs "from-the-user tessera-test=1", 1 cpus' >>"$f"
+	vm_case "$c" 1 60 "$f"
+fi
+
+# Without Sstc on the host: the guest timer is served by the core's timer.
+c=timer-nosstc-smp2
+vm_cfg "$T/scen/$c" timer.json 3 timer timer.bin 1 1
+pack "$c" && vm_case "$c" 2 60 "$(vm_rules "$c" timer:timer)" -- -cpu rv64,sstc=false

@@ -17,6 +17,7 @@
 
 extern const char guest_name[];
 void guest_main(unsigned long hartid);
+extern unsigned long guest_boot_dtb;   /* a1 at boot: the DTB tessera gave, or 0 */
 
 /* ---- CSRs (names or numbers; macros such as CSR_STIMECMP expand) ---- */
 #define __csr_str(x) #x

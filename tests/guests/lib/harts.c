@@ -10,10 +10,11 @@ struct hart_local guest_hart_local[GUEST_MAX_HARTS];
 static guest_lock_t slot_lock = GUEST_LOCK_INIT;
 static int nr_slots;
 static int has_tessera;
+unsigned long guest_boot_dtb;
 
 void guest_boot_entry(unsigned long hartid, unsigned long dtb)
 {
-	(void)dtb;
+	guest_boot_dtb = dtb;
 	csr_write(stvec, (unsigned long)guest_trap_vector);
 	guest_hart_local[0].hartid = hartid;
 	guest_hart_local[0].used = 1;

@@ -1,0 +1,115 @@
+/* Guest device tree generation: see guestdt.h. */
+#include <stdio.h>
+#include <string.h>
+#include <libfdt.h>
+#include "partition/guestdt.h"
+
+void guestdt_isa(const char *host_isa, bool sstc, char *out, size_t outlen)
+{
+	size_t n = 0;
+	const char *s = host_isa;
+	/* single letters up to the first '_': drop 'h' */
+	for (; *s && *s != '_' && n + 1 < outlen; s++)
+		if (s - host_isa < 4 || *s != 'h')
+			out[n++] = *s;
+	/* multi-letter extensions: drop the hypervisor's own */
+	while (*s == '_') {
+		const char *e = s + 1, *end = strchr(e, '_');
+		size_t len = end ? (size_t)(end - e) : strlen(e);
+		bool keep = !(len == 4 && !strncmp(e, "sstc", 4) && !sstc) &&
+			    !(len == 5 && !strncmp(e, "smaia", 5)) && !(len == 5 && !strncmp(e, "ssaia", 5));
+		if (keep && n + len + 2 < outlen) {
+			out[n++] = '_';
+			memcpy(out + n, e, len);
+			n += len;
+		}
+		s = e + len;
+	}
+	if (outlen)
+		out[n < outlen ? n : outlen - 1] = '\0';
+}
+
+static int reg_pair(void *fdt, uint64_t base, uint64_t size)
+{
+	fdt64_t reg[2] = { cpu_to_fdt64(base), cpu_to_fdt64(size) };
+	return fdt_property(fdt, "reg", reg, sizeof(reg));
+}
+
+static int cpus(void *fdt, const struct guestdt_params *p)
+{
+	char isa[256], name[24];
+	guestdt_isa(p->host_isa, p->sstc, isa, sizeof(isa));
+	int rc = fdt_begin_node(fdt, "cpus");
+	rc = rc ?: fdt_property_u32(fdt, "#address-cells", 1);
+	rc = rc ?: fdt_property_u32(fdt, "#size-cells", 0);
+	rc = rc ?: fdt_property_u32(fdt, "timebase-frequency", (uint32_t)p->timebase_hz);
+	for (uint32_t i = 0; i < p->cfg->vcpus && !rc; i++) {
+		snprintf(name, sizeof(name), "cpu@%u", i);
+		rc = fdt_begin_node(fdt, name);
+		rc = rc ?: fdt_property_string(fdt, "device_type", "cpu");
+		rc = rc ?: fdt_property_u32(fdt, "reg", i);
+		rc = rc ?: fdt_property_string(fdt, "status", "okay");
+		rc = rc ?: fdt_property_string(fdt, "compatible", "riscv");
+		rc = rc ?: fdt_property_string(fdt, "riscv,isa", isa);
+		if (p->mmu_type)
+			rc = rc ?: fdt_property_string(fdt, "mmu-type", p->mmu_type);
+		rc = rc ?: fdt_begin_node(fdt, "interrupt-controller");
+		rc = rc ?: fdt_property_u32(fdt, "#interrupt-cells", 1);
+		rc = rc ?: fdt_property(fdt, "interrupt-controller", "", 0);
+		rc = rc ?: fdt_property_string(fdt, "compatible", "riscv,cpu-intc");
+		rc = rc ?: fdt_property_u32(fdt, "phandle", i + 1);
+		rc = rc ?: fdt_end_node(fdt);
+		rc = rc ?: fdt_end_node(fdt);
+	}
+	return rc ?: fdt_end_node(fdt);
+}
+
+static int memory(void *fdt, const struct vmcfg *c)
+{
+	char name[32];
+	int rc = 0;
+	for (unsigned i = 0; i < c->nmem && !rc; i++) {
+		snprintf(name, sizeof(name), "memory@%lx", (unsigned long)c->mem[i].gpa);
+		rc = fdt_begin_node(fdt, name);
+		rc = rc ?: fdt_property_string(fdt, "device_type", "memory");
+		rc = rc ?: reg_pair(fdt, c->mem[i].gpa, c->mem[i].size);
+		rc = rc ?: fdt_end_node(fdt);
+	}
+	return rc;
+}
+
+static int chosen(void *fdt, const struct guestdt_params *p)
+{
+	int rc = fdt_begin_node(fdt, "chosen");
+	if (p->cfg->bootargs[0])
+		rc = rc ?: fdt_property_string(fdt, "bootargs", p->cfg->bootargs);
+	if (p->initrd_size) {
+		rc = rc ?: fdt_property_u64(fdt, "linux,initrd-start", p->layout->initrd_gpa);
+		rc = rc ?: fdt_property_u64(fdt, "linux,initrd-end", p->layout->initrd_gpa + p->initrd_size);
+	}
+	return rc ?: fdt_end_node(fdt);
+}
+
+int guestdt_build(void *buf, size_t size, const struct guestdt_params *p, char *err, size_t errlen)
+{
+	char model[64];
+	snprintf(model, sizeof(model), "tessera VM %s", p->cfg->name);
+	int rc = fdt_create(buf, (int)size);
+	rc = rc ?: fdt_finish_reservemap(buf);
+	rc = rc ?: fdt_begin_node(buf, "");
+	rc = rc ?: fdt_property_u32(buf, "#address-cells", 2);
+	rc = rc ?: fdt_property_u32(buf, "#size-cells", 2);
+	rc = rc ?: fdt_property_string(buf, "compatible", "tessera,vm");
+	rc = rc ?: fdt_property_string(buf, "model", model);
+	rc = rc ?: chosen(buf, p);
+	rc = rc ?: cpus(buf, p);
+	rc = rc ?: memory(buf, p->cfg);
+	rc = rc ?: fdt_end_node(buf);
+	rc = rc ?: fdt_finish(buf);
+	if (rc) {
+		snprintf(err, errlen, "%s: dtb: cannot generate the guest device tree: %s", p->cfg->file,
+			 fdt_strerror(rc));
+		return -1;
+	}
+	return 0;
+}

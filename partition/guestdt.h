@@ -1,0 +1,26 @@
+/*
+ * The device tree a VM gets when its config says "dtb": "generate" (the
+ * default): its vCPUs, its memory, /chosen with bootargs and initrd. Built
+ * with libfdt's sequential writer; portable, tested on the host.
+ */
+#ifndef PARTITION_GUESTDT_H
+#define PARTITION_GUESTDT_H
+#include <stddef.h>
+#include <stdint.h>
+#include "partition/vmconfig.h"
+
+struct guestdt_params {
+	const struct vmcfg *cfg;
+	const struct vmcfg_layout *layout;
+	uint64_t initrd_size;        /* 0: no initrd */
+	uint64_t timebase_hz;
+	const char *host_isa;        /* the host's riscv,isa string */
+	const char *mmu_type;        /* e.g. "riscv,sv57", or NULL */
+	bool sstc;                   /* the guest may use Sstc */
+};
+
+/* Write the tree into buf (size bytes): 0, or negative with a message naming the cause. */
+int guestdt_build(void *buf, size_t size, const struct guestdt_params *p, char *err, size_t errlen);
+/* The guest's ISA string: the host's without the H extension (and without sstc unless given). */
+void guestdt_isa(const char *host_isa, bool sstc, char *out, size_t outlen);
+#endif

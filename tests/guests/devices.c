@@ -1,0 +1,174 @@
+/*
+ * devices: checks what a VM config asks tessera to give the guest.
+ * - the device tree in a1: a valid FDT whose /chosen/bootargs contain
+ *   "tessera-test=1", one /cpus/cpu@N per vCPU, and, when /chosen names an
+ *   initrd, an initrd whose bytes are the pattern the test wrote;
+ * - a second memory region at 0x90000000 (written and read back);
+ * - the goldfish RTC passed through at its host address 0x101000 and again
+ *   as an "mmio" device at 0x40000000: both read a running clock.
+ */
+#include "guest.h"
+
+const char guest_name[] = "devices";
+
+#define FDT_MAGIC 0xd00dfeed
+#define FDT_BEGIN_NODE 1
+#define FDT_END_NODE 2
+#define FDT_PROP 3
+#define FDT_NOP 4
+#define FDT_END 9
+
+static uint32_t be32(const void *p)
+{
+	const uint8_t *b = p;
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+static uint64_t be64(const void *p)
+{
+	return (uint64_t)be32(p) << 32 | be32((const uint8_t *)p + 4);
+}
+
+static int str_eq(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+static int str_has(const char *hay, const char *needle)
+{
+	for (; *hay; hay++) {
+		const char *h = hay, *n = needle;
+		while (*n && *h == *n)
+			h++, n++;
+		if (!*n)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Walk the structure block; call fn for every property with the path depth
+ * and the name of the node it is in.
+ */
+struct prop_seen {
+	const char *bootargs;
+	uint64_t initrd_start, initrd_end;
+	int cpus;
+};
+
+static void walk(const uint8_t *fdt, struct prop_seen *seen)
+{
+	const uint8_t *structs = fdt + be32(fdt + 8);
+	const char *strings = (const char *)fdt + be32(fdt + 12);
+	const char *node[8] = { 0 };
+	int depth = -1;
+	for (unsigned off = 0;;) {
+		uint32_t tag = be32(structs + off);
+		off += 4;
+		if (tag == FDT_BEGIN_NODE) {
+			const char *name = (const char *)structs + off;
+			if (++depth < 8)
+				node[depth] = name;
+			unsigned len = 0;
+			while (name[len])
+				len++;
+			off += (len + 4) & ~3u;
+			if (depth == 2 && str_eq(node[1], "cpus") && name[0] == 'c' && name[1] == 'p' &&
+			    name[2] == 'u' && name[3] == '@')
+				seen->cpus++;
+		} else if (tag == FDT_END_NODE) {
+			depth--;
+		} else if (tag == FDT_PROP) {
+			uint32_t len = be32(structs + off), nameoff = be32(structs + off + 4);
+			const uint8_t *val = structs + off + 8;
+			const char *pname = strings + nameoff;
+			if (depth == 1 && str_eq(node[1], "chosen")) {
+				if (str_eq(pname, "bootargs"))
+					seen->bootargs = (const char *)val;
+				else if (str_eq(pname, "linux,initrd-start"))
+					seen->initrd_start = len == 8 ? be64(val) : be32(val);
+				else if (str_eq(pname, "linux,initrd-end"))
+					seen->initrd_end = len == 8 ? be64(val) : be32(val);
+			}
+			off += 8 + ((len + 3) & ~3u);
+		} else if (tag == FDT_NOP) {
+			continue;
+		} else {
+			break;   /* FDT_END or garbage */
+		}
+	}
+}
+
+static void check_dtb(void)
+{
+	const uint8_t *fdt = (const uint8_t *)guest_boot_dtb;
+	if (!fdt)
+		guest_fail("no device tree in a1");
+	if (be32(fdt) != FDT_MAGIC)
+		guest_fail("a1 = 0x%lx holds no FDT (magic 0x%x)", guest_boot_dtb, be32(fdt));
+	struct prop_seen seen = { 0 };
+	walk(fdt, &seen);
+	if (!seen.bootargs || !str_has(seen.bootargs, "tessera-test=1"))
+		guest_fail("/chosen/bootargs is \"%s\"", seen.bootargs ? seen.bootargs : "(none)");
+	struct sbiret n = sbi_ecall(SBI_EXT_TESSERA, 1, TESSERA_INFO_NR_VCPUS, 0, 0, 0, 0, 0);
+	if (n.error || (long)seen.cpus != n.value)
+		guest_fail("device tree lists %d cpus, the VM has %ld", seen.cpus, n.value);
+	guest_printf("devices: device tree at 0x%lx: bootargs \"%s\", %d cpus\n", guest_boot_dtb,
+		     seen.bootargs, seen.cpus);
+	if (seen.initrd_start) {
+		unsigned long len = seen.initrd_end - seen.initrd_start;
+		const uint8_t *rd = (const uint8_t *)seen.initrd_start;
+		if (len == 0 || len > (1u << 20))
+			guest_fail("initrd 0x%lx-0x%lx", (unsigned long)seen.initrd_start,
+				   (unsigned long)seen.initrd_end);
+		for (unsigned long i = 0; i < len; i++)
+			if (rd[i] != (uint8_t)(i * 7 + 3))
+				guest_fail("initrd byte %lu is 0x%x", i, rd[i]);
+		guest_printf("devices: initrd at 0x%lx, %lu bytes, pattern ok\n",
+			     (unsigned long)seen.initrd_start, len);
+	}
+}
+
+static void check_second_region(void)
+{
+	volatile unsigned long *p = (volatile unsigned long *)0x90000000UL;
+	volatile unsigned long *end = (volatile unsigned long *)(0x90000000UL + (4UL << 20) - 8);
+	*p = 0x7e55e7a;
+	*end = ~0x7e55e7aUL;
+	if (*p != 0x7e55e7a || *end != ~0x7e55e7aUL)
+		guest_fail("memory at 0x90000000 does not keep what was written");
+}
+
+static uint64_t rtc_ns(uintptr_t base)
+{
+	volatile uint32_t *r = (volatile uint32_t *)base;
+	uint64_t lo = r[0];                 /* TIME_LOW latches TIME_HIGH */
+	return (uint64_t)r[1] << 32 | lo;
+}
+
+static void check_rtc(uintptr_t base, const char *how)
+{
+	uint64_t a = rtc_ns(base);
+	guest_delay(2 * TICKS_PER_MS);
+	uint64_t b = rtc_ns(base);
+	if (a == 0 || b <= a)
+		guest_fail("RTC %s at 0x%lx: %lu then %lu", how, (unsigned long)base, (unsigned long)a,
+			   (unsigned long)b);
+	guest_printf("devices: RTC %s at 0x%lx runs\n", how, (unsigned long)base);
+}
+
+void guest_main(unsigned long hartid)
+{
+	(void)hartid;
+	if (!guest_has_tessera()) {
+		guest_printf("SKIP devices: needs tessera's VM config\n");
+		return;
+	}
+	check_dtb();
+	check_second_region();
+	check_rtc(0x101000, "passed through");
+	check_rtc(0x40000000, "mapped as mmio");
+	guest_printf("PASS devices\n");
+}

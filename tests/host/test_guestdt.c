@@ -1,0 +1,112 @@
+/*
+ * Host tests of partition/guestdt.c: build guest trees from configs and
+ * read them back with libfdt.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <libfdt.h>
+#include "partition/guestdt.h"
+#include "check.h"
+
+static char buf[64 * 1024];
+static char err[200];
+
+static struct vmcfg cfg(const char *json)
+{
+	struct vmcfg c;
+	if (vmcfg_parse(json, strlen(json), "t.json", &c, err, sizeof(err)))
+		printf("  test set-up: %s\n", err);
+	return c;
+}
+
+static const char *prop_str(const char *path, const char *name)
+{
+	int node = fdt_path_offset(buf, path);
+	return node < 0 ? NULL : fdt_getprop(buf, node, name, NULL);
+}
+
+static uint64_t prop_u64(const char *path, const char *name)
+{
+	int node = fdt_path_offset(buf, path), len;
+	const fdt64_t *v = node < 0 ? NULL : fdt_getprop(buf, node, name, &len);
+	return v && len == 8 ? fdt64_ld(v) : 0;
+}
+
+static const char *const host_isa = "rv64imafdch_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc";
+
+static void test_two_vcpus_initrd_bootargs(void)
+{
+	struct vmcfg c = cfg("{\"id\": 1, \"name\": \"lin\", \"vcpus\": 2, \"affinity\": [1, 2],"
+			     "\"memory\": [{\"gpa\": \"0x80000000\", \"size\": \"64M\"}],"
+			     "\"kernel\": {\"image\": \"Image\"}, \"initrd\": {\"image\": \"rd\"},"
+			     "\"bootargs\": \"console=ttyS0 quiet\"}");
+	struct vmcfg_layout l = { .kernel_gpa = 0x80200000, .entry = 0x80200000,
+				  .initrd_gpa = 0x83000000, .dtb_gpa = 0x83e00000 };
+	struct guestdt_params p = { &c, &l, 0x1234, 10000000, host_isa, "riscv,sv57", true };
+	CHECK(guestdt_build(buf, sizeof(buf), &p, err, sizeof(err)) == 0, "%s", err);
+	CHECK(fdt_check_header(buf) == 0, "not a valid tree");
+	CHECK(!strcmp(prop_str("/", "compatible"), "tessera,vm"), "root compatible");
+	CHECK(!strcmp(prop_str("/chosen", "bootargs"), "console=ttyS0 quiet"), "bootargs");
+	CHECK(prop_u64("/chosen", "linux,initrd-start") == 0x83000000, "initrd start");
+	CHECK(prop_u64("/chosen", "linux,initrd-end") == 0x83001234, "initrd end");
+	CHECK(fdt_path_offset(buf, "/cpus/cpu@0") >= 0 && fdt_path_offset(buf, "/cpus/cpu@1") >= 0,
+	      "cpu nodes missing");
+	CHECK(fdt_path_offset(buf, "/cpus/cpu@2") < 0, "a cpu too many");
+	CHECK(!strcmp(prop_str("/cpus/cpu@1", "riscv,isa"),
+		      "rv64imafdc_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc"),
+	      "isa %s", prop_str("/cpus/cpu@1", "riscv,isa"));
+	CHECK(!strcmp(prop_str("/cpus/cpu@0", "mmu-type"), "riscv,sv57"), "mmu-type");
+	CHECK(!strcmp(prop_str("/cpus/cpu@0/interrupt-controller", "compatible"), "riscv,cpu-intc"),
+	      "cpu-intc");
+	int mem = fdt_path_offset(buf, "/memory@80000000"), len;
+	const fdt64_t *reg = mem < 0 ? NULL : fdt_getprop(buf, mem, "reg", &len);
+	CHECK(reg && len == 16 && fdt64_ld(&reg[0]) == 0x80000000 &&
+	      fdt64_ld(&reg[1]) == 64u << 20, "memory reg");
+}
+
+static void test_no_initrd_no_sstc(void)
+{
+	struct vmcfg c = cfg("{\"id\": 1, \"name\": \"b\", \"vcpus\": 1,"
+			     "\"memory\": [{\"gpa\": \"0x80000000\", \"size\": \"32M\"},"
+			     "{\"gpa\": \"0x100000000\", \"size\": \"16M\"}], \"kernel\": {\"image\": \"k\"}}");
+	struct vmcfg_layout l = { .kernel_gpa = 0x80200000 };
+	struct guestdt_params p = { &c, &l, 0, 10000000, host_isa, NULL, false };
+	CHECK(guestdt_build(buf, sizeof(buf), &p, err, sizeof(err)) == 0, "%s", err);
+	CHECK(prop_str("/chosen", "bootargs") == NULL, "bootargs where none were given");
+	CHECK(prop_str("/chosen", "linux,initrd-start") == NULL, "initrd where there is none");
+	CHECK(fdt_path_offset(buf, "/memory@100000000") >= 0, "second memory region missing");
+	CHECK(!strstr(prop_str("/cpus/cpu@0", "riscv,isa"), "sstc"), "sstc given to a VM without it");
+	CHECK(prop_str("/cpus/cpu@0", "mmu-type") == NULL, "mmu-type invented");
+}
+
+static void test_too_small_buffer(void)
+{
+	struct vmcfg c = cfg("{\"id\": 1, \"name\": \"s\", \"vcpus\": 8, \"affinity\": [0,1,2,3,4,5,6,7],"
+			     "\"memory\": [{\"gpa\": \"0x80000000\", \"size\": \"32M\"}],"
+			     "\"kernel\": {\"image\": \"k\"}}");
+	struct vmcfg_layout l = { 0 };
+	struct guestdt_params p = { &c, &l, 0, 10000000, host_isa, NULL, true };
+	CHECK(guestdt_build(buf, 256, &p, err, sizeof(err)) < 0, "a tree fit in 256 bytes");
+	CHECK(strstr(err, "t.json: dtb: cannot generate") && strstr(err, "FDT_ERR_NOSPACE"), "%s", err);
+}
+
+static void test_isa_filter(void)
+{
+	char out[128];
+	guestdt_isa("rv64imafdch_zicsr_sstc_ssaia", false, out, sizeof(out));
+	CHECK(!strcmp(out, "rv64imafdc_zicsr"), "got %s", out);
+	guestdt_isa("rv64imafdch", true, out, sizeof(out));
+	CHECK(!strcmp(out, "rv64imafdc"), "got %s", out);
+	guestdt_isa("rv64imafdch_zihintpause", true, out, 8);
+	CHECK(strlen(out) < 8, "overflowed a short buffer: %s", out);
+}
+
+int main(int argc, char **argv)
+{
+	const char *p = argc > 1 ? argv[1] : "guestdt";
+	RUN_CASE(p, test_two_vcpus_initrd_bootargs);
+	RUN_CASE(p, test_no_initrd_no_sstc);
+	RUN_CASE(p, test_too_small_buffer);
+	RUN_CASE(p, test_isa_filter);
+	return check_failures ? 1 : 0;
+}

@@ -54,7 +54,8 @@ int main(int argc, char **argv)
 	char (*msg)[VMCFG_ERR_LEN] = calloc(n, sizeof(*msg));
 	char (*plan_errs)[VMCFG_ERR_LEN] = calloc(n, sizeof(*plan_errs));
 	bool *refused = calloc(n, sizeof(*refused));
-	if (!cfgs || !slot || !msg || !plan_errs || !refused) {
+	bool *schema = calloc(n, sizeof(*schema));
+	if (!cfgs || !slot || !msg || !plan_errs || !refused || !schema) {
 		fprintf(stderr, "tessera-config: out of memory\n");
 		return 2;
 	}
@@ -67,6 +68,12 @@ int main(int argc, char **argv)
 		char *text = read_file(path, &len, msg[i], VMCFG_ERR_LEN);
 		if (!text)
 			continue;
+		/* configs/ also holds the JSON Schema of a config: not a VM, so not checked as one */
+		if (strstr(text, "\"$schema\"")) {
+			schema[i] = true;
+			free(text);
+			continue;
+		}
 		if (vmcfg_parse(text, len, label, &cfgs[nok], msg[i], VMCFG_ERR_LEN) == 0)
 			slot[i] = nok++;
 		free(text);
@@ -76,6 +83,10 @@ int main(int argc, char **argv)
 	int status = 0;
 	for (unsigned i = 0; i < n; i++) {
 		unsigned k = slot[i];
+		if (schema[i]) {
+			printf("%s: skipped (a JSON Schema, not a VM config)\n", argv[first + i]);
+			continue;
+		}
 		if (k < n && refused[k])
 			memcpy(msg[i], plan_errs[k], VMCFG_ERR_LEN);
 		else if (k < n && place_minimal(&cfgs[k], msg[i], VMCFG_ERR_LEN))
@@ -92,5 +103,6 @@ int main(int argc, char **argv)
 	free(msg);
 	free(plan_errs);
 	free(refused);
+	free(schema);
 	return status;
 }

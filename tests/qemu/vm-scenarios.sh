@@ -177,7 +177,7 @@ cat >"$T/scen/$c/devices.json" <<'JSON'
 { "id": 6, "name": "devices", "vcpus": 2, "affinity": [1, 0],
   "memory": [ { "gpa": "0x80000000", "size": "32M" }, { "gpa": "0x90000000", "size": "4M" } ],
   "kernel": { "image": "devices.bin", "gpa": "0x80200000", "entry": "0x80200000" },
-  "initrd": { "image": "pattern.bin" },
+  "initrd": { "image": "pattern.bin", "gpa": "0x81000000" },
   "dtb": "generate", "bootargs": "quiet tessera-test=1",
   "devices": [ { "passthrough": "/soc/rtc@101000" },
                { "mmio": { "hpa": "0x101000", "gpa": "0x40000000", "size": "0x1000" } } ],
@@ -187,7 +187,7 @@ if pack "$c" -I "$T/scen/$c.img"; then
 	f=$(vm_rules "$c" devices:devices)
 	cat >>"$f" <<RULES
 once \\[devices\\] devices: device tree at 0x[0-9a-f]+: bootargs "quiet tessera-test=1", 2 cpus
-once \\[devices\\] devices: initrd at 0x[0-9a-f]+, 4096 bytes, pattern ok
+once \\[devices\\] devices: initrd at 0x81000000, 4096 bytes, pattern ok
 once \\[devices\\] devices: RTC passed through at 0x101000 runs
 once \\[devices\\] devices: RTC mapped as mmio at 0x40000000 runs
 RULES

@@ -41,14 +41,6 @@ void sched_remove(struct pcpu *p, struct vcpu *v)
 	}
 }
 
-/* A halted vCPU becomes runnable when an interrupt it enabled is pending. */
-void sched_wake(struct pcpu *p, struct vcpu *v)
-{
-	(void)p;
-	if (v->run == VCPU_HALTED)
-		v->run = VCPU_RUNNABLE;
-}
-
 /* Without Sstc the guest's deadline is served here, with a virtual timer interrupt. */
 static void timer_emulate(struct vcpu *v, uint64_t now)
 {
@@ -78,6 +70,13 @@ static void resume(struct pcpu *p, struct vcpu *v)
 		}
 		arch_vcpu_reset(&v->arch, v->resume_pc, v->id, v->resume_arg);
 	}
+}
+
+/* A virtual interrupt arrived for a halted (or suspended) vCPU: run it again. */
+void sched_wake(struct pcpu *p, struct vcpu *v)
+{
+	if (v->run == VCPU_HALTED)
+		resume(p, v);
 }
 
 static struct vcpu *pick(struct pcpu *p, unsigned *runnable)

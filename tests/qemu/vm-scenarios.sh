@@ -71,6 +71,11 @@ for g in smp ipi rfence; do
 		pack "$c" && vm_case "$c" "$n" 120 "$(vm_rules "$c" $g:$g)"
 	done
 done
+for n in 1 2; do
+	c=suspend-smp$n
+	vm_cfg "$T/scen/$c" suspend.json 8 suspend suspend.bin "$n" "$(cores_list "$n")"
+	pack "$c" && vm_case "$c" "$n" 60 "$(vm_rules "$c" suspend:suspend)"
+done
 c=timer-smp1
 vm_cfg "$T/scen/$c" timer.json 3 timer timer.bin 1 0
 pack "$c" && vm_case "$c" 1 60 "$(vm_rules "$c" timer:timer)"

@@ -175,7 +175,6 @@ void vm_msg_vcpu_start(struct pcpu *p, const struct mbox_msg *m)
 	}
 	arch_vcpu_reset(&v->arch, m->arg[2], v->id, (unsigned long)m->arg[3]);
 	atomic_store(&v->pending_virq, 0);
-	memset(v->exits, 0, sizeof(v->exits));
 	v->run = VCPU_RUNNABLE;
 	atomic_store(&v->hsm, HSM_STARTED);
 	sched_add(p, v);
@@ -245,18 +244,40 @@ void vm_system_down(struct pcpu *p, struct vcpu *self, enum vm_down how, const c
 	}
 }
 
+/* Exit counts of all the VM's vCPUs; every core has let go of them by now. */
+static void log_exits(const struct vm *vm)
+{
+	static const char *const names[EXIT_REASON_COUNT] = {
+		[EXIT_HYPERCALL] = "hypercall", [EXIT_EXTERNAL_IRQ] = "irq", [EXIT_HALT] = "halt",
+		[EXIT_CPU_UP] = "cpu-up", [EXIT_CPU_DOWN] = "cpu-down", [EXIT_SYSTEM_DOWN] = "system-down",
+		[EXIT_MMIO] = "mmio", [EXIT_FAIL_ENTRY] = "fail-entry", [EXIT_GUEST_FAULT] = "fault",
+	};
+	char line[200];
+	int n = snprintf(line, sizeof(line), "vm %u (%s): exits:", vm->cfg.id, vm->cfg.name);
+	for (unsigned r = 0; r < EXIT_REASON_COUNT && n < (int)sizeof(line); r++) {
+		uint64_t total = 0;
+		for (unsigned i = 0; i < vm->nvcpus; i++)
+			total += vm->vcpu[i].exits[r];
+		n += snprintf(line + n, sizeof(line) - (size_t)n, " %s %lu", names[r], (unsigned long)total);
+	}
+	log_line("%s", line);
+}
+
 static void vm_finish(struct pcpu *p, struct vm *vm)
 {
 	if (atomic_load(&vm->state) == VM_REBOOTING) {
 		log_line("vm %u (%s): rebooting", vm->cfg.id, vm->cfg.name);
 		atomic_fetch_add(&vm->epoch, 1);
 		vm->boot_count++;
+		for (unsigned i = 0; i < vm->nvcpus; i++)
+			memset(vm->vcpu[i].exits, 0, sizeof(vm->vcpu[i].exits));
 		vm_load_images(vm);
 		vm_start(p, vm);
 		return;
 	}
 	atomic_store(&vm->state, VM_STOPPED);
 	log_line("vm %u (%s): stopped (%s)", vm->cfg.id, vm->cfg.name, vm->down_reason);
+	log_exits(vm);
 	if (atomic_fetch_sub(&running_vms, 1) == 1) {
 		log_line("tessera: all VMs stopped, powering off");
 		system_poweroff(false);

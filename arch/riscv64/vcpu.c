@@ -52,6 +52,8 @@ void arch_vcpu_put(struct arch_vcpu *a)
 	a->vs.vsatp = csr_read(CSR_VSATP);
 	a->vs.hvip = csr_read(CSR_HVIP);
 	if (csr_read(CSR_HENVCFG) & HENVCFG_STCE) {
+		/* VSTIP comes from vstimecmp, which is saved: it is not an injected bit */
+		a->vs.hvip &= ~HIP_VSTIP;
 		a->vs.vstimecmp = csr_read(CSR_VSTIMECMP);
 		csr_write(CSR_VSTIMECMP, UINT64_MAX);
 	}

@@ -4,11 +4,17 @@
 
 void sbi_set_timer_for(struct vcpu *v, uint64_t deadline)
 {
-	/* The vCPU is loaded: it is the one making the call. */
-	if (v->vm->arch.sstc)
+	/*
+	 * The vCPU is loaded: it is the one making the call. With Sstc the
+	 * comparator alone drives VSTIP; hvip.VSTIP is never touched, since on
+	 * QEMU it shares a bit with the comparator's output and clearing it just
+	 * after the comparator fired would lose that interrupt.
+	 */
+	if (v->vm->arch.sstc) {
 		csr_write(CSR_VSTIMECMP, deadline);
-	else
-		v->arch.vs.vstimecmp = deadline;   /* served by the core's timer (no Sstc) */
+		return;
+	}
+	v->arch.vs.vstimecmp = deadline;   /* served by the core's timer (no Sstc) */
 	atomic_fetch_and(&v->pending_virq, ~(unsigned)ARCH_VIRQ_TIMER);
 	csr_clear(CSR_HVIP, HIP_VSTIP);
 }

@@ -32,12 +32,12 @@ LDFLAGS := -nostdlib -no-pie -static -Wl,--no-relax -Wl,-T,arch/$(ARCH)/tessera.
 
 SRCS := boot/entry.S \
         arch/$(ARCH)/trap.S arch/$(ARCH)/trap.c arch/$(ARCH)/cpu.c arch/$(ARCH)/sbi_client.c \
-        arch/$(ARCH)/guest.S arch/$(ARCH)/fpu.S arch/$(ARCH)/vcpu.c arch/$(ARCH)/gstage.c \
+        arch/$(ARCH)/guest.S arch/$(ARCH)/fpu.S arch/$(ARCH)/vcpu.c arch/$(ARCH)/gstage.c arch/$(ARCH)/mmio.c \
         $(addprefix arch/$(ARCH)/sbi/,sbi_guest.c base.c time.c ipi.c rfence.c hsm.c srst.c \
                                        dbcn.c legacy.c vendor.c) \
         core/main.c core/msg.c core/selftest.c core/console.c core/uart16550.c \
         core/panic.c core/poweroff.c core/format.c core/string.c \
-        core/mem.c core/vm.c core/sched.c core/exit.c core/boot_vms.c \
+        core/mem.c core/vm.c core/sched.c core/exit.c core/boot_vms.c core/vuart.c \
         ipc/mailbox.c partition/hostdt.c partition/vmconfig.c partition/vmplan.c partition/json.c \
         partition/vmpkg.c partition/crc32.c partition/guestdt.c
 LIBFDT := fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c fdt_addresses.c fdt_empty_tree.c

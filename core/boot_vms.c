@@ -10,11 +10,9 @@
 #include "core/mem.h"
 #include "core/pcpu.h"
 #include "core/vm.h"
-#include "partition/guestdt.h"
 #include "partition/vmconfig.h"
 #include "partition/vmpkg.h"
 
-#define DTB_GENERATE_MAX (64 * 1024)
 
 static struct vm vms[VM_MAX];
 static struct vmcfg cfgs[VM_MAX];
@@ -59,30 +57,9 @@ static int prepare(const struct vmpkg *pkg, struct vm_images *vm, const struct v
 	if (c->dtb == VMCFG_DTB_IMAGE &&
 	    find_image(pkg, c, "dtb.image", c->dtb_image, &vm->dtb_image, &vm->dtb_size, err))
 		return -1;
-	uint64_t dtb_size = c->dtb == VMCFG_DTB_GENERATE ? DTB_GENERATE_MAX : vm->dtb_size;
+	uint64_t dtb_size = c->dtb == VMCFG_DTB_GENERATE ? VM_DTB_MAX : vm->dtb_size;
 	struct vmcfg_sizes sizes = { vm->kernel_size, vm->initrd_size, dtb_size };
 	return vmcfg_place(c, &sizes, &vm->layout, err, VMCFG_ERR_LEN);
-}
-
-/* The generated tree lives in host RAM for the VM's lifetime: reboots copy it again. */
-static int generate_dtb(struct vm *vm, char *err)
-{
-	const struct host_platform *plat = core_platform();
-	void *buf = (void *)mem_alloc(DTB_GENERATE_MAX, 4096);
-	if (!buf) {
-		snprintf(err, VMCFG_ERR_LEN, "%s: dtb: no host memory for the generated tree", vm->cfg.file);
-		return -1;
-	}
-	struct guestdt_params gp = {
-		.cfg = &vm->cfg, .layout = &vm->layout, .initrd_size = vm->initrd_size,
-		.timebase_hz = plat->timebase_hz, .host_isa = plat->boot_isa,
-		.mmu_type = plat->mmu_type[0] ? plat->mmu_type : NULL, .sstc = vm->arch.sstc,
-	};
-	if (guestdt_build(buf, DTB_GENERATE_MAX, &gp, err, VMCFG_ERR_LEN))
-		return -1;
-	vm->dtb_image = buf;
-	vm->dtb_size = fdt_totalsize(buf);
-	return 0;
 }
 
 static int check_online(const struct vmcfg *c, uint32_t online, char *err)
@@ -158,7 +135,7 @@ int vms_boot(struct pcpu *p, uint32_t online)
 		vm->dtb_image = img.dtb_image;
 		vm->dtb_size = img.dtb_size;
 		vm->layout = img.layout;
-		if (cfgs[i].dtb == VMCFG_DTB_GENERATE && generate_dtb(vm, err)) {
+		if (cfgs[i].dtb == VMCFG_DTB_GENERATE && vm_generate_dtb(vm, err, sizeof(err))) {
 			refuse(i, err);
 			continue;
 		}

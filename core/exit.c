@@ -34,8 +34,29 @@ static void exit_halt(struct pcpu *p, struct vcpu *v, const struct vcpu_exit *e)
 
 static void exit_mmio(struct pcpu *p, struct vcpu *v, const struct vcpu_exit *e)
 {
-	/* No emulated device claims this address: the guest touched what it does not own. */
-	vm_fault(p, v, e);
+	struct vdev *d = vm_vdev_at(v->vm, e->addr);
+	struct mmio_access m;
+	if (!d) {
+		/* No emulated device here: the guest touched what it does not own. */
+		vm_fault(p, v, e);
+		return;
+	}
+	if (arch_mmio_decode(&v->arch, &m)) {
+		struct vcpu_exit f = *e;
+		f.what = "MMIO access with an instruction tessera does not emulate";
+		vm_fault(p, v, &f);
+		return;
+	}
+	uint64_t off = e->addr - d->gpa, val = 0;
+	int rc = m.write ? d->ops->write(v, d->dev, off, m.width, arch_mmio_store_value(&v->arch, &m))
+			 : d->ops->read(v, d->dev, off, m.width, &val);
+	if (rc) {
+		struct vcpu_exit f = *e;
+		f.what = m.write ? "MMIO write the device refuses" : "MMIO read the device refuses";
+		vm_fault(p, v, &f);
+		return;
+	}
+	arch_mmio_complete(&v->arch, &m, val);
 }
 
 static void exit_guest_fault(struct pcpu *p, struct vcpu *v, const struct vcpu_exit *e)

@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <libfdt.h>
 #include <arch/cpu.h>
 #include <arch/vcpu.h>
 #include "core/console.h"
@@ -14,6 +15,7 @@
 #include "core/pcpu.h"
 #include "core/poweroff.h"
 #include "core/vm.h"
+#include "partition/guestdt.h"
 
 _Atomic unsigned running_vms;
 static struct vm *vm_table[VM_MAX];
@@ -77,6 +79,8 @@ int vm_create(struct vm *vm, unsigned index, const struct vmcfg *cfg, char *err,
 			return E_INVAL;
 		}
 	}
+	if (cfg->console == VMCFG_CONSOLE_UART16550)
+		vm->vdev[vm->nvdevs++] = (struct vdev){ cfg->console_gpa, 0x1000, &vuart_ops, &vm->vuart };
 	vm->arch.sstc = hostdt_isa_has_ext(core_platform()->boot_isa, "sstc");
 	for (unsigned i = 0; i < vm->nvcpus; i++) {
 		struct vcpu *v = &vm->vcpu[i];
@@ -88,6 +92,36 @@ int vm_create(struct vm *vm, unsigned index, const struct vmcfg *cfg, char *err,
 	}
 	vm_table[index] = vm;
 	return 0;
+}
+
+/* The generated tree lives in host RAM for the VM's lifetime; a reboot rebuilds it. */
+int vm_generate_dtb(struct vm *vm, char *err, unsigned errlen)
+{
+	const struct host_platform *plat = core_platform();
+	if (!vm->dtb_buf && !(vm->dtb_buf = (void *)mem_alloc(VM_DTB_MAX, 4096))) {
+		snprintf(err, errlen, "%s: dtb: no host memory for the generated tree", vm->cfg.file);
+		return E_NOMEM;
+	}
+	struct guestdt_params gp = {
+		.cfg = &vm->cfg, .layout = &vm->layout, .initrd_size = vm->initrd_size,
+		.timebase_hz = plat->timebase_hz, .host_isa = plat->boot_isa,
+		.mmu_type = plat->mmu_type[0] ? plat->mmu_type : NULL, .sstc = vm->arch.sstc,
+		.uart_gpa = vm->cfg.console == VMCFG_CONSOLE_UART16550 ? vm->cfg.console_gpa : 0,
+		.boot_count = vm->boot_count,
+	};
+	if (guestdt_build(vm->dtb_buf, VM_DTB_MAX, &gp, err, errlen))
+		return E_FAILED;
+	vm->dtb_image = vm->dtb_buf;
+	vm->dtb_size = fdt_totalsize(vm->dtb_buf);
+	return 0;
+}
+
+struct vdev *vm_vdev_at(struct vm *vm, uint64_t gpa)
+{
+	for (unsigned i = 0; i < vm->nvdevs; i++)
+		if (gpa >= vm->vdev[i].gpa && gpa - vm->vdev[i].gpa < vm->vdev[i].size)
+			return &vm->vdev[i];
+	return NULL;
 }
 
 int vm_gpa_to_hpa(const struct vm *vm, uint64_t gpa, uint64_t len, uintptr_t *hpa)
@@ -271,6 +305,9 @@ static void vm_finish(struct pcpu *p, struct vm *vm)
 		vm->boot_count++;
 		for (unsigned i = 0; i < vm->nvcpus; i++)
 			memset(vm->vcpu[i].exits, 0, sizeof(vm->vcpu[i].exits));
+		char err[VMCFG_ERR_LEN];
+		if (vm->cfg.dtb == VMCFG_DTB_GENERATE && vm_generate_dtb(vm, err, sizeof(err)))
+			log_line("vm %u (%s): %s", vm->cfg.id, vm->cfg.name, err);
 		vm_load_images(vm);
 		vm_start(p, vm);
 		return;

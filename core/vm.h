@@ -7,9 +7,12 @@
 #include <stdint.h>
 #include <arch/vcpu.h>
 #include "core/exit.h"
+#include "core/vdev.h"
+#include "ipc/msg.h"
 #include "partition/vmconfig.h"
 
 #define VM_MAX 8
+#define VM_DTB_MAX (64 * 1024)   /* room for a generated device tree */
 #define VM_MAX_REGIONS (VMCFG_MAX_MEM)
 
 enum vm_state { VM_EMPTY, VM_RUNNING, VM_STOPPING, VM_REBOOTING, VM_STOPPED };
@@ -57,11 +60,15 @@ struct vm {
 	struct vm_region region[VM_MAX_REGIONS];
 	struct vmcfg_layout layout;
 	const uint8_t *kernel, *initrd, *dtb_image;
+	void *dtb_buf;                /* the generated tree, if any */
 	uint64_t kernel_size, initrd_size, dtb_size;
 	uint32_t core_mask;           /* cores hosting a vCPU of this VM */
 	_Atomic int state;            /* enum vm_state */
 	_Atomic unsigned epoch;       /* +1 at each reboot: stale messages are dropped */
 	_Atomic unsigned cores_left;  /* cores still tearing the VM down */
+	unsigned nvdevs;
+	struct vdev vdev[VM_MAX_VDEVS];
+	struct vuart vuart;
 	enum vm_down down;
 	const char *down_reason;
 	unsigned boot_count;
@@ -72,6 +79,7 @@ struct pcpu;
 /* Set-up on the boot core (core/vm.c) */
 int vm_create(struct vm *vm, unsigned index, const struct vmcfg *cfg, char *err, unsigned errlen);
 int vm_load_images(struct vm *vm);
+int vm_generate_dtb(struct vm *vm, char *err, unsigned errlen);
 void vm_start(struct pcpu *p, struct vm *vm);
 struct vm *vm_by_index(unsigned index);
 
@@ -89,6 +97,8 @@ void vm_system_down(struct pcpu *p, struct vcpu *self, enum vm_down how, const c
 void vm_fault(struct pcpu *p, struct vcpu *v, const struct vcpu_exit *e);
 int vm_gpa_to_hpa(const struct vm *vm, uint64_t gpa, uint64_t len, uintptr_t *hpa);
 void vcpu_console_putc(struct vcpu *v, char c);
+/* The emulated device at gpa, or NULL. */
+struct vdev *vm_vdev_at(struct vm *vm, uint64_t gpa);
 
 /* Message handlers (core/vm.c), run on the receiving core */
 void vm_msg_vcpu_start(struct pcpu *p, const struct mbox_msg *m);

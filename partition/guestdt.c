@@ -78,9 +78,40 @@ static int memory(void *fdt, const struct vmcfg *c)
 	return rc;
 }
 
+static void uart_path(const struct guestdt_params *p, char *buf, size_t len)
+{
+	snprintf(buf, len, "/soc/serial@%lx", (unsigned long)p->uart_gpa);
+}
+
+/* The emulated console UART: polled (no interrupts property) until a vPLIC exists. */
+static int soc(void *fdt, const struct guestdt_params *p)
+{
+	char name[40];
+	if (!p->uart_gpa)
+		return 0;
+	snprintf(name, sizeof(name), "serial@%lx", (unsigned long)p->uart_gpa);
+	int rc = fdt_begin_node(fdt, "soc");
+	rc = rc ?: fdt_property_u32(fdt, "#address-cells", 2);
+	rc = rc ?: fdt_property_u32(fdt, "#size-cells", 2);
+	rc = rc ?: fdt_property_string(fdt, "compatible", "simple-bus");
+	rc = rc ?: fdt_property(fdt, "ranges", "", 0);
+	rc = rc ?: fdt_begin_node(fdt, name);
+	rc = rc ?: fdt_property_string(fdt, "compatible", "ns16550a");
+	rc = rc ?: reg_pair(fdt, p->uart_gpa, 0x100);
+	rc = rc ?: fdt_property_u32(fdt, "clock-frequency", 3686400);
+	rc = rc ?: fdt_end_node(fdt);
+	return rc ?: fdt_end_node(fdt);
+}
+
 static int chosen(void *fdt, const struct guestdt_params *p)
 {
+	char path[48];
 	int rc = fdt_begin_node(fdt, "chosen");
+	rc = rc ?: fdt_property_u32(fdt, "tessera,boot-count", p->boot_count);
+	if (p->uart_gpa) {
+		uart_path(p, path, sizeof(path));
+		rc = rc ?: fdt_property_string(fdt, "stdout-path", path);
+	}
 	if (p->cfg->bootargs[0])
 		rc = rc ?: fdt_property_string(fdt, "bootargs", p->cfg->bootargs);
 	if (p->initrd_size) {
@@ -104,6 +135,7 @@ int guestdt_build(void *buf, size_t size, const struct guestdt_params *p, char *
 	rc = rc ?: chosen(buf, p);
 	rc = rc ?: cpus(buf, p);
 	rc = rc ?: memory(buf, p->cfg);
+	rc = rc ?: soc(buf, p);
 	rc = rc ?: fdt_end_node(buf);
 	rc = rc ?: fdt_finish(buf);
 	if (rc) {

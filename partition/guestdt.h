@@ -17,6 +17,8 @@ struct guestdt_params {
 	const char *host_isa;        /* the host's riscv,isa string */
 	const char *mmu_type;        /* e.g. "riscv,sv57", or NULL */
 	bool sstc;                   /* the guest may use Sstc */
+	uint64_t uart_gpa;           /* an emulated 16550 there (the console), or 0 */
+	uint32_t boot_count;         /* /chosen/tessera,boot-count: 0, then +1 per reboot */
 };
 
 /* Write the tree into buf (size bytes): 0, or negative with a message naming the cause. */

@@ -342,6 +342,38 @@ static int parse_image(struct ctx *x, int t, const char *path, struct vmcfg_imag
 	return 0;
 }
 
+/* "console": "sbi" (default) or {"uart16550": GPA}: an emulated 16550 at GPA. */
+static int parse_console(struct ctx *x, int t)
+{
+	static const char *const names[] = { "uart16550", NULL };
+	enum json_kind k = json_kind(x->d, t);
+	int rc, which, val;
+	if (k == JSON_OBJECT) {
+		struct members m;
+		members_init(x, &m, t);
+		while ((rc = member_next(x, &m, "console", names, &which, &val)) > 0)
+			if ((rc = get_aligned(x, val, "console.uart16550", &x->c->console_gpa)))
+				return rc;
+		if (rc || (rc = require(x, &m, 1, "console", names)))
+			return rc;
+		if (x->c->console_gpa > GPA_LIMIT - 0x1000)
+			return fail(x, VMCFG_ERANGE, "console.uart16550", "0x%lx is beyond the %d-bit "
+				    "guest physical address space", (unsigned long)x->c->console_gpa,
+				    VMCFG_GPA_BITS);
+		x->c->console = VMCFG_CONSOLE_UART16550;
+		return 0;
+	}
+	static const char *const kinds[] = { "sbi", NULL };
+	if (k != JSON_STRING)
+		return fail(x, VMCFG_EFIELD, "console", "must be \"sbi\" or {\"uart16550\": GPA}, "
+			    "not %s", json_kind_name(k));
+	rc = get_choice(x, t, "console", kinds, "\"sbi\" or {\"uart16550\": GPA}");
+	if (rc < 0)
+		return rc;
+	x->c->console = VMCFG_CONSOLE_SBI;
+	return 0;
+}
+
 static int parse_dtb(struct ctx *x, int t)
 {
 	static const char *const names[] = { "image", NULL };
@@ -442,9 +474,10 @@ static int parse_devices(struct ctx *x, int t)
 }
 
 enum { F_ID, F_NAME, F_VCPUS, F_AFFINITY, F_MEMORY, F_KERNEL, F_INITRD, F_DTB, F_BOOTARGS,
-       F_DEVICES, F_ON_FAULT };
+       F_DEVICES, F_ON_FAULT, F_CONSOLE };
 static const char *const root_fields[] = { "id", "name", "vcpus", "affinity", "memory", "kernel",
-					   "initrd", "dtb", "bootargs", "devices", "on_fault", NULL };
+					   "initrd", "dtb", "bootargs", "devices", "on_fault",
+					   "console", NULL };
 #define ROOT_REQUIRED (1u << F_ID | 1u << F_NAME | 1u << F_VCPUS | 1u << F_MEMORY | 1u << F_KERNEL)
 
 static int parse_root(struct ctx *x, struct members *m)
@@ -487,6 +520,9 @@ static int parse_root(struct ctx *x, struct members *m)
 			break;
 		case F_DEVICES:
 			rc = parse_devices(x, val);
+			break;
+		case F_CONSOLE:
+			rc = parse_console(x, val);
 			break;
 		default: {
 			static const char *const faults[] = { "stop", "reboot", NULL };

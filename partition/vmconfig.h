@@ -62,6 +62,7 @@ struct vmcfg_device {
 	uint64_t hpa, gpa, size;     /* mmio */
 };
 
+enum vmcfg_console { VMCFG_CONSOLE_SBI, VMCFG_CONSOLE_UART16550 };
 enum vmcfg_fault { VMCFG_FAULT_STOP, VMCFG_FAULT_REBOOT };
 
 struct vmcfg {
@@ -81,6 +82,8 @@ struct vmcfg {
 	unsigned ndevices;
 	struct vmcfg_device devices[VMCFG_MAX_DEVICES];
 	enum vmcfg_fault on_fault;
+	enum vmcfg_console console;   /* "sbi" (default) or an emulated 16550 */
+	uint64_t console_gpa;
 };
 
 /*

@@ -42,7 +42,8 @@ static void test_two_vcpus_initrd_bootargs(void)
 			     "\"bootargs\": \"console=ttyS0 quiet\"}");
 	struct vmcfg_layout l = { .kernel_gpa = 0x80200000, .entry = 0x80200000,
 				  .initrd_gpa = 0x83000000, .dtb_gpa = 0x83e00000 };
-	struct guestdt_params p = { &c, &l, 0x1234, 10000000, host_isa, "riscv,sv57", true };
+	struct guestdt_params p = { &c, &l, 0x1234, 10000000, host_isa, "riscv,sv57", true,
+				    0x10000000, 3 };
 	CHECK(guestdt_build(buf, sizeof(buf), &p, err, sizeof(err)) == 0, "%s", err);
 	CHECK(fdt_check_header(buf) == 0, "not a valid tree");
 	CHECK(!strcmp(prop_str("/", "compatible"), "tessera,vm"), "root compatible");
@@ -56,6 +57,11 @@ static void test_two_vcpus_initrd_bootargs(void)
 		      "rv64imafdc_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc"),
 	      "isa %s", prop_str("/cpus/cpu@1", "riscv,isa"));
 	CHECK(!strcmp(prop_str("/cpus/cpu@0", "mmu-type"), "riscv,sv57"), "mmu-type");
+	CHECK(!strcmp(prop_str("/chosen", "stdout-path"), "/soc/serial@10000000"), "stdout-path");
+	CHECK(!strcmp(prop_str("/soc/serial@10000000", "compatible"), "ns16550a"), "uart node");
+	int ch = fdt_path_offset(buf, "/chosen"), n;
+	const fdt32_t *bc = fdt_getprop(buf, ch, "tessera,boot-count", &n);
+	CHECK(bc && n == 4 && fdt32_ld(bc) == 3, "boot count");
 	CHECK(!strcmp(prop_str("/cpus/cpu@0/interrupt-controller", "compatible"), "riscv,cpu-intc"),
 	      "cpu-intc");
 	int mem = fdt_path_offset(buf, "/memory@80000000"), len;
@@ -70,13 +76,14 @@ static void test_no_initrd_no_sstc(void)
 			     "\"memory\": [{\"gpa\": \"0x80000000\", \"size\": \"32M\"},"
 			     "{\"gpa\": \"0x100000000\", \"size\": \"16M\"}], \"kernel\": {\"image\": \"k\"}}");
 	struct vmcfg_layout l = { .kernel_gpa = 0x80200000 };
-	struct guestdt_params p = { &c, &l, 0, 10000000, host_isa, NULL, false };
+	struct guestdt_params p = { &c, &l, 0, 10000000, host_isa, NULL, false, 0, 0 };
 	CHECK(guestdt_build(buf, sizeof(buf), &p, err, sizeof(err)) == 0, "%s", err);
 	CHECK(prop_str("/chosen", "bootargs") == NULL, "bootargs where none were given");
 	CHECK(prop_str("/chosen", "linux,initrd-start") == NULL, "initrd where there is none");
 	CHECK(fdt_path_offset(buf, "/memory@100000000") >= 0, "second memory region missing");
 	CHECK(!strstr(prop_str("/cpus/cpu@0", "riscv,isa"), "sstc"), "sstc given to a VM without it");
 	CHECK(prop_str("/cpus/cpu@0", "mmu-type") == NULL, "mmu-type invented");
+	CHECK(fdt_path_offset(buf, "/soc") < 0, "a soc node without devices");
 }
 
 static void test_too_small_buffer(void)
@@ -85,7 +92,7 @@ static void test_too_small_buffer(void)
 			     "\"memory\": [{\"gpa\": \"0x80000000\", \"size\": \"32M\"}],"
 			     "\"kernel\": {\"image\": \"k\"}}");
 	struct vmcfg_layout l = { 0 };
-	struct guestdt_params p = { &c, &l, 0, 10000000, host_isa, NULL, true };
+	struct guestdt_params p = { &c, &l, 0, 10000000, host_isa, NULL, true, 0, 0 };
 	CHECK(guestdt_build(buf, 256, &p, err, sizeof(err)) < 0, "a tree fit in 256 bytes");
 	CHECK(strstr(err, "t.json: dtb: cannot generate") && strstr(err, "FDT_ERR_NOSPACE"), "%s", err);
 }

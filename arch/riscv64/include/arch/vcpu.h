@@ -58,6 +58,16 @@ void arch_guest_enter(struct arch_vcpu *a);
 void arch_vcpu_decode_exit(const struct arch_vcpu *a, struct vcpu_exit *e);
 /* The guest sees an illegal-instruction exception at its pc (vCPU must be loaded). */
 void arch_vcpu_inject_illegal(struct arch_vcpu *a, unsigned long insn);
+/* A trapped load or store to emulate (mmio.c). */
+struct mmio_access {
+	bool write, sign;
+	unsigned width;   /* bytes */
+	unsigned reg;     /* destination (load) or source (store) register */
+	unsigned len;     /* instruction length */
+};
+int arch_mmio_decode(const struct arch_vcpu *a, struct mmio_access *m);
+uint64_t arch_mmio_store_value(const struct arch_vcpu *a, const struct mmio_access *m);
+void arch_mmio_complete(struct arch_vcpu *a, const struct mmio_access *m, uint64_t loaded);
 static inline void arch_vcpu_skip_insn(struct arch_vcpu *a) { a->pc += 4; }
 static inline unsigned long arch_vcpu_pc(const struct arch_vcpu *a) { return a->pc; }
 

@@ -1,0 +1,91 @@
+/*
+ * Emulated 16550 UART, one per VM that asks for one. Output bytes go to the
+ * VM's console lines ("[name] ..."); input comes from the console when the
+ * VM has focus. Register layout: reg-shift 0, 8-bit accesses.
+ */
+#include "core/errno.h"
+#include "core/vdev.h"
+#include "core/vm.h"
+
+enum { RBR_THR = 0, IER = 1, IIR_FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6, SCR = 7 };
+#define LCR_DLAB 0x80
+#define LSR_DR 0x01
+#define LSR_THRE 0x20
+#define LSR_TEMT 0x40
+#define IIR_NO_INT 0x01
+#define IIR_FIFO 0xc0
+
+static bool rx_ready(struct vuart *u)
+{
+	return atomic_load_explicit(&u->rx_head, memory_order_acquire) !=
+	       atomic_load_explicit(&u->rx_tail, memory_order_relaxed);
+}
+
+int vuart_push_input(struct vuart *u, uint8_t c)
+{
+	uint32_t h = atomic_load_explicit(&u->rx_head, memory_order_relaxed);
+	if (h - atomic_load_explicit(&u->rx_tail, memory_order_acquire) >= VUART_RX_BUF)
+		return E_BUSY;
+	u->rx[h % VUART_RX_BUF] = c;
+	atomic_store_explicit(&u->rx_head, h + 1, memory_order_release);
+	return 0;
+}
+
+static int vuart_read(struct vcpu *v, void *dev, uint64_t off, unsigned width, uint64_t *val)
+{
+	(void)v;
+	struct vuart *u = dev;
+	if (width != 1 && width != 4)
+		return E_INVAL;
+	switch (off) {
+	case RBR_THR:
+		if (u->lcr & LCR_DLAB) {
+			*val = u->dll;
+		} else if (rx_ready(u)) {
+			uint32_t t = atomic_load_explicit(&u->rx_tail, memory_order_relaxed);
+			*val = u->rx[t % VUART_RX_BUF];
+			atomic_store_explicit(&u->rx_tail, t + 1, memory_order_release);
+		} else {
+			*val = 0;
+		}
+		return 0;
+	case IER: *val = (u->lcr & LCR_DLAB) ? u->dlm : u->ier; return 0;
+	case IIR_FCR: *val = IIR_NO_INT | ((u->fcr & 1) ? IIR_FIFO : 0); return 0;
+	case LCR: *val = u->lcr; return 0;
+	case MCR: *val = u->mcr; return 0;
+	case LSR: *val = LSR_THRE | LSR_TEMT | (rx_ready(u) ? LSR_DR : 0); return 0;
+	case MSR: *val = 0xb0; return 0;   /* CTS, DSR, DCD: a line that is always ready */
+	case SCR: *val = u->scr; return 0;
+	}
+	*val = 0;   /* the rest of the page reads as zero, as on QEMU's 16550 */
+	return 0;
+}
+
+static int vuart_write(struct vcpu *v, void *dev, uint64_t off, unsigned width, uint64_t val)
+{
+	struct vuart *u = dev;
+	if (width != 1 && width != 4)
+		return E_INVAL;
+	uint8_t b = (uint8_t)val;
+	switch (off) {
+	case RBR_THR:
+		if (u->lcr & LCR_DLAB)
+			u->dll = b;
+		else
+			vcpu_console_putc(v, (char)b);
+		return 0;
+	case IER:
+		if (u->lcr & LCR_DLAB)
+			u->dlm = b;
+		else
+			u->ier = b & 0x0f;
+		return 0;
+	case IIR_FCR: u->fcr = b; return 0;
+	case LCR: u->lcr = b; return 0;
+	case MCR: u->mcr = b & 0x1f; return 0;
+	case SCR: u->scr = b; return 0;
+	}
+	return 0;   /* LSR, MSR and the rest of the page: writes are ignored */
+}
+
+const struct vdev_ops vuart_ops = { "16550", vuart_read, vuart_write };

@@ -28,6 +28,11 @@ boot_entry:
 	csrw	sie, zero
 	csrw	sscratch, zero
 	mv	tp, zero
+	/* Only one boot hart: see late_hart below. */
+	lla	t0, boot_lottery
+	li	t1, 1
+	amoswap.w.aqrl t1, t1, (t0)
+	bnez	t1, late_hart
 	/* tessera is linked to run where fw_jump puts it: refuse anywhere else. */
 	lla	t0, _start
 	ld	t1, link_address
@@ -57,6 +62,31 @@ wrong_address:
 	ecall
 	j	arch_halt
 
+/*
+ * OpenSBI 1.1 marks a hart START_PENDING before it stores the start address,
+ * so a hart still on its way to its wait loop can leave early, for the old
+ * address (this one) with the old argument (the DTB). Such a hart is one
+ * tessera is starting: find its struct pcpu by hart id and go on as a
+ * secondary. Not found (no start was asked for it): park it.
+ */
+late_hart:
+	lla	t0, core_count_published
+	lwu	t1, 0(t0)
+	lla	t2, core_hartid
+	lla	t3, core_pcpu_ptr
+1:	beqz	t1, 3f
+	ld	t4, 0(t2)
+	beq	t4, a0, 2f
+	addi	t2, t2, 8
+	addi	t3, t3, 8
+	addi	t1, t1, -1
+	j	1b
+2:	ld	a1, 0(t3)
+	beqz	a1, 3f
+	j	secondary_entry
+3:	wfi
+	j	3b
+
 /* Secondary harts, started by SBI HSM: a0 = hart id, a1 = its struct pcpu. */
 	.globl secondary_entry
 secondary_entry:
@@ -78,6 +108,11 @@ arch_switch_stack:
 	.section .rodata
 wrong_address_msg:
 	.asciz	"tessera: loaded at the wrong address: it must be loaded at 0x80200000 (text_offset 0x200000)\r\n"
+
+	.section .data
+	.balign 4
+boot_lottery:
+	.word	0
 
 	.section .bss
 	.balign 16

@@ -21,7 +21,10 @@ void secondary_main(unsigned long hartid, struct pcpu *p);
 static struct host_platform plat;   /* written by the boot core before any other core runs */
 static struct mbox_net mbox_net;    /* the rings: each written by one producer and one consumer */
 static struct pcpu pcpus[CONFIG_MAX_CORES];
-static unsigned long core_hartid[CONFIG_MAX_CORES];  /* read-only once harts start */
+/* Read-only once harts start; boot/entry.S reads them too (late_hart). */
+unsigned long core_hartid[CONFIG_MAX_CORES];
+struct pcpu *core_pcpu_ptr[CONFIG_MAX_CORES];
+uint32_t core_count_published;
 static unsigned ncores, boot_core;
 static uint8_t core_stacks[CONFIG_MAX_CORES][PCPU_STACK_SIZE] __attribute__((aligned(16)));
 
@@ -217,6 +220,8 @@ void boot_main(unsigned long hartid, const void *fdt)
 		p->hartid = core_hartid[c];
 		p->stack_top = (uintptr_t)&core_stacks[c][PCPU_STACK_SIZE];
 		mailbox_endpoint_init(&p->ep, &mbox_net, c, core_handle_msg, p);
+		core_pcpu_ptr[c] = p;
 	}
+	__atomic_store_n(&core_count_published, ncores, __ATOMIC_RELEASE);
 	arch_switch_stack(pcpus[boot_core].stack_top, boot_core_run, &pcpus[boot_core]);
 }

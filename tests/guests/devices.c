@@ -53,10 +53,13 @@ static int str_has(const char *hay, const char *needle)
  * and the name of the node it is in.
  */
 struct prop_seen {
-	const char *bootargs;
+	const char *bootargs, *stdout_path;
 	uint64_t initrd_start, initrd_end;
 	int cpus;
 };
+
+/* The console UART named by /chosen/stdout-path ("/soc/serial@<hex>"), if any. */
+static uintptr_t uart_base;
 
 static void walk(const uint8_t *fdt, struct prop_seen *seen)
 {
@@ -87,6 +90,8 @@ static void walk(const uint8_t *fdt, struct prop_seen *seen)
 			if (depth == 1 && str_eq(node[1], "chosen")) {
 				if (str_eq(pname, "bootargs"))
 					seen->bootargs = (const char *)val;
+				else if (str_eq(pname, "stdout-path"))
+					seen->stdout_path = (const char *)val;
 				else if (str_eq(pname, "linux,initrd-start"))
 					seen->initrd_start = len == 8 ? be64(val) : be32(val);
 				else if (str_eq(pname, "linux,initrd-end"))
@@ -117,6 +122,13 @@ static void check_dtb(void)
 		guest_fail("device tree lists %d cpus, the VM has %ld", seen.cpus, n.value);
 	guest_printf("devices: device tree at 0x%lx: bootargs \"%s\", %d cpus\n", guest_boot_dtb,
 		     seen.bootargs, seen.cpus);
+	if (seen.stdout_path) {
+		const char *at = seen.stdout_path;
+		while (*at && *at != '@')
+			at++;
+		for (at += *at ? 1 : 0; *at; at++)
+			uart_base = uart_base * 16 + (unsigned long)(*at <= '9' ? *at - '0' : (*at | 32) - 'a' + 10);
+	}
 	if (seen.initrd_start) {
 		unsigned long len = seen.initrd_end - seen.initrd_start;
 		const uint8_t *rd = (const uint8_t *)seen.initrd_start;
@@ -129,6 +141,29 @@ static void check_dtb(void)
 		guest_printf("devices: initrd at 0x%lx, %lu bytes, pattern ok\n",
 			     (unsigned long)seen.initrd_start, len);
 	}
+}
+
+static void check_uart(void)
+{
+	if (!uart_base)
+		return;
+	volatile uint8_t *u = (volatile uint8_t *)uart_base;
+	u[7] = 0x5a;                          /* scratch register keeps what is written */
+	if (u[7] != 0x5a)
+		guest_fail("16550 at 0x%lx: scratch register reads 0x%x", (unsigned long)uart_base, u[7]);
+	u[3] = 0x83;                          /* DLAB: divisor latch */
+	u[0] = 0x01;
+	u[3] = 0x03;
+	if (u[3] != 0x03)
+		guest_fail("16550: LCR reads 0x%x", u[3]);
+	const char *msg = "devices: line through the emulated 16550\n";
+	for (const char *c = msg; *c; c++) {
+		while (!(u[5] & 0x20))            /* LSR.THRE */
+			;
+		u[0] = (uint8_t)*c;
+	}
+	if ((u[5] & 0x60) != 0x60)
+		guest_fail("16550: LSR 0x%x after the line, transmitter not empty", u[5]);
 }
 
 static void check_second_region(void)
@@ -168,6 +203,7 @@ void guest_main(unsigned long hartid)
 	}
 	check_dtb();
 	check_second_region();
+	check_uart();
 	check_rtc(0x101000, "passed through");
 	check_rtc(0x40000000, "mapped as mmio");
 	guest_printf("PASS devices\n");

@@ -44,7 +44,7 @@ vm_rules() {  # CASE VM:GUEST...   (VM name and the guest it runs)
 			echo "some \\[$vm\\] PASS $guest.*"
 			echo "never \\[$vm\\] FAIL.*"
 			echo "once vm [0-9]+ \\($vm\\): stopped \\(shutdown\\)"
-			echo "once vm [0-9]+ \\($vm\\): exits: hypercall [1-9][0-9]* irq [0-9]+ halt [0-9]+ cpu-up [0-9]+ cpu-down [0-9]+ system-down 1 mmio 0 fail-entry 0 fault 0"
+			echo "once vm [0-9]+ \\($vm\\): exits: hypercall [1-9][0-9]* irq [0-9]+ halt [0-9]+ cpu-up [0-9]+ cpu-down [0-9]+ system-down 1 mmio [0-9]+ fail-entry 0 fault 0"
 		done
 		echo "once tessera: all VMs stopped, powering off"
 		echo "never $never_bad"
@@ -184,7 +184,7 @@ cat >"$T/scen/$c/devices.json" <<'JSON'
   "memory": [ { "gpa": "0x80000000", "size": "32M" }, { "gpa": "0x90000000", "size": "4M" } ],
   "kernel": { "image": "devices.bin", "gpa": "0x80200000", "entry": "0x80200000" },
   "initrd": { "image": "pattern.bin", "gpa": "0x81000000" },
-  "dtb": "generate", "bootargs": "quiet tessera-test=1",
+  "dtb": "generate", "bootargs": "quiet tessera-test=1", "console": { "uart16550": "0x10000000" },
   "devices": [ { "passthrough": "/soc/rtc@101000" },
                { "mmio": { "hpa": "0x101000", "gpa": "0x40000000", "size": "0x1000" } } ],
   "on_fault": "stop" }
@@ -194,6 +194,7 @@ if pack "$c" -I "$T/scen/$c.img"; then
 	cat >>"$f" <<RULES
 once \\[devices\\] devices: device tree at 0x[0-9a-f]+: bootargs "quiet tessera-test=1", 2 cpus
 once \\[devices\\] devices: initrd at 0x81000000, 4096 bytes, pattern ok
+once \\[devices\\] devices: line through the emulated 16550
 once \\[devices\\] devices: RTC passed through at 0x101000 runs
 once \\[devices\\] devices: RTC mapped as mmio at 0x40000000 runs
 RULES

@@ -12,6 +12,14 @@ void sbi_set_timer_for(struct vcpu *v, uint64_t deadline)
 	 */
 	if (v->vm->arch.sstc) {
 		csr_write(CSR_VSTIMECMP, deadline);
+		/*
+		 * QEMU 7.2 marks a deadline already past as pending without
+		 * telling the vCPU to look (unlike a deadline reached later): the
+		 * interrupt would wait for some unrelated event. Rewriting hvip with
+		 * its own value makes QEMU look; on hardware it changes nothing.
+		 */
+		if (deadline <= csr_read(time))
+			csr_write(CSR_HVIP, csr_read(CSR_HVIP));
 		return;
 	}
 	v->arch.vs.vstimecmp = deadline;   /* served by the core's timer (no Sstc) */

@@ -51,6 +51,8 @@ static void timer_emulate(struct vcpu *v, uint64_t now)
 static bool has_pending(struct pcpu *p, struct vcpu *v, uint64_t now)
 {
 	timer_emulate(v, now);
+	arch_vcpu_set_ext(&v->arch, atomic_load_explicit(&v->ext_level, memory_order_relaxed),
+			  p->loaded == v);
 	return atomic_load_explicit(&v->pending_virq, memory_order_relaxed) ||
 	       arch_vcpu_irq_pending(&v->arch, p->loaded == v, now);
 }
@@ -139,6 +141,7 @@ static void run_vcpu(struct pcpu *p, struct vcpu *v, unsigned runnable)
 	unsigned virqs = atomic_exchange_explicit(&v->pending_virq, 0, memory_order_acquire);
 	if (virqs)
 		arch_vcpu_inject(&v->arch, virqs, true);
+	arch_vcpu_set_ext(&v->arch, atomic_load_explicit(&v->ext_level, memory_order_acquire), true);
 	/* Share the core only when someone else is waiting for it. */
 	uint64_t deadline = runnable > 1 ? now + SLICE_MS * core_platform()->timebase_hz / 1000
 					 : UINT64_MAX;

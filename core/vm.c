@@ -79,8 +79,17 @@ int vm_create(struct vm *vm, unsigned index, const struct vmcfg *cfg, char *err,
 			return E_INVAL;
 		}
 	}
-	if (cfg->console == VMCFG_CONSOLE_UART16550)
+	if (cfg->console == VMCFG_CONSOLE_UART16550) {
+		for (unsigned i = 0; i < cfg->nmem; i++)
+			if (cfg->mem[i].gpa < VPLIC_GPA + VPLIC_SIZE &&
+			    VPLIC_GPA < cfg->mem[i].gpa + cfg->mem[i].size) {
+				snprintf(err, errlen, "%s: memory[%u]: overlaps the virtual PLIC at 0x%lx",
+					 cfg->file, i, (unsigned long)VPLIC_GPA);
+				return E_INVAL;
+			}
 		vm->vdev[vm->nvdevs++] = (struct vdev){ cfg->console_gpa, 0x1000, &vuart_ops, &vm->vuart };
+		vm->vdev[vm->nvdevs++] = (struct vdev){ VPLIC_GPA, VPLIC_SIZE, &vplic_ops, &vm->vplic };
+	}
 	vm->arch.sstc = hostdt_isa_has_ext(core_platform()->boot_isa, "sstc");
 	for (unsigned i = 0; i < vm->nvcpus; i++) {
 		struct vcpu *v = &vm->vcpu[i];
@@ -108,6 +117,8 @@ int vm_generate_dtb(struct vm *vm, char *err, unsigned errlen)
 		.mmu_type = plat->mmu_type[0] ? plat->mmu_type : NULL, .sstc = vm->arch.sstc,
 		.uart_gpa = vm->cfg.console == VMCFG_CONSOLE_UART16550 ? vm->cfg.console_gpa : 0,
 		.boot_count = vm->boot_count,
+		.plic_gpa = vm->cfg.console == VMCFG_CONSOLE_UART16550 ? VPLIC_GPA : 0,
+		.plic_size = VPLIC_SIZE, .uart_irq = VUART_IRQ,
 	};
 	if (guestdt_build(vm->dtb_buf, VM_DTB_MAX, &gp, err, errlen))
 		return E_FAILED;
@@ -141,6 +152,15 @@ static void copy_in(struct vm *vm, uint64_t gpa, const uint8_t *data, uint64_t s
 	uintptr_t hpa;
 	if (size && vm_gpa_to_hpa(vm, gpa, size, &hpa) == 0)
 		memcpy((void *)hpa, data, size);
+}
+
+/* Emulated devices as at power-on (reboot). */
+void vm_reset_devices(struct vm *vm)
+{
+	memset(&vm->vuart, 0, sizeof(vm->vuart));
+	memset(&vm->vplic, 0, sizeof(vm->vplic));
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		atomic_store(&vm->vcpu[i].ext_level, 0);
 }
 
 /* Fresh RAM and pristine images: first boot and every reboot. */
@@ -212,6 +232,17 @@ void vm_msg_vcpu_start(struct pcpu *p, const struct mbox_msg *m)
 	v->run = VCPU_RUNNABLE;
 	atomic_store(&v->hsm, HSM_STARTED);
 	sched_add(p, v);
+}
+
+void vm_kick_vcpu(struct vcpu *v)
+{
+	struct pcpu *p = arch_this_pcpu();
+	if (v->pcpu == p->id) {
+		sched_wake(p, v);
+		return;
+	}
+	struct mbox_msg m = { .type = MSG_VIRQ, .arg = { v->vm->index, v->id, atomic_load(&v->vm->epoch) } };
+	core_send(p, v->pcpu, &m);
 }
 
 void vm_msg_virq(struct pcpu *p, const struct mbox_msg *m)
@@ -309,6 +340,7 @@ static void vm_finish(struct pcpu *p, struct vm *vm)
 		if (vm->cfg.dtb == VMCFG_DTB_GENERATE && vm_generate_dtb(vm, err, sizeof(err)))
 			log_line("vm %u (%s): %s", vm->cfg.id, vm->cfg.name, err);
 		vm_load_images(vm);
+		vm_reset_devices(vm);
 		vm_start(p, vm);
 		return;
 	}

@@ -34,6 +34,7 @@ struct vcpu {
 	unsigned pcpu;                /* the core it is pinned to */
 	_Atomic int hsm;              /* enum vcpu_hsm */
 	_Atomic unsigned pending_virq; /* ARCH_VIRQ_* set by anyone, taken by the owner core */
+	_Atomic unsigned ext_level;   /* the vPLIC says: an external interrupt is waiting */
 	/* owner core only */
 	enum vcpu_run_state run;
 	bool on_rq;
@@ -69,6 +70,7 @@ struct vm {
 	unsigned nvdevs;
 	struct vdev vdev[VM_MAX_VDEVS];
 	struct vuart vuart;
+	struct vplic vplic;
 	enum vm_down down;
 	const char *down_reason;
 	unsigned boot_count;
@@ -79,6 +81,7 @@ struct pcpu;
 /* Set-up on the boot core (core/vm.c) */
 int vm_create(struct vm *vm, unsigned index, const struct vmcfg *cfg, char *err, unsigned errlen);
 int vm_load_images(struct vm *vm);
+void vm_reset_devices(struct vm *vm);
 int vm_generate_dtb(struct vm *vm, char *err, unsigned errlen);
 void vm_start(struct pcpu *p, struct vm *vm);
 struct vm *vm_by_index(unsigned index);
@@ -97,6 +100,8 @@ void vm_system_down(struct pcpu *p, struct vcpu *self, enum vm_down how, const c
 void vm_fault(struct pcpu *p, struct vcpu *v, const struct vcpu_exit *e);
 int vm_gpa_to_hpa(const struct vm *vm, uint64_t gpa, uint64_t len, uintptr_t *hpa);
 void vcpu_console_putc(struct vcpu *v, char c);
+/* Make a vCPU look at its interrupts again (wake it, on whatever core). */
+void vm_kick_vcpu(struct vcpu *v);
 /* The emulated device at gpa, or NULL. */
 struct vdev *vm_vdev_at(struct vm *vm, uint64_t gpa);
 

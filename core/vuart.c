@@ -13,7 +13,11 @@ enum { RBR_THR = 0, IER = 1, IIR_FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6, SC
 #define LSR_THRE 0x20
 #define LSR_TEMT 0x40
 #define IIR_NO_INT 0x01
+#define IIR_THRI 0x02
+#define IIR_RDI 0x04
 #define IIR_FIFO 0xc0
+#define IER_RDI 0x01
+#define IER_THRI 0x02
 
 static bool rx_ready(struct vuart *u)
 {
@@ -31,10 +35,47 @@ int vuart_push_input(struct vuart *u, uint8_t c)
 	return 0;
 }
 
+static int vuart_read_reg(struct vuart *u, uint64_t off, unsigned width, uint64_t *val);
+static int vuart_write_reg(struct vcpu *v, struct vuart *u, uint64_t off, unsigned width, uint64_t val);
+
+/* Which interrupt the UART reports, highest priority first: received data, then THR empty. */
+static uint8_t iir(struct vuart *u)
+{
+	if ((u->ier & IER_RDI) && rx_ready(u))
+		return IIR_RDI;
+	if ((u->ier & IER_THRI) && u->thri)
+		return IIR_THRI;
+	return IIR_NO_INT;
+}
+
+/* The UART's line into the virtual PLIC follows its pending interrupt. */
+static void update_line(struct vcpu *v, struct vuart *u)
+{
+	bool level = iir(u) != IIR_NO_INT;
+	if (level != u->line) {
+		u->line = level;
+		vplic_set_level(v, VUART_IRQ, level);
+	}
+}
+
 static int vuart_read(struct vcpu *v, void *dev, uint64_t off, unsigned width, uint64_t *val)
 {
-	(void)v;
 	struct vuart *u = dev;
+	int rc = vuart_read_reg(u, off, width, val);
+	update_line(v, u);
+	return rc;
+}
+
+static int vuart_write(struct vcpu *v, void *dev, uint64_t off, unsigned width, uint64_t val)
+{
+	struct vuart *u = dev;
+	int rc = vuart_write_reg(v, u, off, width, val);
+	update_line(v, u);
+	return rc;
+}
+
+static int vuart_read_reg(struct vuart *u, uint64_t off, unsigned width, uint64_t *val)
+{
 	if (width != 1 && width != 4)
 		return E_INVAL;
 	switch (off) {
@@ -50,7 +91,13 @@ static int vuart_read(struct vcpu *v, void *dev, uint64_t off, unsigned width, u
 		}
 		return 0;
 	case IER: *val = (u->lcr & LCR_DLAB) ? u->dlm : u->ier; return 0;
-	case IIR_FCR: *val = IIR_NO_INT | ((u->fcr & 1) ? IIR_FIFO : 0); return 0;
+	case IIR_FCR: {
+		uint8_t id = iir(u);
+		if (id == IIR_THRI)
+			u->thri = false;   /* reading IIR acknowledges THR empty */
+		*val = id | ((u->fcr & 1) ? IIR_FIFO : 0);
+		return 0;
+	}
 	case LCR: *val = u->lcr; return 0;
 	case MCR: *val = u->mcr; return 0;
 	case LSR: *val = LSR_THRE | LSR_TEMT | (rx_ready(u) ? LSR_DR : 0); return 0;
@@ -61,24 +108,28 @@ static int vuart_read(struct vcpu *v, void *dev, uint64_t off, unsigned width, u
 	return 0;
 }
 
-static int vuart_write(struct vcpu *v, void *dev, uint64_t off, unsigned width, uint64_t val)
+static int vuart_write_reg(struct vcpu *v, struct vuart *u, uint64_t off, unsigned width, uint64_t val)
 {
-	struct vuart *u = dev;
 	if (width != 1 && width != 4)
 		return E_INVAL;
 	uint8_t b = (uint8_t)val;
 	switch (off) {
 	case RBR_THR:
-		if (u->lcr & LCR_DLAB)
+		if (u->lcr & LCR_DLAB) {
 			u->dll = b;
-		else
+		} else {
 			vcpu_console_putc(v, (char)b);
+			u->thri = true;   /* sent at once: the THR is empty again */
+		}
 		return 0;
 	case IER:
-		if (u->lcr & LCR_DLAB)
+		if (u->lcr & LCR_DLAB) {
 			u->dlm = b;
-		else
+		} else {
+			if ((b & IER_THRI) && !(u->ier & IER_THRI))
+				u->thri = true;   /* enabling it with the THR empty raises it */
 			u->ier = b & 0x0f;
+		}
 		return 0;
 	case IIR_FCR: u->fcr = b; return 0;
 	case LCR: u->lcr = b; return 0;

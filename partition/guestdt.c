@@ -83,7 +83,32 @@ static void uart_path(const struct guestdt_params *p, char *buf, size_t len)
 	snprintf(buf, len, "/soc/serial@%lx", (unsigned long)p->uart_gpa);
 }
 
-/* The emulated console UART: polled (no interrupts property) until a vPLIC exists. */
+#define PLIC_PHANDLE 0x100
+
+/* The virtual PLIC: one S-mode context per vCPU, wired to that vCPU's cpu-intc. */
+static int plic(void *fdt, const struct guestdt_params *p)
+{
+	char name[40];
+	fdt32_t ext[2 * VMCFG_MAX_VCPUS];
+	for (uint32_t i = 0; i < p->cfg->vcpus; i++) {
+		ext[2 * i] = cpu_to_fdt32(i + 1);    /* phandle of cpu@i's interrupt-controller */
+		ext[2 * i + 1] = cpu_to_fdt32(9);    /* supervisor external interrupt */
+	}
+	static const char compat[] = "sifive,plic-1.0.0\0riscv,plic0";
+	snprintf(name, sizeof(name), "plic@%lx", (unsigned long)p->plic_gpa);
+	int rc = fdt_begin_node(fdt, name);
+	rc = rc ?: fdt_property(fdt, "compatible", compat, sizeof(compat));
+	rc = rc ?: reg_pair(fdt, p->plic_gpa, p->plic_size);
+	rc = rc ?: fdt_property_u32(fdt, "#address-cells", 0);
+	rc = rc ?: fdt_property_u32(fdt, "#interrupt-cells", 1);
+	rc = rc ?: fdt_property(fdt, "interrupt-controller", "", 0);
+	rc = rc ?: fdt_property(fdt, "interrupts-extended", ext, (int)(8 * p->cfg->vcpus));
+	rc = rc ?: fdt_property_u32(fdt, "riscv,ndev", 31);
+	rc = rc ?: fdt_property_u32(fdt, "phandle", PLIC_PHANDLE);
+	return rc ?: fdt_end_node(fdt);
+}
+
+/* The emulated console UART, its interrupt through the virtual PLIC. */
 static int soc(void *fdt, const struct guestdt_params *p)
 {
 	char name[40];
@@ -95,10 +120,16 @@ static int soc(void *fdt, const struct guestdt_params *p)
 	rc = rc ?: fdt_property_u32(fdt, "#size-cells", 2);
 	rc = rc ?: fdt_property_string(fdt, "compatible", "simple-bus");
 	rc = rc ?: fdt_property(fdt, "ranges", "", 0);
+	if (p->plic_gpa)
+		rc = rc ?: plic(fdt, p);
 	rc = rc ?: fdt_begin_node(fdt, name);
 	rc = rc ?: fdt_property_string(fdt, "compatible", "ns16550a");
 	rc = rc ?: reg_pair(fdt, p->uart_gpa, 0x100);
 	rc = rc ?: fdt_property_u32(fdt, "clock-frequency", 3686400);
+	if (p->plic_gpa) {
+		rc = rc ?: fdt_property_u32(fdt, "interrupt-parent", PLIC_PHANDLE);
+		rc = rc ?: fdt_property_u32(fdt, "interrupts", p->uart_irq);
+	}
 	rc = rc ?: fdt_end_node(fdt);
 	return rc ?: fdt_end_node(fdt);
 }

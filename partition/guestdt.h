@@ -19,6 +19,8 @@ struct guestdt_params {
 	bool sstc;                   /* the guest may use Sstc */
 	uint64_t uart_gpa;           /* an emulated 16550 there (the console), or 0 */
 	uint32_t boot_count;         /* /chosen/tessera,boot-count: 0, then +1 per reboot */
+	uint64_t plic_gpa, plic_size;/* the virtual PLIC, or 0 */
+	uint32_t uart_irq;           /* the UART's source on it */
 };
 
 /* Write the tree into buf (size bytes): 0, or negative with a message naming the cause. */

@@ -77,6 +77,18 @@ void arch_vcpu_inject(struct arch_vcpu *a, unsigned virqs, bool loaded)
 		a->vs.hvip |= bits;
 }
 
+void arch_vcpu_set_ext(struct arch_vcpu *a, bool level, bool loaded)
+{
+	if (loaded) {
+		if (level)
+			csr_set(CSR_HVIP, HIP_VSEIP);
+		else
+			csr_clear(CSR_HVIP, HIP_VSEIP);
+	} else {
+		a->vs.hvip = level ? a->vs.hvip | HIP_VSEIP : a->vs.hvip & ~HIP_VSEIP;
+	}
+}
+
 /* Pending and enabled by the guest (vsie), whatever vsstatus.SIE says: what ends a WFI. */
 bool arch_vcpu_irq_pending(const struct arch_vcpu *a, bool loaded, uint64_t now)
 {

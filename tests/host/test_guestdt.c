@@ -43,7 +43,7 @@ static void test_two_vcpus_initrd_bootargs(void)
 	struct vmcfg_layout l = { .kernel_gpa = 0x80200000, .entry = 0x80200000,
 				  .initrd_gpa = 0x83000000, .dtb_gpa = 0x83e00000 };
 	struct guestdt_params p = { &c, &l, 0x1234, 10000000, host_isa, "riscv,sv57", true,
-				    0x10000000, 3 };
+				    0x10000000, 3, 0xc000000, 0x400000, 10 };
 	CHECK(guestdt_build(buf, sizeof(buf), &p, err, sizeof(err)) == 0, "%s", err);
 	CHECK(fdt_check_header(buf) == 0, "not a valid tree");
 	CHECK(!strcmp(prop_str("/", "compatible"), "tessera,vm"), "root compatible");
@@ -59,6 +59,13 @@ static void test_two_vcpus_initrd_bootargs(void)
 	CHECK(!strcmp(prop_str("/cpus/cpu@0", "mmu-type"), "riscv,sv57"), "mmu-type");
 	CHECK(!strcmp(prop_str("/chosen", "stdout-path"), "/soc/serial@10000000"), "stdout-path");
 	CHECK(!strcmp(prop_str("/soc/serial@10000000", "compatible"), "ns16550a"), "uart node");
+	int plic = fdt_path_offset(buf, "/soc/plic@c000000"), n2;
+	const fdt32_t *ext = plic < 0 ? NULL : fdt_getprop(buf, plic, "interrupts-extended", &n2);
+	CHECK(ext && n2 == 16 && fdt32_ld(&ext[0]) == 1 && fdt32_ld(&ext[1]) == 9 &&
+	      fdt32_ld(&ext[2]) == 2, "plic contexts");
+	int uart = fdt_path_offset(buf, "/soc/serial@10000000");
+	const fdt32_t *irq = uart < 0 ? NULL : fdt_getprop(buf, uart, "interrupts", &n2);
+	CHECK(irq && fdt32_ld(irq) == 10, "uart interrupt");
 	int ch = fdt_path_offset(buf, "/chosen"), n;
 	const fdt32_t *bc = fdt_getprop(buf, ch, "tessera,boot-count", &n);
 	CHECK(bc && n == 4 && fdt32_ld(bc) == 3, "boot count");
@@ -76,7 +83,7 @@ static void test_no_initrd_no_sstc(void)
 			     "\"memory\": [{\"gpa\": \"0x80000000\", \"size\": \"32M\"},"
 			     "{\"gpa\": \"0x100000000\", \"size\": \"16M\"}], \"kernel\": {\"image\": \"k\"}}");
 	struct vmcfg_layout l = { .kernel_gpa = 0x80200000 };
-	struct guestdt_params p = { &c, &l, 0, 10000000, host_isa, NULL, false, 0, 0 };
+	struct guestdt_params p = { &c, &l, 0, 10000000, host_isa, NULL, false, 0, 0, 0, 0, 0 };
 	CHECK(guestdt_build(buf, sizeof(buf), &p, err, sizeof(err)) == 0, "%s", err);
 	CHECK(prop_str("/chosen", "bootargs") == NULL, "bootargs where none were given");
 	CHECK(prop_str("/chosen", "linux,initrd-start") == NULL, "initrd where there is none");
@@ -92,7 +99,7 @@ static void test_too_small_buffer(void)
 			     "\"memory\": [{\"gpa\": \"0x80000000\", \"size\": \"32M\"}],"
 			     "\"kernel\": {\"image\": \"k\"}}");
 	struct vmcfg_layout l = { 0 };
-	struct guestdt_params p = { &c, &l, 0, 10000000, host_isa, NULL, true, 0, 0 };
+	struct guestdt_params p = { &c, &l, 0, 10000000, host_isa, NULL, true, 0, 0, 0, 0, 0 };
 	CHECK(guestdt_build(buf, 256, &p, err, sizeof(err)) < 0, "a tree fit in 256 bytes");
 	CHECK(strstr(err, "t.json: dtb: cannot generate") && strstr(err, "FDT_ERR_NOSPACE"), "%s", err);
 }

@@ -52,6 +52,8 @@ void arch_vcpu_reset(struct arch_vcpu *a, uint64_t entry, unsigned long a0, unsi
 void arch_vcpu_load(struct arch_vcpu *a, const struct arch_vm *vm);
 void arch_vcpu_put(struct arch_vcpu *a);
 void arch_vcpu_inject(struct arch_vcpu *a, unsigned virqs, bool loaded);
+/* The external interrupt line from the virtual PLIC (a level, not an event). */
+void arch_vcpu_set_ext(struct arch_vcpu *a, bool level, bool loaded);
 bool arch_vcpu_irq_pending(const struct arch_vcpu *a, bool loaded, uint64_t now);
 uint64_t arch_vcpu_timer_deadline(const struct arch_vcpu *a, bool loaded);
 void arch_guest_enter(struct arch_vcpu *a);

@@ -1,0 +1,156 @@
+/*
+ * Virtual PLIC, one per VM that has emulated interrupt sources: priorities,
+ * pending bits, per-context enables and thresholds, claim and complete.
+ * Context i is the S-mode context of vCPU i. Its state is the VM's alone and
+ * guarded by the VM's own lock: any vCPU of the VM, on any core, may touch it.
+ */
+#include "core/errno.h"
+#include "core/pcpu.h"
+#include "core/vdev.h"
+#include "core/vm.h"
+
+#define PRIORITY_BASE  0x000000
+#define PENDING_BASE   0x001000
+#define ENABLE_BASE    0x002000
+#define ENABLE_STRIDE  0x80
+#define CONTEXT_BASE   0x200000
+#define CONTEXT_STRIDE 0x1000
+
+static void lock(struct vplic *p)
+{
+	while (atomic_flag_test_and_set_explicit(&p->lock, memory_order_acquire))
+		;
+}
+
+static void unlock(struct vplic *p)
+{
+	atomic_flag_clear_explicit(&p->lock, memory_order_release);
+}
+
+/* The best source context c may claim: highest priority above its threshold. */
+static unsigned best_source(const struct vplic *p, unsigned c)
+{
+	uint32_t cand = p->pending & p->enable[c] & ~p->claimed;
+	unsigned best = 0, best_prio = p->threshold[c];
+	for (unsigned s = 1; s < VPLIC_SOURCES; s++)
+		if ((cand & (1u << s)) && p->priority[s] > best_prio) {
+			best = s;
+			best_prio = p->priority[s];
+		}
+	return best;
+}
+
+/* Tell every context whether it has an interrupt to take (lock held). */
+static void update(struct vm *vm, uint32_t *kick)
+{
+	struct vplic *p = &vm->vplic;
+	for (unsigned c = 0; c < vm->nvcpus; c++) {
+		unsigned want = best_source(p, c) ? 1 : 0;
+		struct vcpu *v = &vm->vcpu[c];
+		if (atomic_exchange(&v->ext_level, want) != want && want)
+			*kick |= 1u << c;
+	}
+}
+
+static void kick_vcpus(struct vcpu *self, uint32_t kick)
+{
+	struct vm *vm = self->vm;
+	for (unsigned c = 0; c < vm->nvcpus; c++)
+		if ((kick & (1u << c)) && &vm->vcpu[c] != self)
+			vm_kick_vcpu(&vm->vcpu[c]);
+}
+
+void vplic_set_level(struct vcpu *self, unsigned src, bool level)
+{
+	struct vm *vm = self->vm;
+	struct vplic *p = &vm->vplic;
+	uint32_t bit = 1u << src, kick = 0;
+	if (src == 0 || src >= VPLIC_SOURCES)
+		return;
+	lock(p);
+	if (level) {
+		p->level |= bit;
+		if (!(p->claimed & bit))
+			p->pending |= bit;
+	} else {
+		p->level &= ~bit;
+		p->pending &= ~bit;   /* a level source that drops is no longer pending */
+	}
+	update(vm, &kick);
+	unlock(p);
+	kick_vcpus(self, kick);
+}
+
+static int vplic_read(struct vcpu *v, void *dev, uint64_t off, unsigned width, uint64_t *val)
+{
+	struct vm *vm = v->vm;
+	struct vplic *p = dev;
+	uint32_t kick = 0;
+	if (width != 4)
+		return E_INVAL;
+	*val = 0;
+	lock(p);
+	if (off < PENDING_BASE) {
+		unsigned s = (unsigned)(off / 4);
+		*val = s < VPLIC_SOURCES ? p->priority[s] : 0;
+	} else if (off == PENDING_BASE) {
+		*val = p->pending;
+	} else if (off >= ENABLE_BASE && off < CONTEXT_BASE) {
+		uint64_t c = (off - ENABLE_BASE) / ENABLE_STRIDE;
+		if (c < vm->nvcpus && (off - ENABLE_BASE) % ENABLE_STRIDE == 0)
+			*val = p->enable[c];
+	} else if (off >= CONTEXT_BASE) {
+		uint64_t c = (off - CONTEXT_BASE) / CONTEXT_STRIDE, reg = (off - CONTEXT_BASE) % CONTEXT_STRIDE;
+		if (c < vm->nvcpus && reg == 0) {
+			*val = p->threshold[c];
+		} else if (c < vm->nvcpus && reg == 4) {   /* claim */
+			unsigned s = best_source(p, (unsigned)c);
+			if (s) {
+				p->pending &= ~(1u << s);
+				p->claimed |= 1u << s;
+			}
+			*val = s;
+			update(vm, &kick);
+		}
+	}
+	unlock(p);
+	kick_vcpus(v, kick);
+	return 0;
+}
+
+static int vplic_write(struct vcpu *v, void *dev, uint64_t off, unsigned width, uint64_t val)
+{
+	struct vm *vm = v->vm;
+	struct vplic *p = dev;
+	uint32_t kick = 0;
+	if (width != 4)
+		return E_INVAL;
+	lock(p);
+	if (off < PENDING_BASE) {
+		unsigned s = (unsigned)(off / 4);
+		if (s > 0 && s < VPLIC_SOURCES)
+			p->priority[s] = (uint32_t)val & 7;
+	} else if (off >= ENABLE_BASE && off < CONTEXT_BASE) {
+		uint64_t c = (off - ENABLE_BASE) / ENABLE_STRIDE;
+		if (c < vm->nvcpus && (off - ENABLE_BASE) % ENABLE_STRIDE == 0)
+			p->enable[c] = (uint32_t)val & ~1u;   /* source 0 does not exist */
+	} else if (off >= CONTEXT_BASE) {
+		uint64_t c = (off - CONTEXT_BASE) / CONTEXT_STRIDE, reg = (off - CONTEXT_BASE) % CONTEXT_STRIDE;
+		if (c < vm->nvcpus && reg == 0) {
+			p->threshold[c] = (uint32_t)val & 7;
+		} else if (c < vm->nvcpus && reg == 4 && val > 0 && val < VPLIC_SOURCES) {
+			uint32_t bit = 1u << val;   /* complete: the gateway takes the line again */
+			if (p->claimed & bit) {
+				p->claimed &= ~bit;
+				if (p->level & bit)
+					p->pending |= bit;
+			}
+		}
+	}
+	update(vm, &kick);
+	unlock(p);
+	kick_vcpus(v, kick);
+	return 0;
+}
+
+const struct vdev_ops vplic_ops = { "plic", vplic_read, vplic_write };

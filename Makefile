@@ -45,7 +45,7 @@ LIBFDT := fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c fdt_addresse
 OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(SRCS)) \
         $(patsubst %,$(BUILD)/obj/libfdt/%.o,$(LIBFDT))
 
-.PHONY: all deps run run-uboot test host-tests qemu-tests disk clean distclean
+.PHONY: all deps run run-uboot test host-tests qemu-tests disk clean distclean linux-guest
 all: $(BUILD)/tessera.bin
 
 deps: $(STAMP)
@@ -132,13 +132,19 @@ run: $(BUILD)/tessera.bin $(BUILD)/vms.pkg
 run-uboot: $(BUILD)/disk.img
 	tools/run-qemu --smp $(SMP) --boot uboot --disk $(BUILD)/disk.img
 
-test: all host-bins guests $(BUILD)/disk.img
+# Debian's riscv64 kernel and busybox initramfs variants for the Linux scenarios.
+LINUX_GUEST := $(BUILD)/linux/Image
+linux-guest: $(LINUX_GUEST)
+$(LINUX_GUEST): tools/fetch-guests.sh | $(STAMP)
+	tools/fetch-guests.sh $(BUILD)/linux
+
+test: all host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)
 	tests/run-all.sh
 
 host-tests: host-bins
 	tests/run-all.sh --host-only
 
-qemu-tests: all host-bins guests $(BUILD)/disk.img
+qemu-tests: all host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)
 	tests/run-all.sh --qemu-only
 
 clean:

@@ -48,7 +48,7 @@ vm_rules() {  # CASE VM:GUEST...   (VM name and the guest it runs)
 		done
 		echo "once tessera: all VMs stopped, powering off"
 		echo "never $never_bad"
-		echo "never .*fault:.*"
+		echo "never vm [0-9]+ \\([^)]*\\): fault: .*"
 	} >"$f"
 	echo "$f"
 }

@@ -37,7 +37,7 @@ SRCS := boot/entry.S \
                                        dbcn.c legacy.c vendor.c) \
         core/main.c core/msg.c core/selftest.c core/console.c core/uart16550.c \
         core/panic.c core/poweroff.c core/format.c core/string.c \
-        core/mem.c core/vm.c core/sched.c core/exit.c core/boot_vms.c core/vuart.c \
+        core/mem.c core/vm.c core/sched.c core/exit.c core/boot_vms.c core/vuart.c core/console_input.c \
         ipc/mailbox.c partition/hostdt.c partition/vmconfig.c partition/vmplan.c partition/json.c \
         partition/vmpkg.c partition/crc32.c partition/guestdt.c
 LIBFDT := fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c fdt_addresses.c fdt_empty_tree.c
@@ -115,11 +115,18 @@ HOST_BINS := $(foreach v,$(HOST_VARIANTS),$(foreach t,$(HOST_TESTS),$(BUILD)/hos
 host-bins: $(HOST_BINS)
 
 # ---- QEMU ----
-# The demo: the VMs of configs/demo-*.json, packed with the test guests.
+# Debian's riscv64 kernel and busybox initramfs variants for the Linux scenarios.
+LINUX_GUEST := $(BUILD)/linux/Image
+linux-guest: $(LINUX_GUEST)
+$(LINUX_GUEST): tools/fetch-guests.sh | $(STAMP)
+	tools/fetch-guests.sh $(BUILD)/linux
+
+# The demo: the VMs of configs/demo-*.json (Debian's Linux with a shell beside
+# bare-metal test guests), packed with their images.
 DEMO_CONFIGS := $(wildcard configs/demo-*.json)
-$(BUILD)/vms.pkg: $(DEMO_CONFIGS) $(GUEST_BINS) $(BUILD)/tools/mkpkg
+$(BUILD)/vms.pkg: $(DEMO_CONFIGS) $(GUEST_BINS) $(BUILD)/tools/mkpkg $(LINUX_GUEST)
 	@echo "  MKPKG   $@"
-	$(Q)$(BUILD)/tools/mkpkg -o $@ -I $(BUILD)/guests $(DEMO_CONFIGS) >/dev/null
+	$(Q)$(BUILD)/tools/mkpkg -o $@ -I $(BUILD)/guests -I $(BUILD)/linux $(DEMO_CONFIGS) >/dev/null
 
 disk: $(BUILD)/disk.img
 $(BUILD)/disk.img: $(BUILD)/tessera.bin $(BUILD)/vms.pkg tools/mkdisk tools/boot.cmd
@@ -131,12 +138,6 @@ run: $(BUILD)/tessera.bin $(BUILD)/vms.pkg
 
 run-uboot: $(BUILD)/disk.img
 	tools/run-qemu --smp $(SMP) --boot uboot --disk $(BUILD)/disk.img
-
-# Debian's riscv64 kernel and busybox initramfs variants for the Linux scenarios.
-LINUX_GUEST := $(BUILD)/linux/Image
-linux-guest: $(LINUX_GUEST)
-$(LINUX_GUEST): tools/fetch-guests.sh | $(STAMP)
-	tools/fetch-guests.sh $(BUILD)/linux
 
 test: all host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)
 	tests/run-all.sh

@@ -144,6 +144,10 @@ int vms_boot(struct pcpu *p, uint32_t online)
 	}
 	atomic_store(&running_vms, started);
 	for (unsigned i = 0; i < n; i++)
+		if (!refused[i] && cfgs[i].console == VMCFG_CONSOLE_UART16550)
+			console_input_add(&vms[i]);
+	p->console_input = console_input_active() && plat->uart.present;
+	for (unsigned i = 0; i < n; i++)
 		if (!refused[i])
 			vm_start(p, &vms[i]);
 	return (int)started;

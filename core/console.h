@@ -1,6 +1,7 @@
 /* tessera's console: whole lines, never interleaved between cores. */
 #ifndef CORE_CONSOLE_H
 #define CORE_CONSOLE_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -10,4 +11,9 @@ void console_write(const char *s, size_t n);
 void console_write_direct(const char *s, size_t n);
 /* Print one line (a newline is added). */
 void log_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+struct vm;
+/* Console input (core/console_input.c): polled by the boot core. */
+void console_input_add(struct vm *vm);
+void console_input_poll(void);
+bool console_input_active(void);
 #endif

@@ -115,9 +115,13 @@ static void set_timer(struct pcpu *p, uint64_t deadline)
 }
 
 /* Nothing to run: sleep until a message, a timer or a guest interrupt. */
+#define INPUT_POLL_MS 20
+
 static void idle(struct pcpu *p)
 {
 	uint64_t deadline = UINT64_MAX;
+	if (p->console_input)   /* look at the UART again soon */
+		deadline = arch_time_now() + INPUT_POLL_MS * core_platform()->timebase_hz / 1000;
 	for (struct vcpu *v = p->rq_head; v; v = v->rq_next) {
 		uint64_t d = arch_vcpu_timer_deadline(&v->arch, p->loaded == v);
 		if (d < deadline)
@@ -167,6 +171,8 @@ void core_run(struct pcpu *p)
 		mailbox_poll(&p->ep);
 		if (p->vm_finish_mask)
 			vm_finish_pending(p);
+		if (p->console_input)
+			console_input_poll();
 		if (p->selftest.requested) {
 			p->selftest.requested = false;
 			selftest_run_local(p);

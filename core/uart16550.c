@@ -33,6 +33,13 @@ void uart16550_init(uintptr_t base, unsigned reg_shift, unsigned reg_io_width)
 	uart.width = reg_io_width;
 }
 
+int uart16550_getc(void)
+{
+	if (!uart.base || !(reg_read(UART_LSR) & 0x01))
+		return -1;
+	return (int)(reg_read(0) & 0xff);
+}
+
 void uart16550_putc(int c)
 {
 	while (!(reg_read(UART_LSR) & LSR_THRE))

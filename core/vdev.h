@@ -35,6 +35,9 @@ struct vplic {
 };
 extern const struct vdev_ops vplic_ops;
 void vplic_set_level(struct vcpu *self, unsigned src, bool level);
+struct vm;
+/* A source goes high from outside the VM's vCPUs (console input). */
+void vplic_raise(struct vm *vm, unsigned src);
 
 /* A 16550 as Linux's 8250 driver sees it: polled, no interrupt line yet. */
 #define VUART_RX_BUF 64

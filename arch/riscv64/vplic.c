@@ -60,6 +60,13 @@ static void kick_vcpus(struct vcpu *self, uint32_t kick)
 			vm_kick_vcpu(&vm->vcpu[c]);
 }
 
+void vplic_raise(struct vm *vm, unsigned src)
+{
+	vplic_set_level(&vm->vcpu[0], src, true);
+	if (atomic_load(&vm->vcpu[0].ext_level))
+		vm_kick_vcpu(&vm->vcpu[0]);   /* vCPU 0 is not the caller here: kick it too */
+}
+
 void vplic_set_level(struct vcpu *self, unsigned src, bool level)
 {
 	struct vm *vm = self->vm;

@@ -76,6 +76,21 @@ RULES
 		qemu_case "linux-uboot" 300 0 "$f" -- --boot uboot --smp 4 --disk "$T/disk-$c.img"
 	fi
 
+	# Typing into the Linux shell: Ctrl-A 1 gives it focus, a command runs, poweroff.
+	c=linux-console-input
+	linux_cfg "$T/scen/$c" 2 "1,2" initramfs-shell.cpio.gz
+	if pack "$c" -I "$LINUX"; then
+		printf '%s\n' 'wait GUEST-LINUX-OK' 'send \001' 'send 1' 'wait console focus' \
+			'send echo TYPED-$((6*7))\r' 'wait TYPED-42' 'send poweroff -f\r' >"$T/scen/$c.input"
+		f=$T/rules/$c; : >"$f"
+		cat >>"$f" <<'RULES'
+once tessera: console focus: vm 10 \(linux\)
+once \[linux\] TYPED-42
+RULES
+		linux_stop_rules "$f"
+		INPUT=$T/scen/$c.input vm_case "$c" 4 240 "$f"
+	fi
+
 	# reboot -f restarts only the Linux VM; its second boot powers off.
 	c=linux-reboot
 	linux_cfg "$T/scen/$c" 2 "1,2" initramfs-reboot.cpio.gz

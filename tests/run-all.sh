@@ -61,8 +61,17 @@ if [ "$mode" != "--qemu-only" ]; then
 	for v in plain asan tsan; do
 		host_test "host-$v-mailbox" -- build/host/$v/test_mailbox "mailbox-$v" 1000000
 		host_test "host-$v-hostdt" -- build/host/$v/test_hostdt "hostdt-$v" "$T/dtb/virt4.dtb"
-		host_test "host-$v-guestdt" -- build/host/$v/test_guestdt "guestdt-$v"
+		host_test "host-$v-guestdt" -- build/host/$v/test_guestdt "guestdt-$v" "$T/dtb/guest-$v.dtb"
 	done
+	# The generated tree as dtc reads it back.
+	if dtc -q -I dtb -O dts -o "$T/dtb/guest.dts" "$T/dtb/guest-plain.dtb" 2>"$T/logs/dtc.log" &&
+		grep -q 'compatible = "tessera,vm"' "$T/dtb/guest.dts" &&
+		grep -q 'interrupts-extended = <0x01 0x09 0x02 0x09>' "$T/dtb/guest.dts" &&
+		grep -q 'stdout-path = "/soc/serial@10000000"' "$T/dtb/guest.dts"; then
+		record <<<"PASS guestdt: dtc reads the generated tree back"
+	else
+		record <<<"FAIL guestdt: dtc does not read the generated tree back as written (see $T/dtb/guest.dts)"
+	fi
 	for v in plain asan; do
 		host_test "host-$v-vmconfig" -- build/host/$v/test_vmconfig "vmconfig-$v"
 		host_test "host-$v-vmpkg" -- build/host/$v/test_vmpkg "vmpkg-$v"

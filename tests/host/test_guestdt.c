@@ -32,6 +32,19 @@ static uint64_t prop_u64(const char *path, const char *name)
 	return v && len == 8 ? fdt64_ld(v) : 0;
 }
 
+static const char *dump_path;
+
+/* Keep the first tree for `dtc -I dtb -O dts` (tests/run-all.sh). */
+static void dump_tree(void)
+{
+	if (!dump_path)
+		return;
+	FILE *f = fopen(dump_path, "wb");
+	CHECK(f && fwrite(buf, 1, fdt_totalsize(buf), f) == fdt_totalsize(buf), "writing %s", dump_path);
+	if (f)
+		fclose(f);
+}
+
 static const char *const host_isa = "rv64imafdch_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc";
 
 static void test_two_vcpus_initrd_bootargs(void)
@@ -66,6 +79,7 @@ static void test_two_vcpus_initrd_bootargs(void)
 	int uart = fdt_path_offset(buf, "/soc/serial@10000000");
 	const fdt32_t *irq = uart < 0 ? NULL : fdt_getprop(buf, uart, "interrupts", &n2);
 	CHECK(irq && fdt32_ld(irq) == 10, "uart interrupt");
+	dump_tree();
 	int ch = fdt_path_offset(buf, "/chosen"), n;
 	const fdt32_t *bc = fdt_getprop(buf, ch, "tessera,boot-count", &n);
 	CHECK(bc && n == 4 && fdt32_ld(bc) == 3, "boot count");
@@ -118,6 +132,7 @@ static void test_isa_filter(void)
 int main(int argc, char **argv)
 {
 	const char *p = argc > 1 ? argv[1] : "guestdt";
+	dump_path = argc > 2 ? argv[2] : NULL;
 	RUN_CASE(p, test_two_vcpus_initrd_bootargs);
 	RUN_CASE(p, test_no_initrd_no_sstc);
 	RUN_CASE(p, test_too_small_buffer);

@@ -74,8 +74,18 @@ static int check_online(const struct vmcfg *c, uint32_t online, char *err)
 	return 0;
 }
 
+/* A VM that passes the host's console UART through owns it from then on. */
+static bool gives_console_uart(const struct vmcfg *c, const struct host_platform *plat)
+{
+	for (unsigned i = 0; plat->uart.present && i < c->ndevices; i++)
+		if (c->devices[i].kind == VMCFG_DEV_PASSTHROUGH && !strcmp(c->devices[i].path, plat->uart.path))
+			return true;
+	return false;
+}
+
 int vms_boot(struct pcpu *p, uint32_t online)
 {
+	bool console_taken = false;
 	const struct host_platform *plat = core_platform();
 	if (!plat->initrd.present) {
 		log_line("tessera: no VM package (the device tree has no /chosen/linux,initrd-start)");
@@ -144,9 +154,16 @@ int vms_boot(struct pcpu *p, uint32_t online)
 	}
 	atomic_store(&running_vms, started);
 	for (unsigned i = 0; i < n; i++)
+		if (!refused[i] && gives_console_uart(&cfgs[i], plat)) {
+			log_line("tessera: vm %u (%s) takes %s: tessera's console moves to SBI",
+				 cfgs[i].id, cfgs[i].name, plat->uart.path);
+			console_use_sbi();
+			console_taken = true;
+		}
+	for (unsigned i = 0; i < n; i++)
 		if (!refused[i] && cfgs[i].console == VMCFG_CONSOLE_UART16550)
 			console_input_add(&vms[i]);
-	p->console_input = console_input_active() && plat->uart.present;
+	p->console_input = console_input_active() && plat->uart.present && !console_taken;
 	for (unsigned i = 0; i < n; i++)
 		if (!refused[i])
 			vm_start(p, &vms[i]);

@@ -32,6 +32,11 @@ void console_use_uart(uintptr_t base, unsigned reg_shift, unsigned reg_io_width)
 	console_putc = uart16550_putc;
 }
 
+void console_use_sbi(void)
+{
+	console_putc = arch_early_putc;
+}
+
 static void put_raw(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 void console_use_uart(uintptr_t base, unsigned reg_shift, unsigned reg_io_width);
+void console_use_sbi(void);   /* the UART went to a VM */
 void console_write(const char *s, size_t n);
 /* For panic: straight to the device, whoever else is printing. */
 void console_write_direct(const char *s, size_t n);

@@ -152,6 +152,11 @@ static void run_vcpu(struct pcpu *p, struct vcpu *v, unsigned runnable)
 	/* A deadline already past is pending in hvip: arming for it would trap at once, forever. */
 	if (!v->vm->arch.sstc && v->arch.vs.vstimecmp > now && v->arch.vs.vstimecmp < deadline)
 		deadline = v->arch.vs.vstimecmp;
+	/* An SBI deadline under Sstc: watched by our own timer too (arch_vcpu_timer_check). */
+	if (v->timer_watch > now && v->timer_watch < deadline)
+		deadline = v->timer_watch;
+	else if (v->timer_watch && v->timer_watch <= now)
+		v->timer_watch = arch_vcpu_timer_check(&v->arch) ? 0 : v->timer_watch;
 	set_timer(p, deadline);
 	p->rq_last = v;
 

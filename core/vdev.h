@@ -45,6 +45,8 @@ struct vuart {
 	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
 	bool thri;                            /* transmitter-empty interrupt not yet acknowledged */
 	bool line;                            /* level of its line into the vPLIC */
+	char out[120];                        /* the output line: one UART, whichever vCPU drives it */
+	unsigned out_len;
 	_Atomic uint32_t rx_head, rx_tail;   /* input: written by the console core, read by the vCPU */
 	uint8_t rx[VUART_RX_BUF];
 };

@@ -119,6 +119,7 @@ int vm_generate_dtb(struct vm *vm, char *err, unsigned errlen)
 		.boot_count = vm->boot_count,
 		.plic_gpa = vm->cfg.console == VMCFG_CONSOLE_UART16550 ? VPLIC_GPA : 0,
 		.plic_size = VPLIC_SIZE, .uart_irq = VUART_IRQ,
+		.host_fdt = plat->fdt, .host_stdout = plat->uart.present ? plat->uart.path : NULL,
 	};
 	if (guestdt_build(vm->dtb_buf, VM_DTB_MAX, &gp, err, errlen))
 		return E_FAILED;
@@ -493,18 +494,30 @@ int vm_rfence(struct pcpu *p, struct vcpu *self, uint32_t targets)
 	return 0;
 }
 
-/* Guest console output: whole lines, tagged with the VM's name. */
-void vcpu_console_putc(struct vcpu *v, char c)
+/*
+ * Guest console output: whole lines, tagged with the VM's name. The length is
+ * read once and clamped, so even a guest racing itself on one buffer cannot
+ * push it past its end.
+ */
+void console_line_putc(const struct vm *vm, char *line, unsigned *len, unsigned cap, char c)
 {
+	unsigned n = *len < cap - 1 ? *len : cap - 1;
 	if (c == '\r')
 		return;
-	if (c != '\n' && v->line_len < sizeof(v->line) - 1) {
-		v->line[v->line_len++] = c;
+	if (c != '\n' && n < cap - 1) {
+		line[n] = c;
+		*len = n + 1;
 		return;
 	}
-	v->line[v->line_len] = '\0';
-	log_line("[%s] %s", v->vm->cfg.name, v->line);
-	v->line_len = 0;
+	line[n] = '\0';
+	log_line("[%s] %s", vm->cfg.name, line);
+	*len = 0;
 	if (c != '\n')
-		vcpu_console_putc(v, c);
+		console_line_putc(vm, line, len, cap, c);
+}
+
+/* SBI console: each vCPU has its own line (harts print whole lines). */
+void vcpu_console_putc(struct vcpu *v, char c)
+{
+	console_line_putc(v->vm, v->line, &v->line_len, sizeof(v->line), c);
 }

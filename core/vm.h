@@ -39,6 +39,7 @@ struct vcpu {
 	enum vcpu_run_state run;
 	bool on_rq;
 	struct vcpu *rq_next;
+	uint64_t timer_watch;         /* an SBI deadline written to vstimecmp, until seen pending */
 	bool suspend_nonret;
 	uint64_t resume_pc;
 	unsigned long resume_arg;
@@ -100,6 +101,7 @@ void vm_system_down(struct pcpu *p, struct vcpu *self, enum vm_down how, const c
 void vm_fault(struct pcpu *p, struct vcpu *v, const struct vcpu_exit *e);
 int vm_gpa_to_hpa(const struct vm *vm, uint64_t gpa, uint64_t len, uintptr_t *hpa);
 void vcpu_console_putc(struct vcpu *v, char c);
+void console_line_putc(const struct vm *vm, char *line, unsigned *len, unsigned cap, char c);
 /* Make a vCPU look at its interrupts again (wake it, on whatever core). */
 void vm_kick_vcpu(struct vcpu *v);
 /* The emulated device at gpa, or NULL. */

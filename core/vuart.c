@@ -118,7 +118,7 @@ static int vuart_write_reg(struct vcpu *v, struct vuart *u, uint64_t off, unsign
 		if (u->lcr & LCR_DLAB) {
 			u->dll = b;
 		} else {
-			vcpu_console_putc(v, (char)b);
+			console_line_putc(v->vm, u->out, &u->out_len, sizeof(u->out), (char)b);
 			u->thri = true;   /* sent at once: the THR is empty again */
 		}
 		return 0;

@@ -108,18 +108,89 @@ static int plic(void *fdt, const struct guestdt_params *p)
 	return rc ?: fdt_end_node(fdt);
 }
 
-/* The emulated console UART, its interrupt through the virtual PLIC. */
+/* Properties that name other host nodes or host interrupts: not the guest's. */
+static bool host_only(const char *name)
+{
+	static const char *const drop[] = { "interrupts", "interrupt-parent", "interrupts-extended",
+					    "clocks", "clock-names", "resets", "reset-names", "dmas",
+					    "dma-names", "power-domains", "phandle", "linux,phandle",
+					    "iommus", "msi-parent", NULL };
+	for (int i = 0; drop[i]; i++)
+		if (!strcmp(name, drop[i]))
+			return true;
+	return !strncmp(name, "pinctrl-", 8);
+}
+
+/* reg of the host node, re-encoded with the guest /soc's 2+2 cells. */
+static int copy_reg(void *fdt, const void *host, int node, const fdt32_t *reg, int len)
+{
+	int parent = fdt_parent_offset(host, node);
+	int ac = fdt_address_cells(host, parent), sc = fdt_size_cells(host, parent);
+	if (ac < 1 || ac > 2 || sc < 0 || sc > 2 || len % ((ac + sc) * 4))
+		return -FDT_ERR_BADNCELLS;
+	fdt64_t out[2 * 8];
+	int n = 0;
+	for (int i = 0; i < len / 4 && n < 16; i += ac + sc) {
+		uint64_t base = 0, size = 0;
+		for (int k = 0; k < ac; k++)
+			base = (base << 32) | fdt32_ld(&reg[i + k]);
+		for (int k = 0; k < sc; k++)
+			size = (size << 32) | fdt32_ld(&reg[i + ac + k]);
+		out[n++] = cpu_to_fdt64(base);
+		out[n++] = cpu_to_fdt64(size);
+	}
+	return fdt_property(fdt, "reg", out, n * 8);
+}
+
+/* A device passed through: the host's node, minus what points at the host. */
+static int passthrough_node(void *fdt, const struct guestdt_params *p, const char *path)
+{
+	const void *host = p->host_fdt;
+	int node = fdt_path_offset(host, path), prop, rc;
+	if (node < 0)
+		return node;
+	if ((rc = fdt_begin_node(fdt, fdt_get_name(host, node, NULL))))
+		return rc;
+	fdt_for_each_property_offset(prop, host, node) {
+		const char *name;
+		int len;
+		const void *val = fdt_getprop_by_offset(host, prop, &name, &len);
+		if (!val || host_only(name))
+			continue;
+		rc = !strcmp(name, "reg") ? copy_reg(fdt, host, node, val, len)
+					  : fdt_property(fdt, name, val, len);
+		if (rc)
+			return rc;
+	}
+	return fdt_end_node(fdt);
+}
+
+static bool has_passthrough(const struct vmcfg *c)
+{
+	for (unsigned i = 0; i < c->ndevices; i++)
+		if (c->devices[i].kind == VMCFG_DEV_PASSTHROUGH)
+			return true;
+	return false;
+}
+
+/* The emulated console UART, its interrupt through the virtual PLIC; passed-through devices. */
 static int soc(void *fdt, const struct guestdt_params *p)
 {
 	char name[40];
-	if (!p->uart_gpa)
+	bool pass = p->host_fdt && has_passthrough(p->cfg);
+	if (!p->uart_gpa && !pass)
 		return 0;
-	snprintf(name, sizeof(name), "serial@%lx", (unsigned long)p->uart_gpa);
 	int rc = fdt_begin_node(fdt, "soc");
 	rc = rc ?: fdt_property_u32(fdt, "#address-cells", 2);
 	rc = rc ?: fdt_property_u32(fdt, "#size-cells", 2);
 	rc = rc ?: fdt_property_string(fdt, "compatible", "simple-bus");
 	rc = rc ?: fdt_property(fdt, "ranges", "", 0);
+	for (unsigned i = 0; pass && i < p->cfg->ndevices && !rc; i++)
+		if (p->cfg->devices[i].kind == VMCFG_DEV_PASSTHROUGH)
+			rc = passthrough_node(fdt, p, p->cfg->devices[i].path);
+	if (rc || !p->uart_gpa)
+		return rc ?: fdt_end_node(fdt);
+	snprintf(name, sizeof(name), "serial@%lx", (unsigned long)p->uart_gpa);
 	if (p->plic_gpa)
 		rc = rc ?: plic(fdt, p);
 	rc = rc ?: fdt_begin_node(fdt, name);
@@ -142,6 +213,15 @@ static int chosen(void *fdt, const struct guestdt_params *p)
 	if (p->uart_gpa) {
 		uart_path(p, path, sizeof(path));
 		rc = rc ?: fdt_property_string(fdt, "stdout-path", path);
+	} else if (p->host_stdout && p->host_fdt) {
+		/* the host's console UART passed through: it is the guest's console */
+		for (unsigned i = 0; i < p->cfg->ndevices; i++)
+			if (p->cfg->devices[i].kind == VMCFG_DEV_PASSTHROUGH &&
+			    !strcmp(p->cfg->devices[i].path, p->host_stdout)) {
+				const char *leaf = strrchr(p->host_stdout, '/');
+				snprintf(path, sizeof(path), "/soc%s", leaf ? leaf : "");
+				rc = rc ?: fdt_property_string(fdt, "stdout-path", path);
+			}
 	}
 	if (p->cfg->bootargs[0])
 		rc = rc ?: fdt_property_string(fdt, "bootargs", p->cfg->bootargs);

@@ -21,6 +21,8 @@ struct guestdt_params {
 	uint32_t boot_count;         /* /chosen/tessera,boot-count: 0, then +1 per reboot */
 	uint64_t plic_gpa, plic_size;/* the virtual PLIC, or 0 */
 	uint32_t uart_irq;           /* the UART's source on it */
+	const void *host_fdt;        /* for the config's passed-through nodes, or NULL */
+	const char *host_stdout;     /* the host's console UART path: if passed through, the guest's console */
 };
 
 /* Write the tree into buf (size bytes): 0, or negative with a message naming the cause. */

@@ -211,7 +211,9 @@ init_common() {
 	EOF
 }
 # shellcheck disable=SC2016 # expanded by the guest shell
-init_test() { init_common; printf '%s\n' 'echo "GUEST-LINUX-OK cpus=$n"' 'poweroff -f'; }
+# poweroff -f and reboot -f do not wait for the console: 'sleep 1' lets the
+# tty's output reach the UART first.
+init_test() { init_common; printf '%s\n' 'echo "GUEST-LINUX-OK cpus=$n"' 'sleep 1' 'poweroff -f'; }
 init_reboot() {
 	init_common
 	cat <<-'EOF'
@@ -222,9 +224,11 @@ init_reboot() {
 	fi
 	if [ "$count" = 0 ]; then
 		echo "GUEST-LINUX-REBOOTING"
+		sleep 1
 		reboot -f
 	fi
 	echo "GUEST-LINUX-OK cpus=$n boot=$count"
+	sleep 1
 	poweroff -f
 	EOF
 }

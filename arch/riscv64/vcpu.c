@@ -89,6 +89,21 @@ void arch_vcpu_set_ext(struct arch_vcpu *a, bool level, bool loaded)
 	}
 }
 
+/*
+ * The vCPU's vstimecmp deadline has passed (it is loaded): true once hip
+ * shows VSTIP. QEMU 7.2 sometimes loses a VS timer interrupt whose deadline
+ * was written from HS-mode; writing the same deadline again raises it.
+ */
+bool arch_vcpu_timer_check(struct arch_vcpu *a)
+{
+	(void)a;
+	if (csr_read(CSR_HIP) & HIP_VSTIP)
+		return true;
+	csr_write(CSR_VSTIMECMP, csr_read(CSR_VSTIMECMP));
+	csr_write(CSR_HVIP, csr_read(CSR_HVIP));
+	return (csr_read(CSR_HIP) & HIP_VSTIP) != 0;
+}
+
 /* Pending and enabled by the guest (vsie), whatever vsstatus.SIE says: what ends a WFI. */
 bool arch_vcpu_irq_pending(const struct arch_vcpu *a, bool loaded, uint64_t now)
 {

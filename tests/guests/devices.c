@@ -54,6 +54,7 @@ static int str_has(const char *hay, const char *needle)
  */
 struct prop_seen {
 	const char *bootargs, *stdout_path;
+	int rtc_node;
 	uint64_t initrd_start, initrd_end;
 	int cpus;
 };
@@ -81,6 +82,8 @@ static void walk(const uint8_t *fdt, struct prop_seen *seen)
 			if (depth == 2 && str_eq(node[1], "cpus") && name[0] == 'c' && name[1] == 'p' &&
 			    name[2] == 'u' && name[3] == '@')
 				seen->cpus++;
+			if (depth == 2 && str_eq(node[1], "soc") && str_eq(name, "rtc@101000"))
+				seen->rtc_node = 1;
 		} else if (tag == FDT_END_NODE) {
 			depth--;
 		} else if (tag == FDT_PROP) {
@@ -122,6 +125,8 @@ static void check_dtb(void)
 		guest_fail("device tree lists %d cpus, the VM has %ld", seen.cpus, n.value);
 	guest_printf("devices: device tree at 0x%lx: bootargs \"%s\", %d cpus\n", guest_boot_dtb,
 		     seen.bootargs, seen.cpus);
+	if (seen.rtc_node)
+		guest_printf("devices: device tree lists the passed-through rtc@101000\n");
 	if (seen.stdout_path) {
 		const char *at = seen.stdout_path;
 		while (*at && *at != '@')
@@ -156,7 +161,7 @@ static void check_uart(void)
 	u[3] = 0x03;
 	if (u[3] != 0x03)
 		guest_fail("16550: LCR reads 0x%x", u[3]);
-	const char *msg = "devices: line through the emulated 16550\n";
+	const char *msg = "devices: line through the console UART\n";
 	for (const char *c = msg; *c; c++) {
 		while (!(u[5] & 0x20))            /* LSR.THRE */
 			;

@@ -55,8 +55,10 @@ static void test_two_vcpus_initrd_bootargs(void)
 			     "\"bootargs\": \"console=ttyS0 quiet\"}");
 	struct vmcfg_layout l = { .kernel_gpa = 0x80200000, .entry = 0x80200000,
 				  .initrd_gpa = 0x83000000, .dtb_gpa = 0x83e00000 };
-	struct guestdt_params p = { &c, &l, 0x1234, 10000000, host_isa, "riscv,sv57", true,
-				    0x10000000, 3, 0xc000000, 0x400000, 10 };
+	struct guestdt_params p = { .cfg = &c, .layout = &l, .initrd_size = 0x1234,
+				    .timebase_hz = 10000000, .host_isa = host_isa, .mmu_type = "riscv,sv57",
+				    .sstc = true, .uart_gpa = 0x10000000, .boot_count = 3,
+				    .plic_gpa = 0xc000000, .plic_size = 0x400000, .uart_irq = 10 };
 	CHECK(guestdt_build(buf, sizeof(buf), &p, err, sizeof(err)) == 0, "%s", err);
 	CHECK(fdt_check_header(buf) == 0, "not a valid tree");
 	CHECK(!strcmp(prop_str("/", "compatible"), "tessera,vm"), "root compatible");
@@ -97,7 +99,8 @@ static void test_no_initrd_no_sstc(void)
 			     "\"memory\": [{\"gpa\": \"0x80000000\", \"size\": \"32M\"},"
 			     "{\"gpa\": \"0x100000000\", \"size\": \"16M\"}], \"kernel\": {\"image\": \"k\"}}");
 	struct vmcfg_layout l = { .kernel_gpa = 0x80200000 };
-	struct guestdt_params p = { &c, &l, 0, 10000000, host_isa, NULL, false, 0, 0, 0, 0, 0 };
+	struct guestdt_params p = { .cfg = &c, .layout = &l, .timebase_hz = 10000000,
+				    .host_isa = host_isa };
 	CHECK(guestdt_build(buf, sizeof(buf), &p, err, sizeof(err)) == 0, "%s", err);
 	CHECK(prop_str("/chosen", "bootargs") == NULL, "bootargs where none were given");
 	CHECK(prop_str("/chosen", "linux,initrd-start") == NULL, "initrd where there is none");
@@ -113,9 +116,67 @@ static void test_too_small_buffer(void)
 			     "\"memory\": [{\"gpa\": \"0x80000000\", \"size\": \"32M\"}],"
 			     "\"kernel\": {\"image\": \"k\"}}");
 	struct vmcfg_layout l = { 0 };
-	struct guestdt_params p = { &c, &l, 0, 10000000, host_isa, NULL, true, 0, 0, 0, 0, 0 };
+	struct guestdt_params p = { .cfg = &c, .layout = &l, .timebase_hz = 10000000,
+				    .host_isa = host_isa, .sstc = true };
 	CHECK(guestdt_build(buf, 256, &p, err, sizeof(err)) < 0, "a tree fit in 256 bytes");
 	CHECK(strstr(err, "t.json: dtb: cannot generate") && strstr(err, "FDT_ERR_NOSPACE"), "%s", err);
+}
+
+/* A host tree with a /soc in 1+1 cells, an RTC and the console UART. */
+static void make_host(char *h, size_t size)
+{
+	fdt_create(h, (int)size);
+	fdt_finish_reservemap(h);
+	fdt_begin_node(h, "");
+	fdt_begin_node(h, "chosen");
+	fdt_property_string(h, "stdout-path", "/soc/serial@10000000");
+	fdt_end_node(h);
+	fdt_begin_node(h, "soc");
+	fdt_property_u32(h, "#address-cells", 1);
+	fdt_property_u32(h, "#size-cells", 1);
+	fdt_begin_node(h, "rtc@101000");
+	fdt_property_string(h, "compatible", "google,goldfish-rtc");
+	fdt32_t reg[2] = { cpu_to_fdt32(0x101000), cpu_to_fdt32(0x1000) };
+	fdt_property(h, "reg", reg, sizeof(reg));
+	fdt_property_u32(h, "interrupts", 11);
+	fdt_property_u32(h, "interrupt-parent", 3);
+	fdt_end_node(h);
+	fdt_begin_node(h, "serial@10000000");
+	fdt_property_string(h, "compatible", "ns16550a");
+	fdt32_t ureg[2] = { cpu_to_fdt32(0x10000000), cpu_to_fdt32(0x100) };
+	fdt_property(h, "reg", ureg, sizeof(ureg));
+	fdt_property_u32(h, "clock-frequency", 3686400);
+	fdt_end_node(h);
+	fdt_end_node(h);
+	fdt_end_node(h);
+	fdt_finish(h);
+}
+
+static void test_passthrough_nodes(void)
+{
+	static char host[4096];
+	make_host(host, sizeof(host));
+	struct vmcfg c = cfg("{\"id\": 1, \"name\": \"p\", \"vcpus\": 1,"
+			     "\"memory\": [{\"gpa\": \"0x80000000\", \"size\": \"32M\"}],"
+			     "\"kernel\": {\"image\": \"k\"}, \"devices\": ["
+			     "{\"passthrough\": \"/soc/rtc@101000\"},"
+			     "{\"passthrough\": \"/soc/serial@10000000\"}]}");
+	struct vmcfg_layout l = { 0 };
+	struct guestdt_params p = { .cfg = &c, .layout = &l, .timebase_hz = 10000000,
+				    .host_isa = host_isa, .host_fdt = host,
+				    .host_stdout = "/soc/serial@10000000" };
+	CHECK(guestdt_build(buf, sizeof(buf), &p, err, sizeof(err)) == 0, "%s", err);
+	CHECK(!strcmp(prop_str("/soc/rtc@101000", "compatible"), "google,goldfish-rtc"), "rtc node");
+	CHECK(prop_str("/soc/rtc@101000", "interrupts") == NULL, "host interrupt kept");
+	CHECK(prop_str("/soc/rtc@101000", "interrupt-parent") == NULL, "host interrupt-parent kept");
+	int rtc = fdt_path_offset(buf, "/soc/rtc@101000"), len;
+	const fdt64_t *reg = rtc < 0 ? NULL : fdt_getprop(buf, rtc, "reg", &len);
+	CHECK(reg && len == 16 && fdt64_ld(&reg[0]) == 0x101000 && fdt64_ld(&reg[1]) == 0x1000,
+	      "reg not re-encoded in 2+2 cells");
+	CHECK(!strcmp(prop_str("/chosen", "stdout-path"), "/soc/serial@10000000"),
+	      "passed-through console UART is not the guest's stdout");
+	c.devices[0].path[5] = 'x';   /* /soc/xtc@101000: not in the host tree */
+	CHECK(guestdt_build(buf, sizeof(buf), &p, err, sizeof(err)) < 0, "missing host node accepted");
 }
 
 static void test_isa_filter(void)
@@ -137,5 +198,6 @@ int main(int argc, char **argv)
 	RUN_CASE(p, test_no_initrd_no_sstc);
 	RUN_CASE(p, test_too_small_buffer);
 	RUN_CASE(p, test_isa_filter);
+	RUN_CASE(p, test_passthrough_nodes);
 	return check_failures ? 1 : 0;
 }

@@ -194,7 +194,8 @@ if pack "$c" -I "$T/scen/$c.img"; then
 	cat >>"$f" <<RULES
 once \\[devices\\] devices: device tree at 0x[0-9a-f]+: bootargs "quiet tessera-test=1", 2 cpus
 once \\[devices\\] devices: initrd at 0x81000000, 4096 bytes, pattern ok
-once \\[devices\\] devices: line through the emulated 16550
+once \\[devices\\] devices: line through the console UART
+once \\[devices\\] devices: device tree lists the passed-through rtc@101000
 once \\[devices\\] devices: RTC passed through at 0x101000 runs
 once \\[devices\\] devices: RTC mapped as mmio at 0x40000000 runs
 RULES
@@ -223,6 +224,22 @@ if pack "$c" -I "$T/scen/$c.img"; then
 	f=$(vm_rules "$c" devices:devices)
 	echo 'once \[devices\] devices: device tree at 0x[0-9a-f]+: bootargs "from-the-user tessera-test=1", 1 cpus' >>"$f"
 	vm_case "$c" 1 60 "$f"
+fi
+
+# The host's console UART passed through to one VM: tessera moves to SBI, the
+# guest drives the real 16550 (its line appears without the "[devices]" tag).
+c=uart-passthrough-smp2
+mkdir -p "$T/scen/$c"
+sed -e 's|"console": { "uart16550": "0x10000000" },||' \
+    -e 's|{ "passthrough": "/soc/rtc@101000" },|{ "passthrough": "/soc/rtc@101000" }, { "passthrough": "/soc/serial@10000000" },|' \
+    "$T/scen/devices-smp2/devices.json" >"$T/scen/$c/devices.json"
+if pack "$c" -I "$T/scen/devices-smp2.img"; then
+	f=$(vm_rules "$c" devices:devices)
+	cat >>"$f" <<RULES
+once tessera: vm 6 \\(devices\\) takes /soc/serial@10000000: tessera's console moves to SBI
+once devices: line through the console UART
+RULES
+	vm_case "$c" 2 60 "$f"
 fi
 
 # Without Sstc on the host: the guest timer is served by the core's timer.

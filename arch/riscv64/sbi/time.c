@@ -12,6 +12,7 @@ void sbi_set_timer_for(struct vcpu *v, uint64_t deadline)
 	 */
 	if (v->vm->arch.sstc) {
 		csr_write(CSR_VSTIMECMP, deadline);
+		v->timer_watch = deadline == UINT64_MAX ? 0 : deadline;
 		/*
 		 * QEMU 7.2 marks a deadline already past as pending without
 		 * telling the vCPU to look (unlike a deadline reached later): the

@@ -56,6 +56,7 @@ void arch_vcpu_inject(struct arch_vcpu *a, unsigned virqs, bool loaded);
 void arch_vcpu_set_ext(struct arch_vcpu *a, bool level, bool loaded);
 bool arch_vcpu_irq_pending(const struct arch_vcpu *a, bool loaded, uint64_t now);
 uint64_t arch_vcpu_timer_deadline(const struct arch_vcpu *a, bool loaded);
+bool arch_vcpu_timer_check(struct arch_vcpu *a);
 void arch_guest_enter(struct arch_vcpu *a);
 void arch_vcpu_decode_exit(const struct arch_vcpu *a, struct vcpu_exit *e);
 /* The guest sees an illegal-instruction exception at its pc (vCPU must be loaded). */

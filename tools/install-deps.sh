@@ -6,7 +6,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 deps="$top/build/deps"
 pkgs=(gcc-riscv64-linux-gnu qemu-system-misc opensbi u-boot-qemu u-boot-tools
-      libjsmn-dev device-tree-compiler mtools dosfstools fdisk xz-utils)
+      libjsmn-dev device-tree-compiler mtools dosfstools fdisk xz-utils procps)
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then

@@ -8,19 +8,25 @@
 
 long arch_hlvx_hu(unsigned long gva, unsigned long *out);
 
+/* The instruction at guest virtual address pc, fetched as the guest would. */
+bool arch_read_guest_insn(unsigned long pc, unsigned long *insn)
+{
+	unsigned long lo, hi = 0;
+	if (arch_hlvx_hu(pc, &lo))
+		return false;
+	if ((lo & 3) == 3 && arch_hlvx_hu(pc + 2, &hi))
+		return false;
+	*insn = lo | (hi << 16);
+	return true;
+}
+
 static bool fetch(const struct arch_vcpu *a, unsigned long *insn)
 {
 	if (a->htinst & 1) {
 		*insn = a->htinst | 2;   /* transformed: bit 1 tells 32-bit (1) from compressed (0) */
 		return true;
 	}
-	unsigned long lo, hi = 0;
-	if (arch_hlvx_hu(a->pc, &lo))
-		return false;
-	if ((lo & 3) == 3 && arch_hlvx_hu(a->pc + 2, &hi))
-		return false;
-	*insn = lo | (hi << 16);
-	return true;
+	return arch_read_guest_insn(a->pc, insn);
 }
 
 static unsigned insn_len(const struct arch_vcpu *a, unsigned long insn)

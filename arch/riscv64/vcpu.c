@@ -5,7 +5,6 @@
 
 void arch_fp_save(uint64_t *fp);
 void arch_fp_restore(const uint64_t *fp);
-long arch_hlvx_hu(unsigned long gva, unsigned long *out);
 
 #define INSN_WFI 0x10500073UL
 
@@ -154,13 +153,7 @@ static bool guest_insn(const struct arch_vcpu *a, unsigned long *insn)
 		*insn = a->stval;
 		return true;
 	}
-	unsigned long lo, hi = 0;
-	if (arch_hlvx_hu(a->pc, &lo))
-		return false;
-	if ((lo & 3) == 3 && arch_hlvx_hu(a->pc + 2, &hi))
-		return false;
-	*insn = lo | (hi << 16);
-	return true;
+	return arch_read_guest_insn(a->pc, insn);
 }
 
 static const char *const exception_names[] = {

@@ -69,6 +69,7 @@ struct mmio_access {
 	unsigned len;     /* instruction length */
 };
 int arch_mmio_decode(const struct arch_vcpu *a, struct mmio_access *m);
+bool arch_read_guest_insn(unsigned long pc, unsigned long *insn);
 uint64_t arch_mmio_store_value(const struct arch_vcpu *a, const struct mmio_access *m);
 void arch_mmio_complete(struct arch_vcpu *a, const struct mmio_access *m, uint64_t loaded);
 static inline void arch_vcpu_skip_insn(struct arch_vcpu *a) { a->pc += 4; }

@@ -88,37 +88,59 @@ void vplic_set_level(struct vcpu *self, unsigned src, bool level)
 	kick_vcpus(self, kick);
 }
 
+enum reg { REG_NONE, REG_PRIORITY, REG_PENDING, REG_ENABLE, REG_THRESHOLD, REG_CLAIM };
+
+/* Which register off is, and of which source or context (idx). */
+static enum reg decode(const struct vm *vm, uint64_t off, unsigned *idx)
+{
+	if (off < PENDING_BASE) {
+		*idx = (unsigned)(off / 4);
+		return *idx > 0 && *idx < VPLIC_SOURCES ? REG_PRIORITY : REG_NONE;
+	}
+	if (off == PENDING_BASE)
+		return REG_PENDING;
+	if (off >= ENABLE_BASE && off < CONTEXT_BASE) {
+		uint64_t c = (off - ENABLE_BASE) / ENABLE_STRIDE;
+		*idx = (unsigned)c;
+		return c < vm->nvcpus && (off - ENABLE_BASE) % ENABLE_STRIDE == 0 ? REG_ENABLE : REG_NONE;
+	}
+	if (off >= CONTEXT_BASE) {
+		uint64_t c = (off - CONTEXT_BASE) / CONTEXT_STRIDE, reg = (off - CONTEXT_BASE) % CONTEXT_STRIDE;
+		*idx = (unsigned)c;
+		if (c < vm->nvcpus && reg == 0)
+			return REG_THRESHOLD;
+		if (c < vm->nvcpus && reg == 4)
+			return REG_CLAIM;
+	}
+	return REG_NONE;
+}
+
 static int vplic_read(struct vcpu *v, void *dev, uint64_t off, unsigned width, uint64_t *val)
 {
 	struct vm *vm = v->vm;
 	struct vplic *p = dev;
 	uint32_t kick = 0;
+	unsigned i = 0;
 	if (width != 4)
 		return E_INVAL;
 	*val = 0;
 	lock(p);
-	if (off < PENDING_BASE) {
-		unsigned s = (unsigned)(off / 4);
-		*val = s < VPLIC_SOURCES ? p->priority[s] : 0;
-	} else if (off == PENDING_BASE) {
-		*val = p->pending;
-	} else if (off >= ENABLE_BASE && off < CONTEXT_BASE) {
-		uint64_t c = (off - ENABLE_BASE) / ENABLE_STRIDE;
-		if (c < vm->nvcpus && (off - ENABLE_BASE) % ENABLE_STRIDE == 0)
-			*val = p->enable[c];
-	} else if (off >= CONTEXT_BASE) {
-		uint64_t c = (off - CONTEXT_BASE) / CONTEXT_STRIDE, reg = (off - CONTEXT_BASE) % CONTEXT_STRIDE;
-		if (c < vm->nvcpus && reg == 0) {
-			*val = p->threshold[c];
-		} else if (c < vm->nvcpus && reg == 4) {   /* claim */
-			unsigned s = best_source(p, (unsigned)c);
-			if (s) {
-				p->pending &= ~(1u << s);
-				p->claimed |= 1u << s;
-			}
-			*val = s;
-			update(vm, &kick);
+	switch (decode(vm, off, &i)) {
+	case REG_PRIORITY: *val = p->priority[i]; break;
+	case REG_PENDING: *val = p->pending; break;
+	case REG_ENABLE: *val = p->enable[i]; break;
+	case REG_THRESHOLD: *val = p->threshold[i]; break;
+	case REG_CLAIM: {
+		unsigned s = best_source(p, i);
+		if (s) {
+			p->pending &= ~(1u << s);
+			p->claimed |= 1u << s;
 		}
+		*val = s;
+		update(vm, &kick);
+		break;
+	}
+	case REG_NONE: break;   /* reserved: reads as zero */
 	}
 	unlock(p);
 	kick_vcpus(v, kick);
@@ -130,29 +152,23 @@ static int vplic_write(struct vcpu *v, void *dev, uint64_t off, unsigned width, 
 	struct vm *vm = v->vm;
 	struct vplic *p = dev;
 	uint32_t kick = 0;
+	unsigned i = 0;
 	if (width != 4)
 		return E_INVAL;
 	lock(p);
-	if (off < PENDING_BASE) {
-		unsigned s = (unsigned)(off / 4);
-		if (s > 0 && s < VPLIC_SOURCES)
-			p->priority[s] = (uint32_t)val & 7;
-	} else if (off >= ENABLE_BASE && off < CONTEXT_BASE) {
-		uint64_t c = (off - ENABLE_BASE) / ENABLE_STRIDE;
-		if (c < vm->nvcpus && (off - ENABLE_BASE) % ENABLE_STRIDE == 0)
-			p->enable[c] = (uint32_t)val & ~1u;   /* source 0 does not exist */
-	} else if (off >= CONTEXT_BASE) {
-		uint64_t c = (off - CONTEXT_BASE) / CONTEXT_STRIDE, reg = (off - CONTEXT_BASE) % CONTEXT_STRIDE;
-		if (c < vm->nvcpus && reg == 0) {
-			p->threshold[c] = (uint32_t)val & 7;
-		} else if (c < vm->nvcpus && reg == 4 && val > 0 && val < VPLIC_SOURCES) {
-			uint32_t bit = 1u << val;   /* complete: the gateway takes the line again */
-			if (p->claimed & bit) {
-				p->claimed &= ~bit;
-				if (p->level & bit)
-					p->pending |= bit;
-			}
+	switch (decode(vm, off, &i)) {
+	case REG_PRIORITY: p->priority[i] = (uint32_t)val & 7; break;
+	case REG_ENABLE: p->enable[i] = (uint32_t)val & ~1u; break;   /* source 0 does not exist */
+	case REG_THRESHOLD: p->threshold[i] = (uint32_t)val & 7; break;
+	case REG_CLAIM:   /* complete: the gateway takes the line again */
+		if (val > 0 && val < VPLIC_SOURCES && (p->claimed & (1u << val))) {
+			p->claimed &= ~(1u << val);
+			if (p->level & (1u << val))
+				p->pending |= 1u << val;
 		}
+		break;
+	case REG_PENDING:
+	case REG_NONE: break;   /* read-only or reserved: ignored */
 	}
 	update(vm, &kick);
 	unlock(p);

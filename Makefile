@@ -32,14 +32,14 @@ LDFLAGS := -nostdlib -no-pie -static -Wl,--no-relax -Wl,-T,arch/$(ARCH)/tessera.
 
 SRCS := boot/entry.S \
         arch/$(ARCH)/trap.S arch/$(ARCH)/trap.c arch/$(ARCH)/cpu.c arch/$(ARCH)/sbi_client.c \
-        arch/$(ARCH)/guest.S arch/$(ARCH)/fpu.S arch/$(ARCH)/vcpu.c arch/$(ARCH)/gstage.c arch/$(ARCH)/mmio.c arch/$(ARCH)/vplic.c \
+        arch/$(ARCH)/guest.S arch/$(ARCH)/fpu.S arch/$(ARCH)/vcpu.c arch/$(ARCH)/gstage.c arch/$(ARCH)/mmio.c arch/$(ARCH)/vplic.c arch/$(ARCH)/plic.c \
         $(addprefix arch/$(ARCH)/sbi/,sbi_guest.c base.c time.c ipi.c rfence.c hsm.c srst.c \
                                        dbcn.c legacy.c vendor.c) \
         core/main.c core/msg.c core/selftest.c core/console.c core/uart16550.c \
         core/panic.c core/poweroff.c core/format.c core/string.c \
-        core/mem.c core/vm.c core/sched.c core/exit.c core/boot_vms.c core/vuart.c core/console_input.c \
+        core/mem.c core/vm.c core/sched.c core/exit.c core/boot_vms.c core/vuart.c core/console_input.c core/hwirq.c \
         ipc/mailbox.c partition/hostdt.c partition/vmconfig.c partition/vmplan.c partition/json.c \
-        partition/vmpkg.c partition/crc32.c partition/guestdt.c
+        partition/vmpkg.c partition/crc32.c partition/guestdt.c partition/irqmap.c
 LIBFDT := fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c fdt_addresses.c fdt_empty_tree.c
 
 OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(SRCS)) \
@@ -102,10 +102,10 @@ $(BUILD)/host/$(1)/test_hostdt: tests/host/test_hostdt.c partition/hostdt.c part
 	@mkdir -p $$(@D)
 	@echo "  HOSTCC  $$@"
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_$(1)) -Wno-sign-compare tests/host/test_hostdt.c partition/hostdt.c $(HOST_LIBFDT) -o $$@
-$(BUILD)/host/$(1)/test_guestdt: tests/host/test_guestdt.c partition/guestdt.c partition/guestdt.h $(VMCFG_SRCS) tests/host/check.h $(STAMP)
+$(BUILD)/host/$(1)/test_guestdt: tests/host/test_guestdt.c partition/guestdt.c partition/guestdt.h partition/irqmap.c partition/irqmap.h $(VMCFG_SRCS) tests/host/check.h $(STAMP)
 	@mkdir -p $$(@D)
 	@echo "  HOSTCC  $$@"
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_$(1)) -Wno-sign-compare tests/host/test_guestdt.c partition/guestdt.c $(VMCFG_SRCS) $(HOST_LIBFDT) -o $$@
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_$(1)) -Wno-sign-compare tests/host/test_guestdt.c partition/guestdt.c partition/irqmap.c $(VMCFG_SRCS) $(HOST_LIBFDT) -o $$@
 endef
 $(foreach v,$(HOST_VARIANTS),$(eval $(call host_variant,$(v))))
 
@@ -118,7 +118,7 @@ host-bins: $(HOST_BINS)
 # Debian's riscv64 kernel and busybox initramfs variants for the Linux scenarios.
 LINUX_GUEST := $(BUILD)/linux/Image
 linux-guest: $(LINUX_GUEST)
-$(LINUX_GUEST): tools/fetch-guests.sh | $(STAMP)
+$(LINUX_GUEST): tools/fetch-guests.sh tests/guests/linux/rtc-alarm.c | $(STAMP)
 	tools/fetch-guests.sh $(BUILD)/linux
 
 # The demo: the VMs of configs/demo-*.json (Debian's Linux with a shell beside

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <libfdt.h>
 #include "core/console.h"
+#include "core/hwirq.h"
 #include "core/mem.h"
 #include "core/pcpu.h"
 #include "core/vm.h"
@@ -145,7 +146,8 @@ int vms_boot(struct pcpu *p, uint32_t online)
 		vm->dtb_image = img.dtb_image;
 		vm->dtb_size = img.dtb_size;
 		vm->layout = img.layout;
-		if (cfgs[i].dtb == VMCFG_DTB_GENERATE && vm_generate_dtb(vm, err, sizeof(err))) {
+		if ((cfgs[i].dtb == VMCFG_DTB_GENERATE && vm_generate_dtb(vm, err, sizeof(err))) ||
+		    hwirq_register(vm, err, sizeof(err))) {
 			refuse(i, err);
 			continue;
 		}

@@ -2,6 +2,7 @@
 #include <arch/cpu.h>
 #include <arch/vcpu.h>
 #include "core/console.h"
+#include "core/hwirq.h"
 #include "core/pcpu.h"
 #include "core/vm.h"
 
@@ -20,6 +21,8 @@ static void exit_external_irq(struct pcpu *p, struct vcpu *v, const struct vcpu_
 	if (e->irq == HOST_IRQ_TIMER) {
 		arch_timer_disarm();
 		p->timer_deadline = UINT64_MAX;
+	} else if (e->irq == HOST_IRQ_EXT) {
+		hwirq_poll(p);
 	}
 }
 

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <arch/cpu.h>
 #include "core/console.h"
+#include "core/hwirq.h"
 #include "core/pcpu.h"
 #include "core/poweroff.h"
 #include "partition/hostdt.h"
@@ -95,6 +96,7 @@ void core_msg_online(struct pcpu *p, const struct mbox_msg *m)
 static void core_online(struct pcpu *p)
 {
 	arch_cpu_init(p);
+	hwirq_core_init(p);
 	log_line("core %u (hart %lu) online", p->id, p->hartid);
 }
 
@@ -213,6 +215,8 @@ void boot_main(unsigned long hartid, const void *fdt)
 		system_poweroff(true);
 	}
 	choose_cores();
+	if (plat.plic.present)
+		arch_irqc_init(plat.plic.base, plat.plic.ndev);
 	mailbox_net_init(&mbox_net, ncores);
 	for (unsigned c = 0; c < ncores; c++) {
 		struct pcpu *p = &pcpus[c];

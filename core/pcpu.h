@@ -36,6 +36,7 @@ struct pcpu {
 	struct vcpu *loaded;        /* whose VS CSRs are in the hardware */
 	uint64_t timer_deadline;    /* host timer as armed, UINT64_MAX when off */
 	uint32_t vm_finish_mask;    /* VMs whose teardown this core completes */
+	int irq_ctx;                /* its host PLIC S-mode context, -1 if none */
 	bool console_input;         /* this core polls the UART for console input */
 	/* bring-up: on the boot core, the cores that reported in */
 	uint32_t reported_mask;

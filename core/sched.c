@@ -6,6 +6,7 @@
 #include <arch/cpu.h>
 #include <arch/vcpu.h>
 #include "core/console.h"
+#include "core/hwirq.h"
 #include "core/pcpu.h"
 #include "core/vm.h"
 #include "partition/hostdt.h"
@@ -178,6 +179,7 @@ void core_run(struct pcpu *p)
 			vm_finish_pending(p);
 		if (p->console_input)
 			console_input_poll();
+		hwirq_poll(p);
 		if (p->selftest.requested) {
 			p->selftest.requested = false;
 			selftest_run_local(p);

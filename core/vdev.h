@@ -32,12 +32,15 @@ struct vplic {
 	uint32_t priority[VPLIC_SOURCES];
 	uint32_t pending, claimed, level;
 	uint32_t enable[8], threshold[8];
+	uint32_t hw;                 /* sources that are host interrupts (core/hwirq.c) */
 };
 extern const struct vdev_ops vplic_ops;
 void vplic_set_level(struct vcpu *self, unsigned src, bool level);
 struct vm;
 /* A source goes high from outside the VM's vCPUs (console input). */
 void vplic_raise(struct vm *vm, unsigned src);
+/* A host interrupt routed to src was claimed: pending until the guest completes it. */
+void vplic_hw_raise(struct vm *vm, unsigned src);
 
 /* A 16550 as Linux's 8250 driver sees it: polled, no interrupt line yet. */
 #define VUART_RX_BUF 64

@@ -11,6 +11,7 @@
 #include <arch/vcpu.h>
 #include "core/console.h"
 #include "core/errno.h"
+#include "core/hwirq.h"
 #include "core/mem.h"
 #include "core/pcpu.h"
 #include "core/poweroff.h"
@@ -69,6 +70,13 @@ int vm_create(struct vm *vm, unsigned index, const struct vmcfg *cfg, char *err,
 				 "the host device tree", cfg->file, i, d->path);
 			return E_INVAL;
 		}
+		const struct host_platform *h = core_platform();
+		if (h->plic.present && hpa < h->plic.base + h->plic.size && h->plic.base < hpa + size) {
+			snprintf(err, errlen, "%s: devices[%u]: 0x%lx+0x%lx is the host PLIC, which tessera "
+				 "keeps (its VMs get a virtual one)", cfg->file, i, (unsigned long)hpa,
+				 (unsigned long)size);
+			return E_INVAL;
+		}
 		if (d->kind == VMCFG_DEV_PASSTHROUGH) {
 			gpa = hpa;
 			size = (size + 4095) & ~4095ull;
@@ -79,7 +87,22 @@ int vm_create(struct vm *vm, unsigned index, const struct vmcfg *cfg, char *err,
 			return E_INVAL;
 		}
 	}
-	if (cfg->console == VMCFG_CONSOLE_UART16550) {
+	bool uart = cfg->console == VMCFG_CONSOLE_UART16550;
+	if (irqmap_build(core_platform()->fdt, cfg, uart ? 1u << VUART_IRQ : 0, VPLIC_SOURCES, &vm->irqs,
+			 err, errlen))
+		return E_INVAL;
+	if (uart || vm->irqs.n) {
+		for (unsigned i = 0; i < cfg->ndevices; i++) {
+			const struct vmcfg_device *d = &cfg->devices[i];
+			uint64_t gpa = d->gpa, size = d->size;
+			if (d->kind == VMCFG_DEV_PASSTHROUGH)
+				hostdt_node_reg(core_platform()->fdt, d->path, &gpa, &size);
+			if (gpa < VPLIC_GPA + VPLIC_SIZE && VPLIC_GPA < gpa + size) {
+				snprintf(err, errlen, "%s: devices[%u]: overlaps the virtual PLIC at 0x%lx",
+					 cfg->file, i, (unsigned long)VPLIC_GPA);
+				return E_INVAL;
+			}
+		}
 		for (unsigned i = 0; i < cfg->nmem; i++)
 			if (cfg->mem[i].gpa < VPLIC_GPA + VPLIC_SIZE &&
 			    VPLIC_GPA < cfg->mem[i].gpa + cfg->mem[i].size) {
@@ -87,7 +110,9 @@ int vm_create(struct vm *vm, unsigned index, const struct vmcfg *cfg, char *err,
 					 cfg->file, i, (unsigned long)VPLIC_GPA);
 				return E_INVAL;
 			}
-		vm->vdev[vm->nvdevs++] = (struct vdev){ cfg->console_gpa, 0x1000, &vuart_ops, &vm->vuart };
+		if (uart)
+			vm->vdev[vm->nvdevs++] = (struct vdev){ cfg->console_gpa, 0x1000, &vuart_ops,
+								&vm->vuart };
 		vm->vdev[vm->nvdevs++] = (struct vdev){ VPLIC_GPA, VPLIC_SIZE, &vplic_ops, &vm->vplic };
 	}
 	vm->arch.sstc = hostdt_isa_has_ext(core_platform()->boot_isa, "sstc");
@@ -117,9 +142,10 @@ int vm_generate_dtb(struct vm *vm, char *err, unsigned errlen)
 		.mmu_type = plat->mmu_type[0] ? plat->mmu_type : NULL, .sstc = vm->arch.sstc,
 		.uart_gpa = vm->cfg.console == VMCFG_CONSOLE_UART16550 ? vm->cfg.console_gpa : 0,
 		.boot_count = vm->boot_count,
-		.plic_gpa = vm->cfg.console == VMCFG_CONSOLE_UART16550 ? VPLIC_GPA : 0,
+		.plic_gpa = vm->cfg.console == VMCFG_CONSOLE_UART16550 || vm->irqs.n ? VPLIC_GPA : 0,
 		.plic_size = VPLIC_SIZE, .uart_irq = VUART_IRQ,
 		.host_fdt = plat->fdt, .host_stdout = plat->uart.present ? plat->uart.path : NULL,
+		.irqs = &vm->irqs,
 	};
 	if (guestdt_build(vm->dtb_buf, VM_DTB_MAX, &gp, err, errlen))
 		return E_FAILED;
@@ -158,8 +184,10 @@ static void copy_in(struct vm *vm, uint64_t gpa, const uint8_t *data, uint64_t s
 /* Emulated devices as at power-on (reboot). */
 void vm_reset_devices(struct vm *vm)
 {
+	uint32_t hw = vm->vplic.hw;
 	memset(&vm->vuart, 0, sizeof(vm->vuart));
 	memset(&vm->vplic, 0, sizeof(vm->vplic));
+	vm->vplic.hw = hw;
 	for (unsigned i = 0; i < vm->nvcpus; i++)
 		atomic_store(&vm->vcpu[i].ext_level, 0);
 }
@@ -233,6 +261,8 @@ void vm_msg_vcpu_start(struct pcpu *p, const struct mbox_msg *m)
 	v->run = VCPU_RUNNABLE;
 	atomic_store(&v->hsm, HSM_STARTED);
 	sched_add(p, v);
+	if (v->id == 0)
+		hwirq_attach(p, v->vm);
 }
 
 void vm_kick_vcpu(struct vcpu *v)
@@ -271,6 +301,8 @@ static void vm_down_local(struct pcpu *p, struct vm *vm)
 			continue;
 		sched_remove(p, v);
 		atomic_store(&v->hsm, HSM_STOPPED);
+		if (i == 0)
+			hwirq_detach(p, vm);
 	}
 	if (atomic_fetch_sub(&vm->cores_left, 1) == 1)
 		p->vm_finish_mask |= 1u << vm->index;

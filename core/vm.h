@@ -9,6 +9,7 @@
 #include "core/exit.h"
 #include "core/vdev.h"
 #include "ipc/msg.h"
+#include "partition/irqmap.h"
 #include "partition/vmconfig.h"
 
 #define VM_MAX 8
@@ -72,6 +73,7 @@ struct vm {
 	struct vdev vdev[VM_MAX_VDEVS];
 	struct vuart vuart;
 	struct vplic vplic;
+	struct irqmap irqs;           /* passed-through interrupts: host source -> vPLIC source */
 	enum vm_down down;
 	const char *down_reason;
 	unsigned boot_count;

@@ -143,8 +143,9 @@ static int copy_reg(void *fdt, const void *host, int node, const fdt32_t *reg, i
 }
 
 /* A device passed through: the host's node, minus what points at the host. */
-static int passthrough_node(void *fdt, const struct guestdt_params *p, const char *path)
+static int passthrough_node(void *fdt, const struct guestdt_params *p, unsigned dev)
 {
+	const char *path = p->cfg->devices[dev].path;
 	const void *host = p->host_fdt;
 	int node = fdt_path_offset(host, path), prop, rc;
 	if (node < 0)
@@ -162,7 +163,17 @@ static int passthrough_node(void *fdt, const struct guestdt_params *p, const cha
 		if (rc)
 			return rc;
 	}
-	return fdt_end_node(fdt);
+	/* its host interrupts, renumbered to the virtual PLIC */
+	uint32_t virq[IRQMAP_MAX];
+	fdt32_t cells[IRQMAP_MAX];
+	unsigned n = p->irqs && p->plic_gpa ? irqmap_of_device(p->irqs, dev, virq, IRQMAP_MAX) : 0;
+	for (unsigned i = 0; i < n; i++)
+		cells[i] = cpu_to_fdt32(virq[i]);
+	if (n) {
+		rc = fdt_property_u32(fdt, "interrupt-parent", PLIC_PHANDLE);
+		rc = rc ?: fdt_property(fdt, "interrupts", cells, (int)(4 * n));
+	}
+	return rc ?: fdt_end_node(fdt);
 }
 
 static bool has_passthrough(const struct vmcfg *c)
@@ -187,12 +198,12 @@ static int soc(void *fdt, const struct guestdt_params *p)
 	rc = rc ?: fdt_property(fdt, "ranges", "", 0);
 	for (unsigned i = 0; pass && i < p->cfg->ndevices && !rc; i++)
 		if (p->cfg->devices[i].kind == VMCFG_DEV_PASSTHROUGH)
-			rc = passthrough_node(fdt, p, p->cfg->devices[i].path);
+			rc = passthrough_node(fdt, p, i);
+	if (p->plic_gpa)
+		rc = rc ?: plic(fdt, p);
 	if (rc || !p->uart_gpa)
 		return rc ?: fdt_end_node(fdt);
 	snprintf(name, sizeof(name), "serial@%lx", (unsigned long)p->uart_gpa);
-	if (p->plic_gpa)
-		rc = rc ?: plic(fdt, p);
 	rc = rc ?: fdt_begin_node(fdt, name);
 	rc = rc ?: fdt_property_string(fdt, "compatible", "ns16550a");
 	rc = rc ?: reg_pair(fdt, p->uart_gpa, 0x100);

@@ -7,6 +7,7 @@
 #define PARTITION_GUESTDT_H
 #include <stddef.h>
 #include <stdint.h>
+#include "partition/irqmap.h"
 #include "partition/vmconfig.h"
 
 struct guestdt_params {
@@ -23,6 +24,7 @@ struct guestdt_params {
 	uint32_t uart_irq;           /* the UART's source on it */
 	const void *host_fdt;        /* for the config's passed-through nodes, or NULL */
 	const char *host_stdout;     /* the host's console UART path: if passed through, the guest's console */
+	const struct irqmap *irqs;   /* passed-through interrupts on the virtual PLIC, or NULL */
 };
 
 /* Write the tree into buf (size bytes): 0, or negative with a message naming the cause. */

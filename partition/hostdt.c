@@ -259,6 +259,34 @@ static int read_uart(const void *fdt, struct host_platform *p, char *err, size_t
 	return 0;
 }
 
+/* Context i of the PLIC is entry i of interrupts-extended: <cpu-intc phandle, 9> is S-mode. */
+static int read_plic_contexts(const void *fdt, int node, struct host_platform *p, char *err,
+			      size_t errlen)
+{
+	int len;
+	const char *name = fdt_get_name(fdt, node, NULL);
+	for (unsigned i = 0; i < HOSTDT_MAX_HARTS; i++)
+		p->plic.sctx[i] = -1;
+	const fdt32_t *ext = fdt_getprop(fdt, node, "interrupts-extended", &len);
+	if (!ext || len % 8)
+		FAIL(HOSTDT_EINVAL, "%s: interrupts-extended missing or not <phandle irq> pairs", name);
+	for (int ctx = 0; ctx < len / 8; ctx++) {
+		if (fdt32_ld(&ext[2 * ctx + 1]) != 9)
+			continue;   /* M-mode external (11) or other: not tessera's */
+		int intc = fdt_node_offset_by_phandle(fdt, fdt32_ld(&ext[2 * ctx]));
+		int cpu = intc >= 0 ? fdt_parent_offset(fdt, intc) : intc;
+		int rlen = 0;
+		const fdt32_t *reg = cpu >= 0 ? fdt_getprop(fdt, cpu, "reg", &rlen) : NULL;
+		if (!reg || (rlen != 4 && rlen != 8))
+			FAIL(HOSTDT_EINVAL, "%s: interrupts-extended entry %d names no cpu", name, ctx);
+		uint64_t hartid = read_cells(reg, rlen / 4);
+		for (unsigned h = 0; h < p->nharts; h++)
+			if (p->hartid[h] == hartid)
+				p->plic.sctx[h] = (int16_t)ctx;
+	}
+	return 0;
+}
+
 static int read_plic(const void *fdt, struct host_platform *p, char *err, size_t errlen)
 {
 	int node = fdt_node_offset_by_compatible(fdt, -1, "riscv,plic0");
@@ -270,8 +298,9 @@ static int read_plic(const void *fdt, struct host_platform *p, char *err, size_t
 	if (rc < 0)
 		FAIL(HOSTDT_EINVAL, "%s: reg: %s", fdt_get_name(fdt, node, NULL), fdt_strerror(rc));
 	p->plic.ndev = prop_u32(fdt, node, "riscv,ndev", 0);
+	p->plic.phandle = fdt_get_phandle(fdt, node);
 	p->plic.present = true;
-	return 0;
+	return read_plic_contexts(fdt, node, p, err, errlen);
 }
 
 static int read_poweroff(const void *fdt, struct host_platform *p, char *err, size_t errlen)

@@ -49,6 +49,8 @@ struct host_platform {
 		bool present;
 		uint64_t base, size;
 		uint32_t ndev;
+		uint32_t phandle;
+		int16_t sctx[HOSTDT_MAX_HARTS];    /* S-mode context of hartid[i], -1 if none */
 	} plic;
 	struct {
 		bool present;

@@ -177,6 +177,11 @@ busybox=$(find "$tmp/b" -type f -name busybox | head -n1)
 [ "$(od -An -tx1 -N4 "$busybox" | tr -d ' \n')$(od -An -tx1 -j18 -N2 "$busybox" | tr -d ' \n')" = 7f454c46f300 ] ||
 	die "$busybox is not a riscv64 ELF"
 
+step="build rtc-alarm"
+"${CROSS_COMPILE:-riscv64-linux-gnu-}gcc" -nostdlib -static -ffreestanding -fno-pie -no-pie -O2 \
+	-Wall -Wextra -Werror -o "$tmp/rtc-alarm" "$(dirname "$self")/../tests/guests/linux/rtc-alarm.c" ||
+	die "cannot build tests/guests/linux/rtc-alarm.c"
+
 # ---- initramfs: newc cpio written here (no cpio tool needed) ------------------
 ino=0
 pad() { local n=$(( (4 - $1 % 4) % 4 )); [ $n = 0 ] || head -c $n /dev/zero; }
@@ -208,6 +213,11 @@ init_common() {
 	echo "guest: cpus online: $online"
 	echo "guest: /proc/interrupts (timer and IPI rows):"
 	grep -E '^ *CPU0|riscv-timer|IPI' /proc/interrupts
+	# A passed-through RTC: its alarm interrupt must reach Linux.
+	if [ -e /dev/rtc0 ]; then
+		timeout 10 /bin/rtc-alarm
+		echo "guest: rtc interrupts: $(grep -i rtc /proc/interrupts)"
+	fi
 	EOF
 }
 # shellcheck disable=SC2016 # expanded by the guest shell
@@ -250,6 +260,7 @@ build_initramfs() { # $1 = output, $2 = /init generator
 		for d in bin sbin usr usr/bin usr/sbin dev proc sys tmp root etc; do dir "$d"; done
 		cdev dev/console 5 1
 		file bin/busybox "$busybox" $((0755))
+		file bin/rtc-alarm "$tmp/rtc-alarm" $((0755))
 		link bin/sh busybox
 		file init "$tmp/init" $((0755))
 		hdr 'TRAILER!!!' 0 0

@@ -26,8 +26,8 @@ void arch_cpu_init(struct pcpu *p)
 	csr_write(CSR_HGATP, 0);
 	/* Guests use FP: HS sstatus.FS must not be Off while they run. */
 	csr_set(sstatus, SSTATUS_FS_INITIAL);
-	/* IPIs and the timer wake wfi; with sstatus.SIE clear they never trap. */
-	csr_write(sie, SIE_SSIE | SIE_STIE);
+	/* IPIs, the timer and host PLIC interrupts wake wfi; with sstatus.SIE clear they never trap. */
+	csr_write(sie, SIE_SSIE | SIE_STIE | SIE_SEIE);
 	csr_clear(sip, SIP_SSIP);
 }
 

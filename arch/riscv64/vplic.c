@@ -5,6 +5,7 @@
  * guarded by the VM's own lock: any vCPU of the VM, on any core, may touch it.
  */
 #include "core/errno.h"
+#include "core/hwirq.h"
 #include "core/pcpu.h"
 #include "core/vdev.h"
 #include "core/vm.h"
@@ -52,19 +53,39 @@ static void update(struct vm *vm, uint32_t *kick)
 	}
 }
 
-static void kick_vcpus(struct vcpu *self, uint32_t kick)
+/* Wake the vCPUs that have an interrupt to take now; self (if any) looks by itself. */
+static void kick_vcpus(struct vm *vm, const struct vcpu *self, uint32_t kick)
 {
-	struct vm *vm = self->vm;
 	for (unsigned c = 0; c < vm->nvcpus; c++)
 		if ((kick & (1u << c)) && &vm->vcpu[c] != self)
 			vm_kick_vcpu(&vm->vcpu[c]);
 }
 
+/* A source raised from outside the VM's vCPUs (console input, a host interrupt). */
+static void raise_from_outside(struct vm *vm, unsigned src, bool level)
+{
+	struct vplic *p = &vm->vplic;
+	uint32_t bit = 1u << src, kick = 0;
+	lock(p);
+	if (level)
+		p->level |= bit;
+	if (!(p->claimed & bit))
+		p->pending |= bit;
+	update(vm, &kick);
+	unlock(p);
+	kick_vcpus(vm, NULL, kick);
+}
+
 void vplic_raise(struct vm *vm, unsigned src)
 {
-	vplic_set_level(&vm->vcpu[0], src, true);
-	if (atomic_load(&vm->vcpu[0].ext_level))
-		vm_kick_vcpu(&vm->vcpu[0]);   /* vCPU 0 is not the caller here: kick it too */
+	if (src > 0 && src < VPLIC_SOURCES)
+		raise_from_outside(vm, src, true);
+}
+
+void vplic_hw_raise(struct vm *vm, unsigned src)
+{
+	if (src > 0 && src < VPLIC_SOURCES)
+		raise_from_outside(vm, src, false);   /* the host gateway holds it until completion */
 }
 
 void vplic_set_level(struct vcpu *self, unsigned src, bool level)
@@ -85,7 +106,7 @@ void vplic_set_level(struct vcpu *self, unsigned src, bool level)
 	}
 	update(vm, &kick);
 	unlock(p);
-	kick_vcpus(self, kick);
+	kick_vcpus(vm, self, kick);
 }
 
 enum reg { REG_NONE, REG_PRIORITY, REG_PENDING, REG_ENABLE, REG_THRESHOLD, REG_CLAIM };
@@ -143,7 +164,7 @@ static int vplic_read(struct vcpu *v, void *dev, uint64_t off, unsigned width, u
 	case REG_NONE: break;   /* reserved: reads as zero */
 	}
 	unlock(p);
-	kick_vcpus(v, kick);
+	kick_vcpus(vm, v, kick);
 	return 0;
 }
 
@@ -151,7 +172,7 @@ static int vplic_write(struct vcpu *v, void *dev, uint64_t off, unsigned width, 
 {
 	struct vm *vm = v->vm;
 	struct vplic *p = dev;
-	uint32_t kick = 0;
+	uint32_t kick = 0, host_done = 0;
 	unsigned i = 0;
 	if (width != 4)
 		return E_INVAL;
@@ -165,6 +186,8 @@ static int vplic_write(struct vcpu *v, void *dev, uint64_t off, unsigned width, 
 			p->claimed &= ~(1u << val);
 			if (p->level & (1u << val))
 				p->pending |= 1u << val;
+			if (p->hw & (1u << val))
+				host_done = (uint32_t)val;
 		}
 		break;
 	case REG_PENDING:
@@ -172,7 +195,9 @@ static int vplic_write(struct vcpu *v, void *dev, uint64_t off, unsigned width, 
 	}
 	update(vm, &kick);
 	unlock(p);
-	kick_vcpus(v, kick);
+	if (host_done)
+		hwirq_complete(vm, host_done);   /* the device may interrupt again */
+	kick_vcpus(vm, v, kick);
 	return 0;
 }
 

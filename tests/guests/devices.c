@@ -5,7 +5,11 @@
  *   initrd, an initrd whose bytes are the pattern the test wrote;
  * - a second memory region at 0x90000000 (written and read back);
  * - the goldfish RTC passed through at its host address 0x101000 and again
- *   as an "mmio" device at 0x40000000: both read a running clock.
+ *   as an "mmio" device at 0x40000000: both read a running clock;
+ * - the RTC's alarm interrupt, routed from the host PLIC through the virtual
+ *   PLIC at the source the generated tree names: taken three times on vCPU 0
+ *   and, when there are two vCPUs, three times on vCPU 1 (whose core is not
+ *   the one the host interrupt arrives on).
  */
 #include "guest.h"
 
@@ -55,6 +59,8 @@ static int str_has(const char *hay, const char *needle)
 struct prop_seen {
 	const char *bootargs, *stdout_path;
 	int rtc_node;
+	uint32_t rtc_irq;
+	uint64_t plic_base;
 	uint64_t initrd_start, initrd_end;
 	int cpus;
 };
@@ -90,6 +96,12 @@ static void walk(const uint8_t *fdt, struct prop_seen *seen)
 			uint32_t len = be32(structs + off), nameoff = be32(structs + off + 4);
 			const uint8_t *val = structs + off + 8;
 			const char *pname = strings + nameoff;
+			if (depth == 2 && str_eq(node[1], "soc") && str_eq(node[2], "rtc@101000") &&
+			    str_eq(pname, "interrupts") && len == 4)
+				seen->rtc_irq = be32(val);
+			if (depth == 2 && str_eq(node[1], "soc") && node[2][0] == 'p' && node[2][1] == 'l' &&
+			    node[2][2] == 'i' && node[2][3] == 'c' && str_eq(pname, "reg") && len == 16)
+				seen->plic_base = be64(val);
 			if (depth == 1 && str_eq(node[1], "chosen")) {
 				if (str_eq(pname, "bootargs"))
 					seen->bootargs = (const char *)val;
@@ -109,6 +121,9 @@ static void walk(const uint8_t *fdt, struct prop_seen *seen)
 	}
 }
 
+static uint32_t rtc_virq;
+static uintptr_t vplic;
+
 static void check_dtb(void)
 {
 	const uint8_t *fdt = (const uint8_t *)guest_boot_dtb;
@@ -127,6 +142,10 @@ static void check_dtb(void)
 		     seen.bootargs, seen.cpus);
 	if (seen.rtc_node)
 		guest_printf("devices: device tree lists the passed-through rtc@101000\n");
+	if (seen.rtc_node && seen.rtc_irq && seen.plic_base) {
+		rtc_virq = seen.rtc_irq;
+		vplic = (uintptr_t)seen.plic_base;
+	}
 	if (seen.stdout_path) {
 		const char *at = seen.stdout_path;
 		while (*at && *at != '@')
@@ -199,6 +218,111 @@ static void check_rtc(uintptr_t base, const char *how)
 	guest_printf("devices: RTC %s at 0x%lx runs\n", how, (unsigned long)base);
 }
 
+/* ---- the RTC alarm interrupt through the virtual PLIC ---- */
+#define RTC_BASE        0x101000UL
+#define RTC_ALARM_LOW   0x08
+#define RTC_ALARM_HIGH  0x0c
+#define RTC_IRQ_ENABLED 0x10
+#define RTC_CLEAR_IRQ   0x1c
+#define PLIC_ENABLE(c)  (0x2000 + 0x80 * (c))
+#define PLIC_THRESH(c)  (0x200000 + 0x1000 * (c))
+#define PLIC_CLAIM(c)   (0x200004 + 0x1000 * (c))
+
+static volatile int rtc_irqs[2];
+static volatile int hart1_ready;
+
+static volatile uint32_t *vplic_reg(unsigned long off)
+{
+	return (volatile uint32_t *)(vplic + off);
+}
+
+static void rtc_write(unsigned long off, uint32_t v)
+{
+	*(volatile uint32_t *)(RTC_BASE + off) = v;
+}
+
+static void external_irq(void)
+{
+	unsigned long ctx = guest_hartid();
+	uint32_t src = *vplic_reg(PLIC_CLAIM(ctx));
+	if (src != rtc_virq)
+		guest_fail("hart %lu claimed source %u, expected the RTC's %u", ctx, src, rtc_virq);
+	rtc_write(RTC_CLEAR_IRQ, 1);
+	rtc_irqs[ctx]++;
+	*vplic_reg(PLIC_CLAIM(ctx)) = src;
+}
+
+static void rtc_alarm_soon(void)
+{
+	uint64_t at = rtc_ns(RTC_BASE) + 1000000;   /* 1 ms */
+	rtc_write(RTC_ALARM_HIGH, (uint32_t)(at >> 32));
+	rtc_write(RTC_ALARM_LOW, (uint32_t)at);
+}
+
+static void route_to(unsigned long ctx)
+{
+	*vplic_reg(PLIC_ENABLE(0)) = 0;
+	*vplic_reg(PLIC_ENABLE(1)) = 0;
+	*vplic_reg(PLIC_THRESH(ctx)) = 0;
+	*vplic_reg(PLIC_ENABLE(ctx)) = 1u << rtc_virq;
+}
+
+/* Arm three alarms and wait for each to arrive on hart `ctx`. */
+static void three_alarms(unsigned long ctx, int own_wait)
+{
+	for (int i = 1; i <= 3; i++) {
+		rtc_alarm_soon();
+		unsigned long t0 = rdtime();
+		while (rtc_irqs[ctx] < i) {
+			if (rdtime() - t0 > WAIT_TIMEOUT)
+				guest_fail("RTC alarm %d never arrived on vCPU %lu (vPLIC source %u)", i,
+					   ctx, rtc_virq);
+			if (own_wait)
+				wfi_then_take_irqs();
+		}
+	}
+}
+
+static void hart1_main(unsigned long hartid)
+{
+	(void)hartid;
+	csr_set(sie, SIE_SEIE);
+	atomic_store(&hart1_ready, 1);
+	while (atomic_load(&rtc_irqs[1]) < 3)
+		wfi_then_take_irqs();
+}
+
+static void check_rtc_irq(void)
+{
+	if (!rtc_virq) {
+		guest_printf("devices: no RTC interrupt in the device tree: interrupt test skipped\n");
+		return;
+	}
+	guest_set_irq_handler(IRQ_S_EXT, external_irq);
+	*vplic_reg(4 * rtc_virq) = 1;             /* priority */
+	rtc_write(RTC_IRQ_ENABLED, 1);
+	route_to(0);
+	csr_set(sie, SIE_SEIE);
+	three_alarms(0, 1);
+	guest_printf("devices: RTC interrupt taken 3 times on vCPU 0 (vPLIC source %u)\n", rtc_virq);
+	struct sbiret n = sbi_ecall(SBI_EXT_TESSERA, 1, TESSERA_INFO_NR_VCPUS, 0, 0, 0, 0, 0);
+	if (n.value < 2)
+		return;
+	csr_clear(sie, SIE_SEIE);
+	route_to(1);
+	struct sbiret r = guest_hart_start(1, hart1_main);
+	if (r.error)
+		guest_fail("hart_start(1): %ld", r.error);
+	if (guest_wait_ge(&hart1_ready, 1, WAIT_TIMEOUT))
+		guest_fail("hart 1 did not start");
+	three_alarms(1, 0);
+	unsigned long ids[2] = { 0, 1 };
+	guest_join_harts(ids, 2);
+	if (rtc_irqs[0] != 3)
+		guest_fail("vCPU 0 took %d RTC interrupts while routed to vCPU 1", rtc_irqs[0] - 3);
+	guest_printf("devices: RTC interrupt taken 3 times on vCPU 1 (vPLIC source %u)\n", rtc_virq);
+}
+
 void guest_main(unsigned long hartid)
 {
 	(void)hartid;
@@ -211,5 +335,6 @@ void guest_main(unsigned long hartid)
 	check_uart();
 	check_rtc(0x101000, "passed through");
 	check_rtc(0x40000000, "mapped as mmio");
+	check_rtc_irq();
 	guest_printf("PASS devices\n");
 }

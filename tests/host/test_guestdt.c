@@ -134,6 +134,30 @@ static void make_host(char *h, size_t size)
 	fdt_begin_node(h, "soc");
 	fdt_property_u32(h, "#address-cells", 1);
 	fdt_property_u32(h, "#size-cells", 1);
+	fdt_begin_node(h, "plic@c000000");
+	fdt_property_string(h, "compatible", "riscv,plic0");
+	fdt_property_u32(h, "#interrupt-cells", 1);
+	fdt_property(h, "interrupt-controller", "", 0);
+	fdt_property_u32(h, "phandle", 3);
+	fdt_end_node(h);
+	fdt_begin_node(h, "intc-other");
+	fdt_property_u32(h, "#interrupt-cells", 1);
+	fdt_property(h, "interrupt-controller", "", 0);
+	fdt_property_u32(h, "phandle", 4);
+	fdt_end_node(h);
+	fdt_begin_node(h, "virtio@10001000");
+	fdt_property_string(h, "compatible", "virtio,mmio");
+	fdt32_t vreg[2] = { cpu_to_fdt32(0x10001000), cpu_to_fdt32(0x1000) };
+	fdt_property(h, "reg", vreg, sizeof(vreg));
+	fdt32_t vext[4] = { cpu_to_fdt32(3), cpu_to_fdt32(40), cpu_to_fdt32(3), cpu_to_fdt32(11) };
+	fdt_property(h, "interrupts-extended", vext, sizeof(vext));
+	fdt_end_node(h);
+	fdt_begin_node(h, "gpio@2000");
+	fdt32_t greg[2] = { cpu_to_fdt32(0x2000), cpu_to_fdt32(0x1000) };
+	fdt_property(h, "reg", greg, sizeof(greg));
+	fdt_property_u32(h, "interrupt-parent", 4);
+	fdt_property_u32(h, "interrupts", 5);
+	fdt_end_node(h);
 	fdt_begin_node(h, "rtc@101000");
 	fdt_property_string(h, "compatible", "google,goldfish-rtc");
 	fdt32_t reg[2] = { cpu_to_fdt32(0x101000), cpu_to_fdt32(0x1000) };
@@ -175,8 +199,64 @@ static void test_passthrough_nodes(void)
 	      "reg not re-encoded in 2+2 cells");
 	CHECK(!strcmp(prop_str("/chosen", "stdout-path"), "/soc/serial@10000000"),
 	      "passed-through console UART is not the guest's stdout");
+	CHECK(fdt_path_offset(buf, "/soc/plic@c000000") < 0, "a virtual PLIC without a source on it");
 	c.devices[0].path[5] = 'x';   /* /soc/xtc@101000: not in the host tree */
 	CHECK(guestdt_build(buf, sizeof(buf), &p, err, sizeof(err)) < 0, "missing host node accepted");
+}
+
+static const uint32_t *dev_irqs(const char *path, int *n)
+{
+	int node = fdt_path_offset(buf, path), len = 0;
+	const fdt32_t *v = node < 0 ? NULL : fdt_getprop(buf, node, "interrupts", &len);
+	*n = v ? len / 4 : 0;
+	static uint32_t out[8];
+	for (int i = 0; i < *n && i < 8; i++)
+		out[i] = fdt32_ld(&v[i]);
+	return out;
+}
+
+/* Host interrupts become vPLIC sources: kept when free, else the lowest free one. */
+static void test_passthrough_interrupts(void)
+{
+	static char host[4096];
+	make_host(host, sizeof(host));
+	struct vmcfg c = cfg("{\"id\": 1, \"name\": \"p\", \"vcpus\": 2, \"affinity\": [0, 1],"
+			     "\"memory\": [{\"gpa\": \"0x80000000\", \"size\": \"32M\"}],"
+			     "\"kernel\": {\"image\": \"k\"}, \"devices\": ["
+			     "{\"passthrough\": \"/soc/rtc@101000\"},"
+			     "{\"passthrough\": \"/soc/virtio@10001000\"}]}");
+	struct irqmap m;
+	CHECK(irqmap_build(host, &c, 1u << 10, 32, &m, err, sizeof(err)) == 0, "%s", err);
+	CHECK(m.n == 3, "%u entries", m.n);
+	struct vmcfg_layout l = { 0 };
+	struct guestdt_params p = { .cfg = &c, .layout = &l, .timebase_hz = 10000000,
+				    .host_isa = host_isa, .host_fdt = host, .irqs = &m,
+				    .plic_gpa = 0xc000000, .plic_size = 0x400000 };
+	CHECK(guestdt_build(buf, sizeof(buf), &p, err, sizeof(err)) == 0, "%s", err);
+	int n;
+	const uint32_t *v = dev_irqs("/soc/rtc@101000", &n);
+	CHECK(n == 1 && v[0] == 11, "rtc: %d interrupts, first %u", n, n ? v[0] : 0);
+	v = dev_irqs("/soc/virtio@10001000", &n);
+	/* host 40 is beyond the vPLIC: lowest free is 1; host 11 is shared with the rtc */
+	CHECK(n == 2 && v[0] == 1 && v[1] == 11, "virtio: %d interrupts: %u %u", n, v[0], v[1]);
+	int rtc = fdt_path_offset(buf, "/soc/rtc@101000"), len;
+	const fdt32_t *ip = fdt_getprop(buf, rtc, "interrupt-parent", &len);
+	int plic = fdt_path_offset(buf, "/soc/plic@c000000");
+	CHECK(ip && plic >= 0 && fdt32_ld(ip) == fdt_get_phandle(buf, plic), "interrupt-parent");
+	CHECK(prop_str("/soc/virtio@10001000", "interrupts-extended") == NULL, "host list kept");
+
+	/* taken: the identity number is in use, so the rtc moves */
+	CHECK(irqmap_build(host, &c, (1u << 11) | (1u << 1), 32, &m, err, sizeof(err)) == 0, "%s", err);
+	CHECK(m.e[0].host == 11 && m.e[0].virq == 2, "rtc got %u", m.e[0].virq);
+	/* no room: a vPLIC of 2 sources (1 usable) cannot take three */
+	CHECK(irqmap_build(host, &c, 0, 2, &m, err, sizeof(err)) < 0, "overfull vPLIC accepted");
+	CHECK(strstr(err, "t.json: devices[1].passthrough: /soc/virtio@10001000: no virtual PLIC source"),
+	      "%s", err);
+	/* a device behind another interrupt controller cannot be routed */
+	snprintf(c.devices[1].path, sizeof(c.devices[1].path), "/soc/gpio@2000");
+	CHECK(irqmap_build(host, &c, 0, 32, &m, err, sizeof(err)) < 0, "foreign controller accepted");
+	CHECK(strstr(err, "t.json: devices[1].passthrough: /soc/gpio@2000: its interrupt parent is not "
+			  "the host PLIC"), "%s", err);
 }
 
 static void test_isa_filter(void)
@@ -199,5 +279,6 @@ int main(int argc, char **argv)
 	RUN_CASE(p, test_too_small_buffer);
 	RUN_CASE(p, test_isa_filter);
 	RUN_CASE(p, test_passthrough_nodes);
+	RUN_CASE(p, test_passthrough_interrupts);
 	return check_failures ? 1 : 0;
 }

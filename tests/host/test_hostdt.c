@@ -53,6 +53,9 @@ static void test_qemu_virt(void)
 	CHECK(!strcmp(plat.uart.path, "/soc/serial@10000000"), "uart path %s", plat.uart.path);
 	CHECK(plat.plic.present && plat.plic.base == 0xc000000 && plat.plic.ndev > 0,
 	      "plic present %d base 0x%lx", plat.plic.present, (unsigned long)plat.plic.base);
+	for (unsigned i = 0; i < plat.nharts; i++)   /* virt: M then S context per hart */
+		CHECK(plat.plic.sctx[i] == (int)(2 * i + 1), "hart %u: S context %d", i, plat.plic.sctx[i]);
+	CHECK(plat.plic.phandle != 0, "plic phandle");
 	CHECK(hostdt_isa_has(plat.boot_isa, 'h'), "isa %s lacks h", plat.boot_isa);
 	CHECK(plat.poweroff.present && plat.poweroff.base == 0x100000, "sifive,test at 0x%lx",
 	      (unsigned long)plat.poweroff.base);

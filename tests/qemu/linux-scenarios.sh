@@ -4,7 +4,7 @@
 
 LINUX=$top/build/linux
 
-# linux_cfg DIR VCPUS AFFINITY INITRD
+# linux_cfg DIR VCPUS AFFINITY INITRD [EXTRA_JSON]
 linux_cfg() {
 	mkdir -p "$1"
 	cat >"$1/linux.json" <<JSON
@@ -12,7 +12,7 @@ linux_cfg() {
   "memory": [ { "gpa": "0x80000000", "size": "256M" } ],
   "kernel": { "image": "Image" }, "initrd": { "image": "$4" },
   "bootargs": "console=ttyS0 earlycon=sbi",
-  "console": { "uart16550": "0x10000000" } }
+  "console": { "uart16550": "0x10000000" }${5:-} }
 JSON
 }
 
@@ -57,15 +57,19 @@ else
 		fi
 	done
 
-	# Linux on cores 1-2 while a bare-metal guest runs its timer test on core 3.
+	# Linux on cores 1-2 while a bare-metal guest runs its timer test on core 3;
+	# Linux owns the RTC, whose alarm interrupt comes through the host PLIC.
 	c=linux-plus-baremetal
-	linux_cfg "$T/scen/$c" 2 "1,2" initramfs.cpio.gz
+	linux_cfg "$T/scen/$c" 2 "1,2" initramfs.cpio.gz \
+		', "devices": [ { "passthrough": "/soc/rtc@101000" } ]'
 	vm_cfg "$T/scen/$c" timer.json 3 timer timer.bin 1 3
 	if pack "$c" -I "$LINUX"; then
 		f=$T/rules/$c; : >"$f"
 		linux_rules "$f" 2
 		cat >>"$f" <<'RULES'
 once \[linux\] GUEST-LINUX-OK cpus=2
+once \[linux\] rtc-alarm: alarm interrupt arrived
+once \[linux\] guest: rtc interrupts: +[0-9]+: +([0-9]+ +)+SiFive PLIC +11 +Edge +101000\.rtc
 once \[timer\] PASS timer.*
 never \[timer\] FAIL.*
 once vm 3 \(timer\): stopped \(shutdown\)

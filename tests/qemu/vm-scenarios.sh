@@ -131,12 +131,14 @@ vm_cfg "$T/scen/$c" hello.json 1 hello hello.bin 1 1
 vm_cfg "$T/scen/$c" big-board.json 2 bigboard smp.bin 2 "4,5"
 vm_cfg "$T/scen/$c" huge.json 3 huge hello.bin 1 0
 sed -i 's/"32M"/"2G"/' "$T/scen/$c/huge.json"
+vm_cfg "$T/scen/$c" plic.json 4 plic hello.bin 1 0 ', "devices": [ { "passthrough": "/soc/plic@c000000" } ]'
 if pack "$c" --cores 8; then
 	f=$(vm_rules "$c" hello:hello)
 	cat >>"$f" <<RULES
 once tessera: VM refused: big-board.json: affinity\\[0\\]: core 4 does not exist \\(the machine has 2 cores\\)
 once tessera: VM refused: huge.json: memory\\[0\\]: no 2048 MiB of free host RAM left .*
-never vm [0-9]+ \\((bigboard|huge)\\).*
+once tessera: VM refused: plic.json: devices\\[0\\]: 0xc000000\\+0x600000 is the host PLIC, which tessera keeps .*
+never vm [0-9]+ \\((bigboard|huge|plic)\\).*
 RULES
 	vm_case "$c" 2 60 "$f"
 fi
@@ -198,6 +200,8 @@ once \\[devices\\] devices: line through the console UART
 once \\[devices\\] devices: device tree lists the passed-through rtc@101000
 once \\[devices\\] devices: RTC passed through at 0x101000 runs
 once \\[devices\\] devices: RTC mapped as mmio at 0x40000000 runs
+once \\[devices\\] devices: RTC interrupt taken 3 times on vCPU 0 \\(vPLIC source 11\\)
+once \\[devices\\] devices: RTC interrupt taken 3 times on vCPU 1 \\(vPLIC source 11\\)
 RULES
 	vm_case "$c" 2 60 "$f"
 fi
@@ -238,6 +242,7 @@ if pack "$c" -I "$T/scen/devices-smp2.img"; then
 	cat >>"$f" <<RULES
 once tessera: vm 6 \\(devices\\) takes /soc/serial@10000000: tessera's console moves to SBI
 once devices: line through the console UART
+once \\[devices\\] devices: RTC interrupt taken 3 times on vCPU 1 \\(vPLIC source 11\\)
 RULES
 	vm_case "$c" 2 60 "$f"
 fi

@@ -1,0 +1,128 @@
+/* Routing of passed-through devices' interrupts: see hwirq.h. */
+#include <stdio.h>
+#include <arch/cpu.h>
+#include "core/console.h"
+#include "core/errno.h"
+#include "core/hwirq.h"
+#include "core/pcpu.h"
+#include "core/vm.h"
+#include "partition/hostdt.h"
+
+struct hwirq_route {
+	struct vm *vm;
+	uint32_t host, virq;
+	_Atomic int claimed_ctx;   /* the context that claimed it, until completed; -1 */
+};
+
+/* Written by the boot core before any VM starts, read-only afterwards. */
+static struct hwirq_route routes[HWIRQ_MAX];
+static unsigned nroutes;
+
+static struct hwirq_route *route_of_host(uint32_t host)
+{
+	for (unsigned i = 0; i < nroutes; i++)
+		if (routes[i].host == host)
+			return &routes[i];
+	return NULL;
+}
+
+int hwirq_register(struct vm *vm, char *err, unsigned errlen)
+{
+	const struct host_platform *h = core_platform();
+	for (unsigned i = 0; i < vm->irqs.n; i++) {
+		const struct irqmap_entry *e = &vm->irqs.e[i];
+		const char *path = vm->cfg.devices[e->dev].path;
+		struct hwirq_route *r = route_of_host(e->host);
+		if (r && r->vm == vm)
+			continue;   /* a line two of its devices share */
+		if (r) {
+			snprintf(err, errlen, "%s: devices[%u].passthrough: %s: host interrupt %u already "
+				 "belongs to vm %u (%s)", vm->cfg.file, e->dev, path, e->host,
+				 r->vm->cfg.id, r->vm->cfg.name);
+			return E_INVAL;
+		}
+		if (!h->plic.present || e->host > h->plic.ndev) {
+			snprintf(err, errlen, "%s: devices[%u].passthrough: %s: host interrupt %u is not a "
+				 "source of the host PLIC", vm->cfg.file, e->dev, path, e->host);
+			return E_INVAL;
+		}
+		if (nroutes == HWIRQ_MAX) {
+			snprintf(err, errlen, "%s: devices[%u].passthrough: %s: more than %u routed "
+				 "interrupts in all", vm->cfg.file, e->dev, path, HWIRQ_MAX);
+			return E_NOMEM;
+		}
+		routes[nroutes] = (struct hwirq_route){ vm, e->host, e->virq, -1 };
+		nroutes++;
+		vm->vplic.hw |= 1u << e->virq;
+		arch_irqc_set_priority(e->host, 1);
+	}
+	return 0;
+}
+
+void hwirq_core_init(struct pcpu *p)
+{
+	const struct host_platform *h = core_platform();
+	p->irq_ctx = -1;
+	for (unsigned i = 0; h->plic.present && i < h->nharts; i++)
+		if (h->hartid[i] == p->hartid)
+			p->irq_ctx = h->plic.sctx[i];
+	if (p->irq_ctx >= 0)
+		arch_irqc_context_reset(p->irq_ctx);
+}
+
+static void complete(struct hwirq_route *r)
+{
+	int ctx = atomic_exchange(&r->claimed_ctx, -1);
+	if (ctx >= 0)
+		arch_irqc_complete(ctx, r->host);
+}
+
+void hwirq_attach(struct pcpu *p, struct vm *vm)
+{
+	for (unsigned i = 0; i < nroutes; i++) {
+		if (routes[i].vm != vm)
+			continue;
+		if (p->irq_ctx < 0) {
+			log_line("vm %u (%s): core %u has no host PLIC context: interrupt %u stays off",
+				 vm->cfg.id, vm->cfg.name, p->id, routes[i].host);
+			continue;
+		}
+		arch_irqc_enable(p->irq_ctx, routes[i].host, true);
+		complete(&routes[i]);   /* one claimed before the VM went down: open the gateway */
+	}
+}
+
+void hwirq_detach(struct pcpu *p, struct vm *vm)
+{
+	for (unsigned i = 0; i < nroutes && p->irq_ctx >= 0; i++)
+		if (routes[i].vm == vm)
+			arch_irqc_enable(p->irq_ctx, routes[i].host, false);
+}
+
+void hwirq_poll(struct pcpu *p)
+{
+	if (p->irq_ctx < 0 || !arch_irqc_pending())
+		return;
+	uint32_t src;
+	while ((src = arch_irqc_claim(p->irq_ctx)) != 0) {
+		struct hwirq_route *r = route_of_host(src);
+		if (!r) {
+			/* not tessera's: switch it off here rather than take it forever */
+			arch_irqc_enable(p->irq_ctx, src, false);
+			arch_irqc_complete(p->irq_ctx, src);
+			log_line("core %u: host interrupt %u belongs to no VM: disabled", p->id, src);
+			continue;
+		}
+		atomic_store(&r->claimed_ctx, p->irq_ctx);
+		/* a VM going down keeps it claimed: attach completes it on the next start */
+		if (atomic_load(&r->vm->state) == VM_RUNNING)
+			vplic_hw_raise(r->vm, r->virq);
+	}
+}
+
+void hwirq_complete(struct vm *vm, uint32_t virq)
+{
+	for (unsigned i = 0; i < nroutes; i++)
+		if (routes[i].vm == vm && routes[i].virq == virq)
+			complete(&routes[i]);
+}

@@ -1,0 +1,105 @@
+/* Interrupt renumbering for passed-through devices: see irqmap.h. */
+#include <stdio.h>
+#include <string.h>
+#include <libfdt.h>
+#include "partition/irqmap.h"
+
+#define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
+
+static int host_plic(const void *fdt)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "riscv,plic0");
+	return node >= 0 ? node : fdt_node_offset_by_compatible(fdt, -1, "sifive,plic-1.0.0");
+}
+
+/* interrupt-parent of node: its own or the nearest ancestor's (phandle), 0 if none. */
+static uint32_t interrupt_parent(const void *fdt, int node)
+{
+	for (; node >= 0; node = fdt_parent_offset(fdt, node)) {
+		int len;
+		const fdt32_t *v = fdt_getprop(fdt, node, "interrupt-parent", &len);
+		if (v && len == 4)
+			return fdt32_ld(v);
+	}
+	return 0;
+}
+
+/* One entry per (device, host source); a line shared by two devices keeps one vPLIC source. */
+static int add(struct irqmap *m, uint32_t host, unsigned dev, uint32_t *taken, unsigned nsources)
+{
+	uint32_t virq = 0;
+	for (unsigned i = 0; i < m->n; i++)
+		if (m->e[i].host == host) {
+			if (m->e[i].dev == dev)
+				return 0;
+			virq = m->e[i].virq;
+		}
+	if (!virq && host < nsources && !(*taken & (1u << host)))
+		virq = host;
+	for (uint32_t s = 1; !virq && s < nsources; s++)
+		if (!(*taken & (1u << s)))
+			virq = s;
+	if (!virq || m->n == IRQMAP_MAX)
+		return -1;
+	*taken |= 1u << virq;
+	m->e[m->n++] = (struct irqmap_entry){ host, virq, dev };
+	return 0;
+}
+
+int irqmap_build(const void *fdt, const struct vmcfg *cfg, uint32_t taken, unsigned nsources,
+		 struct irqmap *m, char *err, size_t errlen)
+{
+	memset(m, 0, sizeof(*m));
+	taken |= 1u;   /* source 0 does not exist */
+	if (nsources > 32)
+		nsources = 32;
+	int plic = fdt ? host_plic(fdt) : -1;
+	uint32_t plic_ph = plic >= 0 ? fdt_get_phandle(fdt, plic) : 0;
+	for (unsigned d = 0; d < cfg->ndevices; d++) {
+		const struct vmcfg_device *dev = &cfg->devices[d];
+		if (dev->kind != VMCFG_DEV_PASSTHROUGH || !fdt)
+			continue;
+		int node = fdt_path_offset(fdt, dev->path), len;
+		if (node < 0)
+			FAIL("%s: devices[%u].passthrough: %s is not in the host device tree", cfg->file,
+			     d, dev->path);
+		const fdt32_t *irq = fdt_getprop(fdt, node, "interrupts-extended", &len);
+		int stride = 2;   /* <phandle source>: the PLIC has one interrupt cell */
+		if (!irq) {
+			irq = fdt_getprop(fdt, node, "interrupts", &len);
+			stride = 1;
+			if (!irq)
+				continue;   /* no interrupts: nothing to route */
+			if (!plic_ph || interrupt_parent(fdt, node) != plic_ph)
+				FAIL("%s: devices[%u].passthrough: %s: its interrupt parent is not the "
+				     "host PLIC; tessera can route only PLIC interrupts", cfg->file, d,
+				     dev->path);
+		}
+		if (len <= 0 || len % (4 * stride))
+			FAIL("%s: devices[%u].passthrough: %s: interrupts is not a list of PLIC sources",
+			     cfg->file, d, dev->path);
+		for (int i = 0; i < len / 4; i += stride) {
+			if (stride == 2 && (!plic_ph || fdt32_ld(&irq[i]) != plic_ph))
+				FAIL("%s: devices[%u].passthrough: %s: interrupts-extended names a "
+				     "controller other than the host PLIC", cfg->file, d, dev->path);
+			uint32_t host = fdt32_ld(&irq[i + stride - 1]);
+			if (host == 0)
+				FAIL("%s: devices[%u].passthrough: %s: interrupt source 0 does not exist",
+				     cfg->file, d, dev->path);
+			if (add(m, host, d, &taken, nsources))
+				FAIL("%s: devices[%u].passthrough: %s: no virtual PLIC source left for host "
+				     "interrupt %u (a VM has %u)", cfg->file, d, dev->path, host,
+				     nsources - 1);
+		}
+	}
+	return 0;
+}
+
+unsigned irqmap_of_device(const struct irqmap *m, unsigned dev, uint32_t *virq, unsigned max)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < m->n && n < max; i++)
+		if (m->e[i].dev == dev)
+			virq[n++] = m->e[i].virq;
+	return n;
+}

@@ -49,6 +49,13 @@ $(GUEST_OUT)/obj/%.S.o: $(GUEST_DIR)/%.S | $(STAMP)
 	@echo "  AS      $<"
 	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -D__ASSEMBLY__ -MMD -MP -c $< -o $@
 
+# The benchmark guest (make bench) is built with the same library.
+BENCH_GUEST := $(GUEST_OUT)/bench.bin
+$(GUEST_OUT)/obj/bench.c.o: tests/bench/bench.c | $(STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+
 # The stress length is a build option: rebuild when it changes.
 $(GUEST_OUT)/stress-seconds: guests-force
 	@mkdir -p $(@D)

@@ -18,6 +18,8 @@
 extern const char guest_name[];
 void guest_main(unsigned long hartid);
 extern unsigned long guest_boot_dtb;   /* a1 at boot: the DTB tessera gave, or 0 */
+/* instret at the boot hart's first instruction (under icount: instructions since QEMU started) */
+extern unsigned long guest_entry_instret;
 
 /* ---- CSRs (names or numbers; macros such as CSR_STIMECMP expand) ---- */
 #define __csr_str(x) #x

@@ -11,6 +11,7 @@ static guest_lock_t slot_lock = GUEST_LOCK_INIT;
 static int nr_slots;
 static int has_tessera;
 unsigned long guest_boot_dtb;
+unsigned long guest_entry_instret;
 
 void guest_boot_entry(unsigned long hartid, unsigned long dtb)
 {

@@ -24,10 +24,10 @@ CONFIG  := -DCONFIG_MAX_CORES=$(MAX_CORES) -DTESSERA_VERSION='"$(VERSION)"'
 CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdinc \
            -isystem core/include/libc -isystem $(GCC_INC) \
            -fno-pie -mcmodel=medany -march=rv64imac_zicsr_zifencei -mabi=lp64 \
-           -fno-stack-protector -fno-omit-frame-pointer -fno-common \
+           -fno-stack-protector -fomit-frame-pointer -fno-common -ffunction-sections -fdata-sections \
            -I. -Iarch/$(ARCH)/include -I$(DEPS)/libfdt -I$(BUILD)/include $(CONFIG)
 ASFLAGS := $(CFLAGS) -D__ASSEMBLY__
-LDFLAGS := -nostdlib -no-pie -static -Wl,--no-relax -Wl,-T,arch/$(ARCH)/tessera.ld \
+LDFLAGS := -nostdlib -no-pie -static -Wl,--no-relax -Wl,--gc-sections -Wl,-T,arch/$(ARCH)/tessera.ld \
            -Wl,--build-id=none -Wl,--no-warn-rwx-segments
 
 SRCS := boot/entry.S \
@@ -45,7 +45,7 @@ LIBFDT := fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c fdt_addresse
 OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(SRCS)) \
         $(patsubst %,$(BUILD)/obj/libfdt/%.o,$(LIBFDT))
 
-.PHONY: all deps run run-uboot test host-tests qemu-tests disk clean distclean linux-guest
+.PHONY: all deps run run-uboot test host-tests qemu-tests disk clean distclean linux-guest bench
 all: $(BUILD)/tessera.bin
 
 deps: $(STAMP)
@@ -54,6 +54,12 @@ $(STAMP): tools/install-deps.sh
 
 $(BUILD)/include/jsmn.h: $(STAMP)
 	$(Q)mkdir -p $(@D) && cp /usr/include/jsmn.h $@
+
+# Boot-time code (config, package and device-tree handling, libfdt) is built
+# for size; the exit and scheduling paths for speed (docs/benchmarks.md).
+COLD_OPT := -Os
+$(BUILD)/obj/partition/%.c.o: CFLAGS += $(COLD_OPT)
+$(BUILD)/obj/core/boot_vms.c.o $(BUILD)/obj/core/main.c.o $(BUILD)/obj/core/selftest.c.o: CFLAGS += $(COLD_OPT)
 
 $(BUILD)/obj/%.c.o: %.c $(STAMP) $(BUILD)/include/jsmn.h
 	@mkdir -p $(@D)
@@ -69,7 +75,7 @@ $(BUILD)/obj/%.S.o: %.S $(STAMP)
 $(BUILD)/obj/libfdt/%.c.o: $(STAMP)
 	@mkdir -p $(@D)
 	@echo "  CC      libfdt/$*.c"
-	$(Q)$(CC) $(CFLAGS) -Wno-sign-compare -c $(DEPS)/libfdt/$*.c -o $@
+	$(Q)$(CC) $(CFLAGS) $(COLD_OPT) -Wno-sign-compare -c $(DEPS)/libfdt/$*.c -o $@
 
 $(BUILD)/tessera.elf: $(OBJS) arch/$(ARCH)/tessera.ld
 	@echo "  LD      $@"
@@ -141,6 +147,10 @@ run-uboot: $(BUILD)/disk.img
 
 test: all host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)
 	tests/run-all.sh
+
+# Benchmarks (never part of make test): docs/benchmarks.md, docs/benchmarks.svg.
+bench: all $(BENCH_GUESTS) $(BUILD)/tools/mkpkg $(LINUX_GUEST)
+	tools/bench
 
 host-tests: host-bins
 	tests/run-all.sh --host-only

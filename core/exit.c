@@ -1,4 +1,5 @@
 /* One handler per exit reason; each decides what happens to the vCPU next. */
+#include <stddef.h>
 #include <arch/cpu.h>
 #include <arch/vcpu.h>
 #include "core/console.h"
@@ -35,31 +36,32 @@ static void exit_halt(struct pcpu *p, struct vcpu *v, const struct vcpu_exit *e)
 		v->run = VCPU_HALTED;
 }
 
-static void exit_mmio(struct pcpu *p, struct vcpu *v, const struct vcpu_exit *e)
+/* Emulate the access: NULL when done, else why the guest faults (nothing was changed). */
+static const char *mmio_emulate(struct vcpu *v, const struct vcpu_exit *e)
 {
 	struct vdev *d = vm_vdev_at(v->vm, e->addr);
 	struct mmio_access m;
-	if (!d) {
-		/* No emulated device here: the guest touched what it does not own. */
-		vm_fault(p, v, e);
-		return;
-	}
-	if (arch_mmio_decode(&v->arch, &m)) {
-		struct vcpu_exit f = *e;
-		f.what = "MMIO access with an instruction tessera does not emulate";
-		vm_fault(p, v, &f);
-		return;
-	}
+	if (!d)
+		return e->what;   /* no emulated device: the guest touched what it does not own */
+	if (arch_mmio_decode(&v->arch, &m))
+		return "MMIO access with an instruction tessera does not emulate";
 	uint64_t off = e->addr - d->gpa, val = 0;
 	int rc = m.write ? d->ops->write(v, d->dev, off, m.width, arch_mmio_store_value(&v->arch, &m))
 			 : d->ops->read(v, d->dev, off, m.width, &val);
-	if (rc) {
-		struct vcpu_exit f = *e;
-		f.what = m.write ? "MMIO write the device refuses" : "MMIO read the device refuses";
-		vm_fault(p, v, &f);
-		return;
-	}
+	if (rc)
+		return m.write ? "MMIO write the device refuses" : "MMIO read the device refuses";
 	arch_mmio_complete(&v->arch, &m, val);
+	return NULL;
+}
+
+static void exit_mmio(struct pcpu *p, struct vcpu *v, const struct vcpu_exit *e)
+{
+	const char *why = mmio_emulate(v, e);
+	if (why) {
+		struct vcpu_exit f = *e;
+		f.what = why;
+		vm_fault(p, v, &f);
+	}
 }
 
 static void exit_guest_fault(struct pcpu *p, struct vcpu *v, const struct vcpu_exit *e)
@@ -92,4 +94,35 @@ static const exit_handler_fn exit_handlers[EXIT_REASON_COUNT] = {
 void exit_handle(struct pcpu *p, struct vcpu *v, const struct vcpu_exit *e)
 {
 	exit_handlers[e->reason](p, v, e);
+}
+
+_Static_assert(offsetof(struct vcpu, arch) == 0, "exit_try_fast finds the vCPU from its arch part");
+
+/*
+ * Exits that need neither the run queue nor another core are handled on the
+ * short trap path: fast SBI calls and emulated MMIO. The virtual interrupt
+ * lines are brought up to date before the guest goes on, as the run loop
+ * would (a vPLIC claim lowers the line, a complete may raise it).
+ */
+bool exit_try_fast(struct arch_vcpu *a, const struct vcpu_exit *e)
+{
+	struct vcpu *v = (struct vcpu *)a;
+	if (e->reason != EXIT_MMIO || mmio_emulate(v, e))
+		return false;   /* the run loop handles it (and faults the VM, with the reason) */
+	arch_vcpu_set_ext(a, atomic_load_explicit(&v->ext_level, memory_order_acquire), true);
+	unsigned virqs = atomic_exchange_explicit(&v->pending_virq, 0, memory_order_acquire);
+	if (virqs)
+		arch_vcpu_inject(a, virqs, true);
+	v->exits[e->reason]++;
+	return true;
+}
+
+/* A fast SBI call touches only the caller: no interrupt line to update. */
+bool exit_try_fast_hypercall(struct arch_vcpu *a)
+{
+	struct vcpu *v = (struct vcpu *)a;
+	if (!arch_handle_hypercall_fast(arch_this_pcpu(), v))
+		return false;
+	v->exits[EXIT_HYPERCALL]++;
+	return true;
 }

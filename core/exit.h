@@ -28,4 +28,9 @@ struct vcpu_exit {
 	const char *what;         /* human-readable cause for logs */
 	bool injectable;          /* GUEST_FAULT the guest can take itself (illegal instruction) */
 };
+
+struct arch_vcpu;
+/* The short trap path: 1 if core handled the exit there (core/exit.c). */
+bool exit_try_fast(struct arch_vcpu *a, const struct vcpu_exit *e);
+bool exit_try_fast_hypercall(struct arch_vcpu *a);
 #endif

@@ -62,6 +62,7 @@ void sched_remove(struct pcpu *p, struct vcpu *v);
 void sched_wake(struct pcpu *p, struct vcpu *v);
 void exit_handle(struct pcpu *p, struct vcpu *v, const struct vcpu_exit *e);
 void arch_handle_hypercall(struct pcpu *p, struct vcpu *v);
+bool arch_handle_hypercall_fast(struct pcpu *p, struct vcpu *v);   /* false: not a short-path call */
 struct pcpu *core_pcpu(unsigned id);   /* boot-time set-up only */
 unsigned core_count(void);
 const struct host_platform *core_platform(void);

@@ -12,6 +12,8 @@
 #include "partition/hostdt.h"
 
 #define SLICE_MS 5
+#define INPUT_POLL_MS 20   /* the console core looks at its UART this often */
+#define WATCH_GRACE_US 20  /* a lost VS timer interrupt is raised again this much later */
 
 void sched_add(struct pcpu *p, struct vcpu *v)
 {
@@ -116,7 +118,6 @@ static void set_timer(struct pcpu *p, uint64_t deadline)
 }
 
 /* Nothing to run: sleep until a message, a timer or a guest interrupt. */
-#define INPUT_POLL_MS 20
 
 static void idle(struct pcpu *p)
 {
@@ -153,11 +154,29 @@ static void run_vcpu(struct pcpu *p, struct vcpu *v, unsigned runnable)
 	/* A deadline already past is pending in hvip: arming for it would trap at once, forever. */
 	if (!v->vm->arch.sstc && v->arch.vs.vstimecmp > now && v->arch.vs.vstimecmp < deadline)
 		deadline = v->arch.vs.vstimecmp;
-	/* An SBI deadline under Sstc: watched by our own timer too (arch_vcpu_timer_check). */
-	if (v->timer_watch > now && v->timer_watch < deadline)
-		deadline = v->timer_watch;
-	else if (v->timer_watch && v->timer_watch <= now)
+	/*
+	 * An SBI deadline under Sstc: watched by our own timer too, a little
+	 * after it (arch_vcpu_timer_check), so that the guest, not tessera,
+	 * takes the interrupt first when QEMU does signal it.
+	 */
+	uint64_t watch = v->timer_watch ? v->timer_watch + WATCH_GRACE_US * core_platform()->timebase_hz / 1000000 : 0;
+	if (watch > now && watch < deadline)
+		deadline = watch;
+	else if (watch && watch <= now)
 		v->timer_watch = arch_vcpu_timer_check(&v->arch) ? 0 : v->timer_watch;
+	/*
+	 * Alone on its core, the vCPU's WFI waits in the hart itself: its
+	 * interrupts (and tessera's own, which trap) wake it without an exit.
+	 * With others on the run queue a WFI gives the core away. The console
+	 * core keeps polling its UART with its own timer.
+	 */
+	bool alone = p->rq_head == v && !v->rq_next;
+	arch_vcpu_trap_wfi(&v->arch, !alone);
+	if (alone && p->console_input) {
+		uint64_t poll = now + INPUT_POLL_MS * core_platform()->timebase_hz / 1000;
+		if (poll < deadline)
+			deadline = poll;
+	}
 	set_timer(p, deadline);
 	p->rq_last = v;
 

@@ -66,17 +66,23 @@ arch_guest_enter:
 	ld	a0, AVCPU_GPR(10)(a0)
 	sret
 
-/* Reached from arch_trap_entry with sp = the guest's struct arch_vcpu. */
-	.globl arch_guest_exit
-arch_guest_exit:
+/*
+ * Reached from arch_trap_entry with sp = the guest's struct arch_vcpu and
+ * sscratch = the guest's sp. The short path first: save what a C call may
+ * clobber (and s0, tp) — and, for anything but an SBI call, every register,
+ * since an emulated load or store may name any of them — then run
+ * arch_guest_fast_exit on the core stack with tessera's tp. If it handled
+ * the exit (1: an SBI call, 2: anything else) the guest goes straight on;
+ * otherwise the rest is saved and arch_guest_enter returns to the run loop.
+ */
+	.globl arch_guest_trap
+arch_guest_trap:
 	sd	ra, AVCPU_GPR(1)(sp)
-	sd	gp, AVCPU_GPR(3)(sp)
 	sd	tp, AVCPU_GPR(4)(sp)
 	sd	t0, AVCPU_GPR(5)(sp)
 	sd	t1, AVCPU_GPR(6)(sp)
 	sd	t2, AVCPU_GPR(7)(sp)
 	sd	s0, AVCPU_GPR(8)(sp)
-	sd	s1, AVCPU_GPR(9)(sp)
 	sd	a0, AVCPU_GPR(10)(sp)
 	sd	a1, AVCPU_GPR(11)(sp)
 	sd	a2, AVCPU_GPR(12)(sp)
@@ -85,6 +91,17 @@ arch_guest_exit:
 	sd	a5, AVCPU_GPR(15)(sp)
 	sd	a6, AVCPU_GPR(16)(sp)
 	sd	a7, AVCPU_GPR(17)(sp)
+	sd	t3, AVCPU_GPR(28)(sp)
+	sd	t4, AVCPU_GPR(29)(sp)
+	sd	t5, AVCPU_GPR(30)(sp)
+	sd	t6, AVCPU_GPR(31)(sp)
+	csrrw	t0, sscratch, zero	/* guest sp; sscratch = 0: back in tessera */
+	sd	t0, AVCPU_GPR(2)(sp)
+	csrr	t0, scause
+	li	t1, 10			/* ecall from VS-mode */
+	beq	t0, t1, 1f
+	sd	gp, AVCPU_GPR(3)(sp)
+	sd	s1, AVCPU_GPR(9)(sp)
 	sd	s2, AVCPU_GPR(18)(sp)
 	sd	s3, AVCPU_GPR(19)(sp)
 	sd	s4, AVCPU_GPR(20)(sp)
@@ -95,26 +112,63 @@ arch_guest_exit:
 	sd	s9, AVCPU_GPR(25)(sp)
 	sd	s10, AVCPU_GPR(26)(sp)
 	sd	s11, AVCPU_GPR(27)(sp)
-	sd	t3, AVCPU_GPR(28)(sp)
-	sd	t4, AVCPU_GPR(29)(sp)
-	sd	t5, AVCPU_GPR(30)(sp)
-	sd	t6, AVCPU_GPR(31)(sp)
-	csrrw	t0, sscratch, zero	/* guest sp; sscratch = 0: back in tessera */
-	sd	t0, AVCPU_GPR(2)(sp)
-	csrr	t0, sepc
-	sd	t0, AVCPU_PC(sp)
-	csrr	t0, sstatus
-	sd	t0, AVCPU_SSTATUS(sp)
-	csrr	t0, 0x600		/* hstatus */
-	sd	t0, AVCPU_HSTATUS(sp)
-	csrr	t0, scause
-	sd	t0, AVCPU_SCAUSE(sp)
-	csrr	t0, stval
-	sd	t0, AVCPU_STVAL(sp)
-	csrr	t0, 0x643		/* htval */
-	sd	t0, AVCPU_HTVAL(sp)
-	csrr	t0, 0x64a		/* htinst */
-	sd	t0, AVCPU_HTINST(sp)
+1:	mv	s0, sp
+	ld	sp, AVCPU_HOST_SP(s0)
+	ld	tp, 13*8(sp)		/* tessera's tp, saved by arch_guest_enter */
+	mv	a0, s0
+	call	arch_guest_fast_exit
+	beqz	a0, .Lslow
+	csrw	sscratch, s0
+	li	t0, 1
+	beq	a0, t0, 2f
+	ld	gp, AVCPU_GPR(3)(s0)
+	ld	s1, AVCPU_GPR(9)(s0)
+	ld	s2, AVCPU_GPR(18)(s0)
+	ld	s3, AVCPU_GPR(19)(s0)
+	ld	s4, AVCPU_GPR(20)(s0)
+	ld	s5, AVCPU_GPR(21)(s0)
+	ld	s6, AVCPU_GPR(22)(s0)
+	ld	s7, AVCPU_GPR(23)(s0)
+	ld	s8, AVCPU_GPR(24)(s0)
+	ld	s9, AVCPU_GPR(25)(s0)
+	ld	s10, AVCPU_GPR(26)(s0)
+	ld	s11, AVCPU_GPR(27)(s0)
+2:	ld	ra, AVCPU_GPR(1)(s0)
+	ld	sp, AVCPU_GPR(2)(s0)
+	ld	tp, AVCPU_GPR(4)(s0)
+	ld	t0, AVCPU_GPR(5)(s0)
+	ld	t1, AVCPU_GPR(6)(s0)
+	ld	t2, AVCPU_GPR(7)(s0)
+	ld	a0, AVCPU_GPR(10)(s0)
+	ld	a1, AVCPU_GPR(11)(s0)
+	ld	a2, AVCPU_GPR(12)(s0)
+	ld	a3, AVCPU_GPR(13)(s0)
+	ld	a4, AVCPU_GPR(14)(s0)
+	ld	a5, AVCPU_GPR(15)(s0)
+	ld	a6, AVCPU_GPR(16)(s0)
+	ld	a7, AVCPU_GPR(17)(s0)
+	ld	t3, AVCPU_GPR(28)(s0)
+	ld	t4, AVCPU_GPR(29)(s0)
+	ld	t5, AVCPU_GPR(30)(s0)
+	ld	t6, AVCPU_GPR(31)(s0)
+	ld	s0, AVCPU_GPR(8)(s0)
+	sret
+
+/* The run loop handles this exit: the rest of the guest's registers (the CSRs are saved already). */
+.Lslow:
+	mv	sp, s0
+	sd	gp, AVCPU_GPR(3)(sp)
+	sd	s1, AVCPU_GPR(9)(sp)
+	sd	s2, AVCPU_GPR(18)(sp)
+	sd	s3, AVCPU_GPR(19)(sp)
+	sd	s4, AVCPU_GPR(20)(sp)
+	sd	s5, AVCPU_GPR(21)(sp)
+	sd	s6, AVCPU_GPR(22)(sp)
+	sd	s7, AVCPU_GPR(23)(sp)
+	sd	s8, AVCPU_GPR(24)(sp)
+	sd	s9, AVCPU_GPR(25)(sp)
+	sd	s10, AVCPU_GPR(26)(sp)
+	sd	s11, AVCPU_GPR(27)(sp)
 	ld	sp, AVCPU_HOST_SP(sp)
 	ld	ra, 0*8(sp)
 	ld	s0, 1*8(sp)

@@ -1,6 +1,6 @@
 /*
  * Trap entry. While a guest runs, sscratch holds its struct arch_vcpu and
- * the trap goes to arch_guest_exit (guest.S); while tessera runs, sscratch
+ * the trap goes to arch_guest_trap (guest.S); while tessera runs, sscratch
  * is 0 and the trap is tessera's own.
  */
 	.section .text
@@ -8,7 +8,7 @@
 	.globl arch_trap_entry
 arch_trap_entry:
 	csrrw	sp, sscratch, sp	/* sp = guest context, or 0 if tessera trapped */
-	bnez	sp, arch_guest_exit
+	bnez	sp, arch_guest_trap
 	csrrw	sp, sscratch, sp	/* tessera itself: restore sp, sscratch stays 0 */
 	addi	sp, sp, -36*8
 	sd	ra, 1*8(sp)

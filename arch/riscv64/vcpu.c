@@ -206,3 +206,42 @@ void arch_vcpu_decode_exit(const struct arch_vcpu *a, struct vcpu_exit *e)
 		return;
 	}
 }
+
+/*
+ * The short trap path (guest.S): the exit's CSRs into the context, then core
+ * decides whether it is one it handles without the run loop. If so, the
+ * guest goes on at a->pc; CSRs a nested trap (HLVX) may have changed are
+ * written back. Returns 0 (run loop), 1 (SBI call done: only the registers
+ * a call clobbers were saved) or 2 (done, every register saved and restored).
+ */
+int arch_guest_fast_exit(struct arch_vcpu *a);
+int arch_guest_fast_exit(struct arch_vcpu *a)
+{
+	a->pc = csr_read(sepc);
+	a->scause = csr_read(scause);
+	/* SBI calls first, and cheaply: nothing on their path traps into HS-mode */
+	if (a->scause == 10 && exit_try_fast_hypercall(a)) {
+		csr_write(sepc, a->pc);
+		return 1;
+	}
+	a->sstatus = csr_read(sstatus);
+	a->hstatus = csr_read(CSR_HSTATUS);
+	a->stval = csr_read(stval);
+	a->htval = csr_read(CSR_HTVAL);
+	a->htinst = csr_read(CSR_HTINST);
+	if (a->scause == 10)
+		return 0;   /* an SBI call for the run loop */
+	struct vcpu_exit e;
+	arch_vcpu_decode_exit(a, &e);
+	if (!exit_try_fast(a, &e))
+		return 0;
+	csr_write(sepc, a->pc);
+	csr_write(sstatus, a->sstatus);
+	csr_write(CSR_HSTATUS, a->hstatus);
+	return 2;
+}
+
+void arch_vcpu_trap_wfi(struct arch_vcpu *a, bool trap)
+{
+	a->hstatus = trap ? a->hstatus | HSTATUS_VTW : a->hstatus & ~HSTATUS_VTW;
+}

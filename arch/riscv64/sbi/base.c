@@ -24,4 +24,5 @@ static void base_handle(struct sbi_call *c)
 	}
 }
 
-const struct sbi_ext sbi_ext_base = { SBI_EXT_BASE, SBI_EXT_BASE, false, NULL, base_handle };
+const struct sbi_ext sbi_ext_base = { SBI_EXT_BASE, SBI_EXT_BASE, false, NULL, base_handle,
+				      sbi_fast_always };

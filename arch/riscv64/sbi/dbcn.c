@@ -31,4 +31,4 @@ static void dbcn_handle(struct sbi_call *c)
 	}
 }
 
-const struct sbi_ext sbi_ext_dbcn = { SBI_EXT_DBCN, SBI_EXT_DBCN, false, NULL, dbcn_handle };
+const struct sbi_ext sbi_ext_dbcn = { SBI_EXT_DBCN, SBI_EXT_DBCN, false, NULL, dbcn_handle, NULL };

@@ -28,4 +28,4 @@ static void hsm_handle(struct sbi_call *c)
 	c->error = sbi_error_from(rc);
 }
 
-const struct sbi_ext sbi_ext_hsm = { SBI_EXT_HSM, SBI_EXT_HSM, false, NULL, hsm_handle };
+const struct sbi_ext sbi_ext_hsm = { SBI_EXT_HSM, SBI_EXT_HSM, false, NULL, hsm_handle, NULL };

@@ -12,4 +12,4 @@ static void ipi_handle(struct sbi_call *c)
 	c->error = sbi_error_from(rc);
 }
 
-const struct sbi_ext sbi_ext_ipi = { SBI_EXT_IPI, SBI_EXT_IPI, false, NULL, ipi_handle };
+const struct sbi_ext sbi_ext_ipi = { SBI_EXT_IPI, SBI_EXT_IPI, false, NULL, ipi_handle, NULL };

@@ -26,4 +26,4 @@ static void legacy_handle(struct sbi_call *c)
 	}
 }
 
-const struct sbi_ext sbi_ext_legacy = { 0x00, 0x0f, true, NULL, legacy_handle };
+const struct sbi_ext sbi_ext_legacy = { 0x00, 0x0f, true, NULL, legacy_handle, NULL };

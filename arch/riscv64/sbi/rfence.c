@@ -16,4 +16,4 @@ static void rfence_handle(struct sbi_call *c)
 	c->error = sbi_error_from(rc);
 }
 
-const struct sbi_ext sbi_ext_rfence = { SBI_EXT_RFENCE, SBI_EXT_RFENCE, false, NULL, rfence_handle };
+const struct sbi_ext sbi_ext_rfence = { SBI_EXT_RFENCE, SBI_EXT_RFENCE, false, NULL, rfence_handle, NULL };

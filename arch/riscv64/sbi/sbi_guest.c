@@ -3,8 +3,8 @@
 #include "arch/riscv64/sbi/sbi_guest.h"
 
 static const struct sbi_ext *const extensions[] = {
-	&sbi_ext_base, &sbi_ext_time, &sbi_ext_ipi, &sbi_ext_rfence, &sbi_ext_hsm,
-	&sbi_ext_srst, &sbi_ext_dbcn, &sbi_ext_legacy, &sbi_ext_vendor,
+	&sbi_ext_time, &sbi_ext_base, &sbi_ext_vendor, &sbi_ext_ipi, &sbi_ext_rfence, &sbi_ext_hsm,
+	&sbi_ext_srst, &sbi_ext_dbcn, &sbi_ext_legacy,
 };
 
 const struct sbi_ext *sbi_find_ext(const struct vcpu *v, unsigned long eid)
@@ -30,22 +30,58 @@ long sbi_error_from(int err)
 	}
 }
 
-void arch_handle_hypercall(struct pcpu *p, struct vcpu *v)
+bool sbi_fast_always(const struct sbi_call *c)
 {
-	struct arch_vcpu *a = &v->arch;
-	struct sbi_call c = {
-		.p = p, .v = v, .eid = a->gpr[17], .fid = a->gpr[16],
-		.a = { a->gpr[10], a->gpr[11], a->gpr[12], a->gpr[13], a->gpr[14], a->gpr[15] },
+	(void)c;
+	return true;
+}
+
+static void call_init(struct sbi_call *c, struct pcpu *p, struct vcpu *v)
+{
+	const unsigned long *r = v->arch.gpr;
+	*c = (struct sbi_call){
+		.p = p, .v = v, .eid = r[17], .fid = r[16],
+		.a = &r[10],
 		.error = SBI_ERR_NOT_SUPPORTED,
 	};
-	const struct sbi_ext *ext = sbi_find_ext(v, c.eid);
+}
+
+/* Answer in a0 (and a1) and step over the ecall. */
+static void answer(struct arch_vcpu *a, const struct sbi_ext *ext, const struct sbi_call *c)
+{
 	a->pc += 4;
+	a->gpr[10] = (unsigned long)c->error;
+	if (!ext || !ext->legacy)
+		a->gpr[11] = c->value;
+}
+
+void arch_handle_hypercall(struct pcpu *p, struct vcpu *v)
+{
+	struct sbi_call c;
+	call_init(&c, p, v);
+	const struct sbi_ext *ext = sbi_find_ext(v, c.eid);
 	if (ext)
 		ext->handle(&c);
-	if (ext && ext->legacy) {
-		a->gpr[10] = (unsigned long)c.error;
-	} else {
-		a->gpr[10] = (unsigned long)c.error;
-		a->gpr[11] = c.value;
-	}
+	answer(&v->arch, ext, &c);
+}
+
+/*
+ * The short trap path: only the extensions with a `fast` test, found without
+ * walking the table (none of them has a probe), and only if the test says so.
+ */
+bool arch_handle_hypercall_fast(struct pcpu *p, struct vcpu *v)
+{
+	unsigned long eid = v->arch.gpr[17];
+	const struct sbi_ext *ext = eid == SBI_EXT_TIME ? &sbi_ext_time :
+				    eid == SBI_EXT_BASE ? &sbi_ext_base :
+				    eid == SBI_EXT_TESSERA ? &sbi_ext_vendor : NULL;
+	if (!ext)
+		return false;
+	struct sbi_call c;
+	call_init(&c, p, v);
+	if (!ext->fast(&c))
+		return false;
+	ext->handle(&c);
+	answer(&v->arch, ext, &c);
+	return true;
 }

@@ -19,7 +19,7 @@ struct sbi_call {
 	struct pcpu *p;
 	struct vcpu *v;
 	unsigned long eid, fid;
-	unsigned long a[6];
+	const unsigned long *a;   /* a0..a5, read in place from the saved registers */
 	long error;
 	unsigned long value;
 };
@@ -29,7 +29,14 @@ struct sbi_ext {
 	bool legacy;                              /* returns one value in a0 */
 	bool (*probe)(const struct vcpu *v);      /* NULL: always there */
 	void (*handle)(struct sbi_call *c);
+	/*
+	 * Whether this call may run on the short trap path: it touches only the
+	 * calling vCPU and CSRs, never the run queue or another core. NULL: never.
+	 */
+	bool (*fast)(const struct sbi_call *c);
 };
+
+bool sbi_fast_always(const struct sbi_call *c);
 
 extern const struct sbi_ext sbi_ext_base, sbi_ext_time, sbi_ext_ipi, sbi_ext_rfence, sbi_ext_hsm,
 	sbi_ext_srst, sbi_ext_dbcn, sbi_ext_legacy, sbi_ext_vendor;

@@ -17,4 +17,4 @@ static void srst_handle(struct sbi_call *c)
 		vm_system_down(c->p, c->v, VM_DOWN_REBOOT, type == 1 ? "cold reboot" : "warm reboot");
 }
 
-const struct sbi_ext sbi_ext_srst = { SBI_EXT_SRST, SBI_EXT_SRST, false, NULL, srst_handle };
+const struct sbi_ext sbi_ext_srst = { SBI_EXT_SRST, SBI_EXT_SRST, false, NULL, srst_handle, NULL };

@@ -25,4 +25,5 @@ static void vendor_handle(struct sbi_call *c)
 	}
 }
 
-const struct sbi_ext sbi_ext_vendor = { SBI_EXT_TESSERA, SBI_EXT_TESSERA, false, NULL, vendor_handle };
+const struct sbi_ext sbi_ext_vendor = { SBI_EXT_TESSERA, SBI_EXT_TESSERA, false, NULL, vendor_handle,
+					sbi_fast_always };

@@ -54,6 +54,8 @@ void arch_vcpu_put(struct arch_vcpu *a);
 void arch_vcpu_inject(struct arch_vcpu *a, unsigned virqs, bool loaded);
 /* The external interrupt line from the virtual PLIC (a level, not an event). */
 void arch_vcpu_set_ext(struct arch_vcpu *a, bool level, bool loaded);
+/* Whether WFI in the guest exits to tessera (else the hart itself waits for an interrupt). */
+void arch_vcpu_trap_wfi(struct arch_vcpu *a, bool trap);
 bool arch_vcpu_irq_pending(const struct arch_vcpu *a, bool loaded, uint64_t now);
 uint64_t arch_vcpu_timer_deadline(const struct arch_vcpu *a, bool loaded);
 bool arch_vcpu_timer_check(struct arch_vcpu *a);

@@ -117,6 +117,15 @@ bool exit_try_fast(struct arch_vcpu *a, const struct vcpu_exit *e)
 	return true;
 }
 
+bool exit_try_fast_timer(struct arch_vcpu *a)
+{
+	struct vcpu *v = (struct vcpu *)a;
+	if (!sched_fast_timer(arch_this_pcpu(), v))
+		return false;
+	v->exits[EXIT_EXTERNAL_IRQ]++;
+	return true;
+}
+
 /* A fast SBI call touches only the caller: no interrupt line to update. */
 bool exit_try_fast_hypercall(struct arch_vcpu *a)
 {

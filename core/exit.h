@@ -33,4 +33,5 @@ struct arch_vcpu;
 /* The short trap path: 1 if core handled the exit there (core/exit.c). */
 bool exit_try_fast(struct arch_vcpu *a, const struct vcpu_exit *e);
 bool exit_try_fast_hypercall(struct arch_vcpu *a);
+bool exit_try_fast_timer(struct arch_vcpu *a);
 #endif

@@ -117,6 +117,24 @@ static void set_timer(struct pcpu *p, uint64_t deadline)
 		arch_timer_arm(deadline);
 }
 
+/*
+ * The short trap path took the core's timer while v runs (no Sstc). If v is
+ * alone on the core and its own emulated deadline has come, inject its timer
+ * interrupt and let it go on; the console core re-arms for its UART poll.
+ * Anything else (slices, other vCPUs) means more than one vCPU: run loop.
+ */
+bool sched_fast_timer(struct pcpu *p, struct vcpu *v)
+{
+	uint64_t now = arch_time_now();
+	if (v->vm->arch.sstc || p->rq_head != v || v->rq_next || v->arch.vs.vstimecmp > now)
+		return false;
+	arch_vcpu_inject(&v->arch, ARCH_VIRQ_TIMER, true);
+	p->timer_deadline = 0;   /* force set_timer to act */
+	set_timer(p, p->console_input ? now + INPUT_POLL_MS * core_platform()->timebase_hz / 1000
+				      : UINT64_MAX);
+	return true;
+}
+
 /* Nothing to run: sleep until a message, a timer or a guest interrupt. */
 
 static void idle(struct pcpu *p)

@@ -53,12 +53,14 @@ uint64_t arch_time_now(void)
 
 void arch_timer_arm(uint64_t deadline)
 {
-	sbi_set_timer(deadline);
+	sbi_set_timer(deadline);   /* also takes back an expired one (STIP) */
+	csr_set(sie, SIE_STIE);
 }
 
+/* Masking is enough, and costs no call into the firmware: arming reprograms it. */
 void arch_timer_disarm(void)
 {
-	sbi_set_timer(UINT64_MAX);
+	csr_clear(sie, SIE_STIE);
 }
 
 long arch_start_secondary(unsigned long hartid, struct pcpu *p)

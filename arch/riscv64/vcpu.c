@@ -229,10 +229,15 @@ int arch_guest_fast_exit(struct arch_vcpu *a)
 	a->stval = csr_read(stval);
 	a->htval = csr_read(CSR_HTVAL);
 	a->htinst = csr_read(CSR_HTINST);
-	if (a->scause == 10)
-		return 0;   /* an SBI call for the run loop */
-	struct vcpu_exit e;
-	arch_vcpu_decode_exit(a, &e);
+	/* the core's timer, due for this vCPU's own (emulated) deadline */
+	if (a->scause == (SCAUSE_INTERRUPT | 5) && exit_try_fast_timer(a))
+		return 1;   /* no register of the guest changes */
+	/* only guest-page faults on loads and stores may be emulated MMIO */
+	if (a->scause != 21 && a->scause != 23)
+		return 0;
+	struct vcpu_exit e = { .reason = EXIT_MMIO, .cause = a->scause, .pc = a->pc,
+			       .addr = (a->htval << 2) | (a->stval & 3),
+			       .what = a->scause == 21 ? "load guest-page fault" : "store guest-page fault" };
 	if (!exit_try_fast(a, &e))
 		return 0;
 	csr_write(sepc, a->pc);

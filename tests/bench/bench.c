@@ -62,6 +62,15 @@ static inline struct sbiret ecall0(unsigned long ext, unsigned long fid, unsigne
 	return (struct sbiret){ (long)r0, (long)r1 };
 }
 
+/* sbi_send_ipi(mask, base 0) */
+static inline long send_ipi(unsigned long mask)
+{
+	register unsigned long r0 asm("a0") = mask, r1 asm("a1") = 0, r6 asm("a6") = 0,
+				   r7 asm("a7") = SBI_EXT_IPI;
+	asm volatile("ecall" : "+r"(r0), "+r"(r1) : "r"(r6), "r"(r7) : "memory");
+	return (long)r0;
+}
+
 #define MEASURE(name, body)                                            \
 	do {                                                           \
 		unsigned long base = empty_cost();                      \
@@ -118,8 +127,9 @@ static void timer_latency(const char *name, int sstc)
 	report(name, "ticks", ITER);
 }
 
-/* ---- IPI ping-pong between hart 0 and hart 1 ---- */
+/* ---- IPI ping-pong between the boot hart and another ---- */
 static volatile int pongs, pings, ponger_ready, done;
+static unsigned long me, partner;   /* hart ids (natively the boot hart may be any) */
 
 static void ipi_irq(void)
 {
@@ -129,7 +139,7 @@ static void ipi_irq(void)
 		return;
 	}
 	pings++;
-	ecall0(SBI_EXT_IPI, 0, 1UL);   /* mask 1, base 0: back to hart 0 */
+	send_ipi(1UL << me);   /* back to the boot hart */
 }
 
 static void ponger(unsigned long hartid)
@@ -141,19 +151,25 @@ static void ponger(unsigned long hartid)
 		wfi_then_take_irqs();
 }
 
-static void ipi_latency(void)
+static void ipi_latency(const unsigned long *ids, int n)
 {
+	me = guest_hartid();
+	for (int i = 0; i < n; i++)
+		if (ids[i] != me) {
+			partner = ids[i];
+			break;
+		}
 	guest_set_irq_handler(IRQ_S_SOFT, ipi_irq);
-	struct sbiret r = guest_hart_start(1, ponger);
+	struct sbiret r = guest_hart_start(partner, ponger);
 	if (r.error)
-		guest_fail("hart_start(1): %ld", r.error);
+		guest_fail("hart_start(%lu): %ld", partner, r.error);
 	if (guest_wait_ge(&ponger_ready, 1, WAIT_TIMEOUT))
 		guest_fail("hart 1 did not start");
 	csr_set(sie, SIE_SSIE);
 	for (int i = 0; i < ITER; i++) {
 		int want = pongs + 1;
 		unsigned long t0 = rdtime();
-		ecall0(SBI_EXT_IPI, 0, 2UL);   /* mask 2, base 0: hart 1 */
+		send_ipi(1UL << partner);
 		while (pongs < want) {
 			wfi_then_take_irqs();
 			if (rdtime() - t0 > WAIT_TIMEOUT)
@@ -162,9 +178,9 @@ static void ipi_latency(void)
 		samples[i] = (rdtime() - t0) / 2;
 	}
 	atomic_store(&done, 1);
-	ecall0(SBI_EXT_IPI, 0, 2UL);   /* wake it to see done */
-	unsigned long ids[2] = { 0, 1 };
-	guest_join_harts(ids, 2);
+	send_ipi(1UL << partner);   /* wake it to see done */
+	unsigned long pair[2] = { me, partner };
+	guest_join_harts(pair, 2);
 	report("ipi_one_way", "ticks", ITER);
 }
 
@@ -182,7 +198,7 @@ void guest_main(unsigned long hartid)
 	return;
 #endif
 	if (harts >= 2) {
-		ipi_latency();
+		ipi_latency(ids, harts);
 	} else {
 		calls(tessera);
 		if (guest_has_sstc())

@@ -56,10 +56,11 @@ $(BUILD)/include/jsmn.h: $(STAMP)
 	$(Q)mkdir -p $(@D) && cp /usr/include/jsmn.h $@
 
 # Boot-time code (config, package and device-tree handling, libfdt) is built
-# for size; the exit and scheduling paths for speed (docs/benchmarks.md).
+# for size; the exit and scheduling paths (and CRC-32) for speed (docs/performance.md).
 COLD_OPT := -Os
-$(BUILD)/obj/partition/%.c.o: CFLAGS += $(COLD_OPT)
-$(BUILD)/obj/core/boot_vms.c.o $(BUILD)/obj/core/main.c.o $(BUILD)/obj/core/selftest.c.o: CFLAGS += $(COLD_OPT)
+COLD_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(filter-out partition/crc32.c,$(filter partition/%,$(SRCS))) \
+               core/boot_vms.c core/main.c core/selftest.c)
+$(COLD_OBJS): CFLAGS += $(COLD_OPT)
 
 $(BUILD)/obj/%.c.o: %.c $(STAMP) $(BUILD)/include/jsmn.h
 	@mkdir -p $(@D)

@@ -169,6 +169,12 @@ static void run_vcpu(struct pcpu *p, struct vcpu *v, unsigned runnable)
 	/* Share the core only when someone else is waiting for it. */
 	uint64_t deadline = runnable > 1 ? now + SLICE_MS * core_platform()->timebase_hz / 1000
 					 : UINT64_MAX;
+	/* A halted vCPU on this core waits for its timer: wake up for it, however v behaves. */
+	for (struct vcpu *o = p->rq_head; o; o = o->rq_next) {
+		uint64_t d = o == v ? UINT64_MAX : arch_vcpu_timer_deadline(&o->arch, false);
+		if (d > now && d < deadline)
+			deadline = d;   /* one already due makes it runnable in pick() */
+	}
 	/* A deadline already past is pending in hvip: arming for it would trap at once, forever. */
 	if (!v->vm->arch.sstc && v->arch.vs.vstimecmp > now && v->arch.vs.vstimecmp < deadline)
 		deadline = v->arch.vs.vstimecmp;

@@ -485,7 +485,15 @@ int vm_send_ipi(struct pcpu *p, struct vcpu *self, uint32_t targets)
 		if (!(targets & (1u << i)))
 			continue;
 		struct vcpu *v = &vm->vcpu[i];
-		atomic_fetch_or_explicit(&v->pending_virq, ARCH_VIRQ_SOFT, memory_order_release);
+		unsigned before = atomic_fetch_or_explicit(&v->pending_virq, ARCH_VIRQ_SOFT,
+							   memory_order_acq_rel);
+		/*
+		 * Already pending: the owner core has a message coming and has not
+		 * taken the bit yet. IPIs coalesce, as on hardware, and a guest
+		 * sending them in a loop cannot flood another core's mailbox.
+		 */
+		if (before & ARCH_VIRQ_SOFT)
+			continue;
 		if (v->pcpu == p->id) {
 			sched_wake(p, v);
 		} else {

@@ -85,6 +85,7 @@ if [ "$mode" != "--host-only" ]; then
 	. tests/qemu/matrix.sh
 	mkdir -p "$T/scen"
 	. tests/qemu/vm-scenarios.sh
+	. tests/qemu/hostile-scenarios.sh
 	. tests/qemu/linux-scenarios.sh
 fi
 

@@ -6,7 +6,8 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 deps="$top/build/deps"
 pkgs=(gcc-riscv64-linux-gnu qemu-system-misc opensbi u-boot-qemu u-boot-tools
-      libjsmn-dev device-tree-compiler mtools dosfstools fdisk xz-utils procps)
+      libjsmn-dev device-tree-compiler mtools dosfstools fdisk xz-utils procps
+      clang libclang-rt-14-dev cppcheck clang-tidy)   # fuzzing (make fuzz) and make lint
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then

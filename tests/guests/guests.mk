@@ -24,8 +24,8 @@ GUEST_CFLAGS  := -std=gnu11 -O2 -Wall -Wextra -Werror -ffreestanding -nostdlib -
 GUEST_LDFLAGS := -nostdlib -no-pie -static -Wl,--no-relax -T $(GUEST_DIR)/lib/guest.ld \
                  -Wl,--no-warn-rwx-segments -Wl,--build-id=none
 
-GUEST_NAMES := hello smp ipi timer rfence reboot stress fault devices suspend
-GUEST_LIB   := start.S sbi.c console.c trap.c harts.c string.c
+GUEST_NAMES := hello smp ipi timer rfence reboot stress fault devices suspend victim hostile
+GUEST_LIB   := start.S sbi.c console.c trap.c harts.c string.c bootargs.c
 GUEST_LIB_OBJS := $(patsubst %,$(GUEST_OUT)/obj/lib/%.o,$(GUEST_LIB))
 GUEST_OBJS  := $(patsubst %,$(GUEST_OUT)/obj/%.c.o,$(GUEST_NAMES))
 GUEST_ELFS  := $(patsubst %,$(GUEST_OUT)/%.elf,$(GUEST_NAMES))
@@ -40,6 +40,12 @@ guests-clean:
 	rm -rf $(GUEST_OUT)
 
 $(GUEST_OUT)/obj/%.c.o: $(GUEST_DIR)/%.c | $(STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+
+# The hostile guest and its victim (issue: isolation) live in hostile/.
+$(GUEST_OUT)/obj/%.c.o: $(GUEST_DIR)/hostile/%.c | $(STAMP)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@

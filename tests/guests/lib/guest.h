@@ -213,5 +213,12 @@ extern char guest_trap_vector[], guest_secondary_start[];
 void *memset(void *d, int c, size_t n);
 void *memcpy(void *d, const void *s, size_t n);
 size_t strlen(const char *s);
+int memcmp(const void *a, const void *b, size_t n);
+int strcmp(const char *a, const char *b);
+
+/* ---- bootargs.c: /chosen/bootargs of the boot DTB ---- */
+const char *guest_bootargs(void);
+/* "key=value" in the bootargs: value copied into buf, "" if absent */
+const char *guest_bootarg(const char *key, char *buf, unsigned long len);
 
 #endif

@@ -1,0 +1,300 @@
+/*
+ * hostile: a guest that attacks what it does not own. The attack comes from
+ * the bootargs ("attack=NAME", "addr=0x..."); tests/qemu/hostile-scenarios.sh
+ * runs each one beside the victim guest and checks that the attacker is
+ * contained and the victim untouched. Attacks that tessera must refuse
+ * print "hostile: NAME: contained (...)" and shut down; attacks that make
+ * tessera stop the VM print "hostile: NAME: ..." first and never get to a
+ * PASS line.
+ */
+#include "guest.h"
+
+const char guest_name[] = "hostile";
+
+static unsigned long parse_hex(const char *s)
+{
+	unsigned long v = 0;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	for (; *s; s++)
+		v = v * 16 + (unsigned long)(*s <= '9' ? *s - '0' : (*s | 32) - 'a' + 10);
+	return v;
+}
+
+static void expect(struct sbiret r, long want, const char *what)
+{
+	if (r.error != want)
+		guest_fail("%s returned %ld, expected %ld", what, r.error, want);
+}
+
+/* ---- memory and MMIO the VM does not own: tessera stops the VM ---- */
+static void load_at(unsigned long addr)
+{
+	guest_printf("hostile: load from 0x%lx\n", addr);
+	unsigned long v = *(volatile unsigned long *)addr;
+	guest_printf("hostile: FAIL load from 0x%lx returned 0x%lx\n", addr, v);
+}
+
+static void store_at(unsigned long addr)
+{
+	guest_printf("hostile: store to 0x%lx\n", addr);
+	*(volatile unsigned long *)addr = 0xdeadbeefdeadbeefUL;
+	guest_printf("hostile: FAIL store to 0x%lx went through\n", addr);
+}
+
+static void jump_to(unsigned long addr)
+{
+	guest_printf("hostile: jump to 0x%lx\n", addr);
+	((void (*)(void))addr)();
+}
+
+/* ---- SBI calls that must be refused ---- */
+static void attack_hsm(void)
+{
+	unsigned long n = (unsigned long)sbi_tessera_vm_info(TESSERA_INFO_NR_VCPUS).value;
+	unsigned long bad[] = { n, n + 1, 64, 1UL << 32, ~0UL };
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		expect(sbi_hart_start(bad[i], 0x80200000UL, 0), SBI_ERR_INVALID_PARAM, "hart_start(foreign)");
+		expect(sbi_hart_get_status(bad[i]), SBI_ERR_INVALID_PARAM, "hart_get_status(foreign)");
+	}
+	/* its own running hart: already started */
+	expect(sbi_hart_start(0, 0x80200000UL, 0), SBI_ERR_ALREADY_AVAILABLE, "hart_start(self)");
+	/* suspend with a reserved type */
+	expect(sbi_ecall(SBI_EXT_HSM, 3, 0x12345678, 0x80200000UL, 0, 0, 0, 0), SBI_ERR_INVALID_PARAM,
+	       "hart_suspend(bad type)");
+	guest_printf("hostile: hsm: contained (foreign harts refused)\n");
+}
+
+static void attack_ipi(void)
+{
+	unsigned long n = (unsigned long)sbi_tessera_vm_info(TESSERA_INFO_NR_VCPUS).value;
+	struct { unsigned long mask, base; } bad[] = {
+		{ ~0UL, 0 }, { 1UL << n, 0 }, { 1, n }, { 1, 1UL << 40 }, { 1UL << 63, 0 }, { 3, ~1UL },
+	};
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		expect(sbi_send_ipi(bad[i].mask, bad[i].base), SBI_ERR_INVALID_PARAM, "send_ipi");
+		expect(sbi_remote_fence_i(bad[i].mask, bad[i].base), SBI_ERR_INVALID_PARAM,
+		       "remote_fence_i");
+		expect(sbi_remote_sfence_vma(bad[i].mask, bad[i].base, 0, ~0UL), SBI_ERR_INVALID_PARAM,
+		       "remote_sfence_vma");
+	}
+	guest_printf("hostile: ipi: contained (foreign hart masks refused)\n");
+}
+
+static void attack_srst(void)
+{
+	unsigned long types[] = { 3, 0xf0000000UL - 1, 0x100000000UL, ~0UL };
+	for (unsigned i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		expect(sbi_system_reset(types[i], 0), SBI_ERR_INVALID_PARAM, "system_reset(bad type)");
+	guest_printf("hostile: srst: contained (bad reset types refused)\n");
+}
+
+static void attack_unknown(void)
+{
+	unsigned long seed = 12345;
+	unsigned tried = 0;
+	static const unsigned long known[] = { SBI_EXT_BASE, SBI_EXT_TIME, SBI_EXT_IPI, SBI_EXT_RFENCE,
+					       SBI_EXT_HSM, SBI_EXT_SRST, SBI_EXT_DBCN, SBI_EXT_TESSERA };
+	for (int i = 0; i < 2000; i++) {
+		seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+		unsigned long eid = seed >> 16;
+		int skip = eid <= 0x0f;   /* legacy calls */
+		for (unsigned k = 0; k < sizeof(known) / sizeof(known[0]); k++)
+			skip |= eid == known[k];
+		if (skip)
+			continue;
+		expect(sbi_ecall(eid, seed & 0xff, seed, ~seed, 0, 0, 0, 0), SBI_ERR_NOT_SUPPORTED,
+		       "unknown extension");
+		tried++;
+	}
+	for (unsigned k = 0; k < sizeof(known) / sizeof(known[0]); k++)
+		expect(sbi_ecall(known[k], 0x7fffffff, 0, 0, 0, 0, 0, 0), SBI_ERR_NOT_SUPPORTED,
+		       "unknown function");
+	guest_printf("hostile: unknown: contained (%u unknown extensions, every known one with an "
+		     "unknown function: not supported)\n", tried);
+}
+
+/*
+ * Every extension and function with garbage arguments, except the calls
+ * whose normal effect would stop this VM (shutdown, hart stop, suspend).
+ */
+static void attack_sweep(void)
+{
+	static const unsigned long exts[] = { SBI_EXT_BASE, SBI_EXT_TIME, SBI_EXT_IPI, SBI_EXT_RFENCE,
+					      SBI_EXT_HSM, SBI_EXT_SRST, SBI_EXT_DBCN, SBI_EXT_TESSERA,
+					      0, 2, 3, 4, 5, 6, 7 };
+	unsigned long seed = 777, calls = 0;
+	for (unsigned e = 0; e < sizeof(exts) / sizeof(exts[0]); e++) {
+		for (unsigned long fid = 0; fid < 16; fid++) {
+			if ((exts[e] == SBI_EXT_HSM && (fid == 1 || fid == 3)) ||
+			    (exts[e] == SBI_EXT_SRST && fid == 0) || (exts[e] == SBI_EXT_DBCN && fid == 2))
+				continue;   /* would stop the VM, or print a byte */
+			for (int k = 0; k < 40; k++) {
+				unsigned long a[6];
+				for (int j = 0; j < 6; j++) {
+					seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+					/* mix huge values, small ones and addresses near the VM */
+					a[j] = (seed >> 60) < 4 ? seed : (seed >> 60) < 8 ? (seed >> 50)
+									   : 0x80000000UL + (seed >> 35);
+				}
+				if (exts[e] == SBI_EXT_HSM && fid == 0)
+					a[0] |= 1UL << 40;   /* never start a real hart */
+				if (exts[e] == SBI_EXT_TIME || exts[e] == 0)
+					a[0] = ~0UL;         /* set_timer: keep it quiet */
+				if (exts[e] == SBI_EXT_DBCN) {
+					/* console output from beyond the VM's memory: refused, not printed */
+					a[1] = 0x100000000UL + (a[1] & 0xffffffffUL);
+				}
+				sbi_ecall(exts[e], fid, a[0], a[1], a[2], a[3], a[4], a[5]);
+				calls++;
+			}
+		}
+	}
+	sbi_set_timer(~0UL);
+	guest_printf("hostile: sweep: contained (%lu calls with garbage arguments, tessera answered all)\n",
+		     calls);
+}
+
+/* ---- the virtual PLIC: contexts and sources that do not exist for this VM ---- */
+static void attack_vplic(void)
+{
+	volatile uint32_t *plic = (volatile uint32_t *)0x0c000000UL;
+	plic[0x2000 / 4 + 5 * 0x80 / 4] = ~0u;          /* enables of context 5 */
+	plic[(0x200000 + 7 * 0x1000) / 4] = 0;          /* threshold of context 7 */
+	plic[(0x200004 + 7 * 0x1000) / 4] = 11;         /* complete on context 7 */
+	plic[40] = 7;                                   /* priority of source 40 */
+	plic[(0x3ffffc) / 4] = ~0u;                     /* the last word of the window */
+	if (plic[(0x200004 + 7 * 0x1000) / 4] != 0)     /* claim on context 7 */
+		guest_fail("claim on a context the VM does not have returned a source");
+	if (plic[(0x200004) / 4] != 0)                  /* nothing pending for context 0 either */
+		guest_fail("claim on context 0 returned a source nobody raised");
+	if (plic[0x2000 / 4 + 5 * 0x80 / 4] != 0 || plic[40] != 0)
+		guest_fail("a register the VM does not have kept a value");
+	guest_printf("hostile: vplic: contained (foreign contexts and sources ignored)\n");
+}
+
+/* ---- instructions a guest may not execute: it gets the exception itself ---- */
+static void csr_hstatus(void) { asm volatile("csrr t0, 0x600" ::: "t0"); }
+static void csr_mstatus(void) { asm volatile("csrr t0, mstatus" ::: "t0"); }
+static void csr_hgatp_write(void) { asm volatile("csrw 0x680, zero"); }
+static void insn_hfence(void) { asm volatile(".insn r 0x73, 0, 0x31, x0, x0, x0"); }   /* hfence.gvma */
+static void insn_hlv(void) { asm volatile(".insn r 0x73, 4, 0x36, t0, x0, x0" ::: "t0"); } /* hlv.d */
+static void insn_zero(void) { asm volatile(".word 0"); }
+
+static void attack_insn(void)
+{
+	static const struct { void (*fn)(void); const char *name; } t[] = {
+		{ csr_hstatus, "csrr hstatus" }, { csr_mstatus, "csrr mstatus" },
+		{ csr_hgatp_write, "csrw hgatp" }, { insn_hfence, "hfence.gvma" },
+		{ insn_hlv, "hlv.d" }, { insn_zero, "the all-zero instruction" },
+	};
+	for (unsigned i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (!guest_try_illegal(t[i].fn))
+			guest_fail("%s did not raise an illegal instruction in the guest", t[i].name);
+	guest_printf("hostile: insn: contained (HS/M CSRs, hfence, hlv and illegal instructions "
+		     "trap into the guest itself)\n");
+}
+
+/* ---- storms and hogs, bounded so the case ends ---- */
+static unsigned long arg_ms(const char *key, unsigned long dflt)
+{
+	char buf[16];
+	unsigned long v = 0;
+	if (!guest_bootarg(key, buf, sizeof(buf))[0])
+		return dflt;
+	for (const char *c = buf; *c >= '0' && *c <= '9'; c++)
+		v = v * 10 + (unsigned long)(*c - '0');
+	return v;
+}
+
+static void attack_ecall_storm(void)
+{
+	unsigned long end = rdtime() + arg_ms("ms", 1500) * TICKS_PER_MS, n = 0;
+	while (rdtime() < end) {
+		sbi_tessera_null();
+		sbi_probe_extension(SBI_EXT_HSM);
+		n += 2;
+	}
+	guest_printf("hostile: ecall-storm: %lu calls\n", n);
+}
+
+static volatile int storm_done;
+
+static void ipi_sink(void)
+{
+	csr_clear(sip, SIP_SSIP);
+}
+
+static void storm_target(unsigned long hartid)
+{
+	(void)hartid;
+	csr_set(sie, SIE_SSIE);
+	while (!atomic_load(&storm_done))
+		wfi_then_take_irqs();
+}
+
+static void attack_ipi_storm(void)
+{
+	guest_set_irq_handler(IRQ_S_SOFT, ipi_sink);
+	struct sbiret r = guest_hart_start(1, storm_target);
+	if (r.error)
+		guest_fail("hart_start(1): %ld", r.error);
+	unsigned long end = rdtime() + arg_ms("ms", 1500) * TICKS_PER_MS, n = 0;
+	while (rdtime() < end) {
+		sbi_send_ipi(2, 0);
+		n++;
+	}
+	atomic_store(&storm_done, 1);
+	sbi_send_ipi(2, 0);
+	unsigned long ids[2] = { 0, 1 };
+	guest_join_harts(ids, 2);
+	guest_printf("hostile: ipi-storm: %lu IPIs at vCPU 1\n", n);
+}
+
+static void attack_spin(void)
+{
+	unsigned long end = rdtime() + arg_ms("ms", 1500) * TICKS_PER_MS;
+	irq_disable();
+	csr_write(sie, 0);
+	while (rdtime() < end)
+		;   /* never yields, never traps */
+	guest_printf("hostile: spin: done\n");
+}
+
+void guest_main(unsigned long hartid)
+{
+	(void)hartid;
+	char attack[24], addr[24];
+	guest_bootarg("attack", attack, sizeof(attack));
+	guest_bootarg("addr", addr, sizeof(addr));
+	guest_printf("hostile: attack %s\n", attack[0] ? attack : "(none)");
+	if (!strcmp(attack, "load"))
+		load_at(parse_hex(addr));
+	else if (!strcmp(attack, "store"))
+		store_at(parse_hex(addr));
+	else if (!strcmp(attack, "jump"))
+		jump_to(parse_hex(addr));
+	else if (!strcmp(attack, "hsm"))
+		attack_hsm();
+	else if (!strcmp(attack, "ipi"))
+		attack_ipi();
+	else if (!strcmp(attack, "srst"))
+		attack_srst();
+	else if (!strcmp(attack, "unknown"))
+		attack_unknown();
+	else if (!strcmp(attack, "sweep"))
+		attack_sweep();
+	else if (!strcmp(attack, "vplic"))
+		attack_vplic();
+	else if (!strcmp(attack, "insn"))
+		attack_insn();
+	else if (!strcmp(attack, "ecall-storm"))
+		attack_ecall_storm();
+	else if (!strcmp(attack, "ipi-storm"))
+		attack_ipi_storm();
+	else if (!strcmp(attack, "spin"))
+		attack_spin();
+	else
+		guest_fail("unknown attack \"%s\"", attack);
+	guest_printf("PASS hostile: %s\n", attack);
+}

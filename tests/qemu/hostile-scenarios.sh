@@ -1,0 +1,97 @@
+# Hostile guests (tests/guests/hostile/): each attack is one case, run beside
+# the victim guest. The victim's worst timer delay must stay under 100 ms (its
+# period is 5 ms; QEMU without icount on a 2-CPU host adds tens of ms of
+# noise at times): an attacker that starved it would take the whole 1.5 s. Sourced by tests/run-all.sh after vm-scenarios.sh (uses
+# its helpers and T, BIN, never_bad). Every case checks that the victim beat
+# 400 times with its memory intact and its timer on time, that tessera
+# contained the attacker (a refused call, an exception inside the guest, or
+# the VM stopped with VM, vCPU, pc and cause logged) and that nothing else
+# stopped or panicked.
+
+# hostile_case CASE ATTACK_ARGS VICTIM_CORE ATTACKER_AFFINITY VCPUS [EXTRA_JSON]
+hostile_case() {
+	local c=$1 args=$2 vcore=$3 aff=$4 n=$5 extra=${6:-}
+	mkdir -p "$T/scen/$c"
+	cat >"$T/scen/$c/victim.json" <<JSON
+{ "id": 20, "name": "victim", "vcpus": 1, "affinity": [$vcore],
+  "memory": [ { "gpa": "0x80000000", "size": "32M" } ],
+  "kernel": { "image": "victim.bin", "gpa": "0x80200000" }, "bootargs": "beats=400" }
+JSON
+	cat >"$T/scen/$c/hostile.json" <<JSON
+{ "id": 21, "name": "hostile", "vcpus": $n, "affinity": [$aff],
+  "memory": [ { "gpa": "0x80000000", "size": "32M" } ],
+  "kernel": { "image": "hostile.bin", "gpa": "0x80200000" }, "bootargs": "$args",
+  "on_fault": "stop"$extra }
+JSON
+	pack "$c" || return 1
+	local f=$T/rules/$c
+	cat >"$f" <<RULES
+once vm 20 \\(victim\\): started on cores $vcore
+once vm 21 \\(hostile\\): started on cores .*
+once \\[victim\\] PASS victim: 400 heartbeats, memory intact, worst timer delay [0-9]{1,5} us
+never \\[victim\\] FAIL.*
+once vm 20 \\(victim\\): stopped \\(shutdown\\)
+never vm 20 \\(victim\\): fault.*
+never \\[hostile\\] FAIL.*
+never \\[hostile\\] hostile: FAIL.*
+once tessera: all VMs stopped, powering off
+never $never_bad
+RULES
+	echo "$f"
+}
+
+# The attacker touches what it does not own: tessera stops it and says where.
+hostile_fault() {  # CASE ATTACK ADDR CAUSE
+	local c=$1 f
+	f=$(hostile_case "$c" "attack=$2 addr=$3" 0 1 1) || return
+	cat >>"$f" <<RULES
+once vm 21 \\(hostile\\): fault: $4 guest-page fault \\(gpa $3\\) at pc 0x[0-9a-f]+ vcpu 0
+once vm 21 \\(hostile\\): stopped \\(fault\\)
+never \\[hostile\\] PASS.*
+RULES
+	vm_case "$c" 2 60 "$f"
+}
+hostile_fault hostile-read-beyond-ram load 0x82000000 load
+hostile_fault hostile-write-beyond-ram store 0x82000000 store
+hostile_fault hostile-read-host-ram load 0xa0000000 load
+hostile_fault hostile-write-host-ram store 0xbff00000 store
+hostile_fault hostile-read-opensbi load 0x7ff00000 load
+hostile_fault hostile-write-clint store 0x2000000 store
+hostile_fault hostile-read-host-plic load 0xc000000 load
+hostile_fault hostile-write-virtio store 0x10001000 store
+hostile_fault hostile-jump-to-0 jump 0x0 instruction
+
+# The attacker asks for what it does not own: refused, it carries on.
+hostile_refused() {  # CASE ATTACK [EXTRA_JSON]
+	local c=$1 f
+	f=$(hostile_case "$c" "attack=$2" 0 1 1 "${3:-}") || return
+	cat >>"$f" <<RULES
+once \\[hostile\\] hostile: $2: contained .*
+once \\[hostile\\] PASS hostile: $2
+once vm 21 \\(hostile\\): stopped \\(shutdown\\)
+never vm 21 \\(hostile\\): fault.*
+RULES
+	vm_case "$c" 2 60 "$f"
+}
+hostile_refused hostile-hsm hsm
+hostile_refused hostile-ipi-masks ipi
+hostile_refused hostile-srst srst
+hostile_refused hostile-unknown-calls unknown
+hostile_refused hostile-sbi-sweep sweep
+hostile_refused hostile-vplic vplic ', "console": { "uart16550": "0x10000000" }'
+hostile_refused hostile-insn insn
+
+# Storms and hogs on the victim's own core: the victim's timer stays on time.
+hostile_storm() {  # CASE ATTACK AFFINITY VCPUS LINE
+	local c=$1 f
+	f=$(hostile_case "$c" "attack=$2 ms=1500" 0 "$3" "$4") || return
+	cat >>"$f" <<RULES
+once \\[hostile\\] $5
+once \\[hostile\\] PASS hostile: $2
+once vm 21 \\(hostile\\): stopped \\(shutdown\\)
+RULES
+	vm_case "$c" 2 90 "$f"
+}
+hostile_storm hostile-ecall-storm-shared-core ecall-storm 0 1 'hostile: ecall-storm: [0-9]+ calls'
+hostile_storm hostile-ipi-storm-at-victim-core ipi-storm "1, 0" 2 'hostile: ipi-storm: [0-9]+ IPIs at vCPU 1'
+hostile_storm hostile-spin-shared-core spin 0 1 'hostile: spin: done'

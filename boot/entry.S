@@ -37,11 +37,19 @@ boot_entry:
 	lla	t0, _start
 	ld	t1, link_address
 	bne	t0, t1, wrong_address
+	/* BSS: 64 bytes a turn (both ends are 64-byte aligned, tessera.ld) */
 	lla	t0, __bss_start
 	lla	t1, __bss_end
 1:	bgeu	t0, t1, 2f
 	sd	zero, 0(t0)
-	addi	t0, t0, 8
+	sd	zero, 8(t0)
+	sd	zero, 16(t0)
+	sd	zero, 24(t0)
+	sd	zero, 32(t0)
+	sd	zero, 40(t0)
+	sd	zero, 48(t0)
+	sd	zero, 56(t0)
+	addi	t0, t0, 64
 	j	1b
 2:	lla	sp, boot_stack_top
 	call	boot_main

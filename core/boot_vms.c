@@ -93,7 +93,7 @@ int vms_boot(struct pcpu *p, uint32_t online)
 		return -1;
 	}
 	uint64_t pkg_size = plat->initrd.end - plat->initrd.start;
-	if (mem_init(plat) || mem_reserve((uintptr_t)_start, (uintptr_t)(_end - _start)) ||
+	if (mem_init(plat) || mem_reserve((uintptr_t)_start, (uintptr_t)_end - (uintptr_t)_start) ||
 	    mem_reserve((uintptr_t)plat->fdt, plat->dtb_size) ||
 	    mem_reserve(plat->initrd.start, pkg_size)) {
 		log_line("tessera: host memory map too fragmented");
@@ -110,7 +110,7 @@ int vms_boot(struct pcpu *p, uint32_t online)
 		struct vmpkg_entry e;
 		size_t len;
 		if (vmpkg_entry_at(&pkg, i, &e) || (len = strlen(e.name)) < 5 ||
-		    strcmp(e.name + len - 5, ".json"))
+		    strcmp(e.name + len - 5, ".json") != 0)
 			continue;
 		if (n == VM_MAX) {
 			log_line("tessera: VM refused: %s: more than %u VMs", e.name, VM_MAX);

@@ -38,8 +38,9 @@ static void handle(uint8_t c)
 		escape = false;
 		if (c >= '1' && c <= '9' && (unsigned)(c - '1') < nconsoles) {
 			focus = (unsigned)(c - '1');
-			log_line("tessera: console focus: vm %u (%s)", consoles[focus]->cfg.id,
-				 consoles[focus]->cfg.name);
+			/* cppcheck-suppress arrayIndexOutOfBoundsCond ; focus < nconsoles <= VM_MAX */
+			const struct vm *vm = consoles[focus];
+			log_line("tessera: console focus: vm %u (%s)", vm->cfg.id, vm->cfg.name);
 			return;
 		}
 		if (c != CTRL_A)

@@ -47,7 +47,7 @@ int hwirq_register(struct vm *vm, char *err, unsigned errlen)
 			return E_INVAL;
 		}
 		if (nroutes == HWIRQ_MAX) {
-			snprintf(err, errlen, "%s: devices[%u].passthrough: %s: more than %u routed "
+			snprintf(err, errlen, "%s: devices[%u].passthrough: %s: more than %d routed "
 				 "interrupts in all", vm->cfg.file, e->dev, path, HWIRQ_MAX);
 			return E_NOMEM;
 		}
@@ -92,7 +92,7 @@ void hwirq_attach(struct pcpu *p, struct vm *vm)
 	}
 }
 
-void hwirq_detach(struct pcpu *p, struct vm *vm)
+void hwirq_detach(struct pcpu *p, const struct vm *vm)
 {
 	for (unsigned i = 0; i < nroutes && p->irq_ctx >= 0; i++)
 		if (routes[i].vm == vm)
@@ -120,7 +120,7 @@ void hwirq_poll(struct pcpu *p)
 	}
 }
 
-void hwirq_complete(struct vm *vm, uint32_t virq)
+void hwirq_complete(const struct vm *vm, uint32_t virq)
 {
 	for (unsigned i = 0; i < nroutes; i++)
 		if (routes[i].vm == vm && routes[i].virq == virq)

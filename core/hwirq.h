@@ -20,9 +20,9 @@ int hwirq_register(struct vm *vm, char *err, unsigned errlen);
 void hwirq_core_init(struct pcpu *p);
 /* On the core of vCPU 0: when the VM starts (again) and when it goes down. */
 void hwirq_attach(struct pcpu *p, struct vm *vm);
-void hwirq_detach(struct pcpu *p, struct vm *vm);
+void hwirq_detach(struct pcpu *p, const struct vm *vm);
 /* Claim what the host PLIC has for this core and hand it to the VMs. */
 void hwirq_poll(struct pcpu *p);
 /* The guest completed vPLIC source virq, which is a host source. */
-void hwirq_complete(struct vm *vm, uint32_t virq);
+void hwirq_complete(const struct vm *vm, uint32_t virq);
 #endif

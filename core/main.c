@@ -180,7 +180,9 @@ static void print_platform(const void *fdt)
 /* Which harts become cores: device tree order, the boot hart always among them. */
 static void choose_cores(void)
 {
-	ncores = plat.nharts < CONFIG_MAX_CORES ? plat.nharts : CONFIG_MAX_CORES;
+	ncores = plat.nharts;
+	if (ncores > CONFIG_MAX_CORES)
+		ncores = CONFIG_MAX_CORES;
 	for (unsigned c = 0; c < ncores; c++)
 		core_hartid[c] = plat.hartid[c];
 	boot_core = (unsigned)plat.boot_index;

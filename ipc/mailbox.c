@@ -198,3 +198,16 @@ bool mailbox_idle(struct mbox_endpoint *ep)
 	}
 	return true;
 }
+
+unsigned mailbox_in_flight(struct mbox_net *net)
+{
+	unsigned n = 0;
+	for (unsigned f = 0; f < net->ncores; f++)
+		for (unsigned t = 0; t < net->ncores; t++)
+			for (unsigned c = 0; c < MBOX_CLASSES; c++) {
+				struct mbox_ring *r = &net->ring[f][t][c];
+				n += atomic_load_explicit(&r->head, memory_order_acquire) -
+				     atomic_load_explicit(&r->tail, memory_order_acquire);
+			}
+	return n;
+}

@@ -83,6 +83,8 @@ void ipc_kick(unsigned core);  /* make core `core` look at its inbox */
 void ipc_relax(void);          /* called while a send waits for room */
 
 void mailbox_net_init(struct mbox_net *net, unsigned ncores);
+/* Messages sent and not yet taken, over every ring (a snapshot: for reports). */
+unsigned mailbox_in_flight(struct mbox_net *net);
 int mailbox_endpoint_init(struct mbox_endpoint *ep, struct mbox_net *net, unsigned self,
 			  mbox_handler_fn handler, void *ctx);
 

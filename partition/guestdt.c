@@ -204,7 +204,7 @@ static int soc(void *fdt, const struct guestdt_params *p)
 	if (rc || !p->uart_gpa)
 		return rc ?: fdt_end_node(fdt);
 	snprintf(name, sizeof(name), "serial@%lx", (unsigned long)p->uart_gpa);
-	rc = rc ?: fdt_begin_node(fdt, name);
+	rc = fdt_begin_node(fdt, name);   /* rc is 0 here */
 	rc = rc ?: fdt_property_string(fdt, "compatible", "ns16550a");
 	rc = rc ?: reg_pair(fdt, p->uart_gpa, 0x100);
 	rc = rc ?: fdt_property_u32(fdt, "clock-frequency", 3686400);

@@ -26,7 +26,7 @@ static int read_reg(const void *fdt, int node, int idx, uint64_t *base, uint64_t
 	int len;
 	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
 	if (!reg)
-		return len;
+		return len < 0 ? len : -FDT_ERR_INTERNAL;   /* libfdt sets len < 0 then */
 	int stride = (ac + sc) * (int)sizeof(fdt32_t);
 	if (len % stride || (idx + 1) * stride > len)
 		return -FDT_ERR_NOTFOUND;
@@ -63,7 +63,7 @@ static uint32_t prop_u32(const void *fdt, int node, const char *name, uint32_t d
 /* Single-letter extensions come after "rv32"/"rv64" and before the first '_'. */
 bool hostdt_isa_has(const char *isa, char ext)
 {
-	if (strncmp(isa, "rv32", 4) && strncmp(isa, "rv64", 4))
+	if (strncmp(isa, "rv32", 4) != 0 && strncmp(isa, "rv64", 4) != 0)
 		return false;
 	for (const char *c = isa + 4; *c && *c != '_'; c++)
 		if (*c == ext)
@@ -113,7 +113,7 @@ static int read_harts(const void *fdt, uint64_t boot_hartid, struct host_platfor
 	int node;
 	fdt_for_each_subnode(node, fdt, cpus) {
 		const char *dt = fdt_getprop(fdt, node, "device_type", NULL);
-		if (!dt || strcmp(dt, "cpu") || !node_enabled(fdt, node))
+		if (!dt || strcmp(dt, "cpu") != 0 || !node_enabled(fdt, node))
 			continue;
 		int len;
 		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);

@@ -1,4 +1,5 @@
 /* Interrupt renumbering for passed-through devices: see irqmap.h. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <libfdt.h>
@@ -53,12 +54,17 @@ int irqmap_build(const void *fdt, const struct vmcfg *cfg, uint32_t taken, unsig
 	taken |= 1u;   /* source 0 does not exist */
 	if (nsources > 32)
 		nsources = 32;
-	int plic = fdt ? host_plic(fdt) : -1;
-	uint32_t plic_ph = plic >= 0 ? fdt_get_phandle(fdt, plic) : 0;
+	uint32_t plic_ph = 0;
+	bool plic_looked = false;   /* a whole-tree search: only for VMs with passthrough */
 	for (unsigned d = 0; d < cfg->ndevices; d++) {
 		const struct vmcfg_device *dev = &cfg->devices[d];
 		if (dev->kind != VMCFG_DEV_PASSTHROUGH || !fdt)
 			continue;
+		if (!plic_looked) {
+			int plic = host_plic(fdt);
+			plic_ph = plic >= 0 ? fdt_get_phandle(fdt, plic) : 0;
+			plic_looked = true;
+		}
 		int node = fdt_path_offset(fdt, dev->path), len;
 		if (node < 0)
 			FAIL("%s: devices[%u].passthrough: %s is not in the host device tree", cfg->file,

@@ -298,8 +298,8 @@ int json_string(const struct json *d, int t, char *buf, size_t size)
 		enc[0] = (uint8_t)*s++;
 		if (enc[0] == '\\') {   /* jsmn has checked the escapes, \u has 4 hex digits */
 			char e = *s++;
-			const char *from = "\"\\/bfnrt", *to = "\"\\/\b\f\n\r\t";
 			if (e != 'u') {
+				const char *from = "\"\\/bfnrt", *to = "\"\\/\b\f\n\r\t";
 				enc[0] = (uint8_t)to[strchr(from, e) - from];
 			} else {
 				uint32_t cp = hex4(s);

@@ -13,7 +13,8 @@
 /* Checks a value at a time here; between fields: vmcfg_check_vm() in vmplan.c. */
 
 _Static_assert(VMCFG_MAX_TOKENS == JSON_MAX_TOKENS && VMCFG_MAX_DEPTH == JSON_MAX_DEPTH &&
-	       VMCFG_MAX_JSON == JSON_MAX_LEN, "vmconfig.h and json.h limits differ");
+	       VMCFG_MAX_JSON == JSON_MAX_LEN, /* NOLINT(misc-redundant-expression): equal by design */
+	       "vmconfig.h and json.h limits differ");
 
 struct ctx {
 	const struct json *d;
@@ -272,9 +273,10 @@ static int parse_name(struct ctx *x, int t)
 static int parse_affinity(struct ctx *x, int t)
 {
 	char f[FIELD_LEN];
-	int n = get_array(x, t, "affinity", 0, VMCFG_MAX_VCPUS, "entries"), rc, el = t + 1;
+	int n = get_array(x, t, "affinity", 0, VMCFG_MAX_VCPUS, "entries"), el = t + 1;
 	for (int i = 0; i < n; i++, el = json_next(x->d, el)) {
 		uint64_t core;
+		int rc;
 		if ((rc = get_int(x, el, at_index(f, "affinity", (unsigned)i), 0, UINT32_MAX, &core)))
 			return rc;
 		x->c->affinity[i] = (uint32_t)core;
@@ -287,11 +289,11 @@ static int parse_memory(struct ctx *x, int t)
 {
 	static const char *const names[] = { "gpa", "size", NULL };
 	char path[FIELD_LEN], f[FIELD_LEN];
-	int n = get_array(x, t, "memory", 1, VMCFG_MAX_MEM, "regions"), rc, el = t + 1;
+	int n = get_array(x, t, "memory", 1, VMCFG_MAX_MEM, "regions"), el = t + 1;
 	for (int i = 0; i < n; i++, el = json_next(x->d, el)) {
 		struct vmcfg_region *r = &x->c->mem[i];
 		struct members m;
-		int which, val;
+		int which, val, rc;
 		if ((rc = get_object(x, el, at_index(path, "memory", (unsigned)i), &m)))
 			return rc;
 		while ((rc = member_next(x, &m, path, names, &which, &val)) > 0)
@@ -465,10 +467,12 @@ static int parse_device(struct ctx *x, int t, const char *path, struct vmcfg_dev
 static int parse_devices(struct ctx *x, int t)
 {
 	char path[FIELD_LEN];
-	int n = get_array(x, t, "devices", 0, VMCFG_MAX_DEVICES, "devices"), rc, el = t + 1;
-	for (int i = 0; i < n; i++, el = json_next(x->d, el))
-		if ((rc = parse_device(x, el, at_index(path, "devices", (unsigned)i), &x->c->devices[i])))
+	int n = get_array(x, t, "devices", 0, VMCFG_MAX_DEVICES, "devices"), el = t + 1;
+	for (int i = 0; i < n; i++, el = json_next(x->d, el)) {
+		int rc = parse_device(x, el, at_index(path, "devices", (unsigned)i), &x->c->devices[i]);
+		if (rc)
 			return rc;
+	}
 	x->c->ndevices = n > 0 ? (unsigned)n : 0;
 	return n < 0 ? n : 0;
 }

@@ -60,7 +60,7 @@ static int check_header(const uint8_t *b, uint64_t len, const char *pkg, struct 
 	if (len < VMPKG_HEADER_SIZE)
 		return fail(err, errlen, VMPKG_ETRUNC, pkg, "truncated: %lu bytes, the header alone "
 			    "needs %d", (unsigned long)len, VMPKG_HEADER_SIZE);
-	if (memcmp(b, VMPKG_MAGIC, 8))
+	if (memcmp(b, VMPKG_MAGIC, 8) != 0)
 		return fail(err, errlen, VMPKG_EMAGIC, pkg, "bad magic: not a tessera VM package "
 			    "(it should start with \"%s\")", VMPKG_MAGIC);
 	uint32_t version = ld32(b + H_VERSION);

@@ -4,6 +4,8 @@
  * load from guest-physical 0x1000, which the VM does not own: tessera must
  * apply the VM's on_fault policy. Under "reboot" the second boot (boot count
  * 1, from the vendor extension) reports PASS; under "stop" nothing follows.
+ * With "cycles=N" in its bootargs it faults at once on every boot before
+ * the N-th and passes on that one (fault-and-reboot cycles).
  */
 #include "guest.h"
 
@@ -26,6 +28,19 @@ void guest_main(unsigned long hartid)
 	struct sbiret boot = sbi_ecall(SBI_EXT_TESSERA, 1, 2, 0, 0, 0, 0, 0);
 	if (boot.error)
 		guest_fail("vm_info(boot count) returned %ld", boot.error);
+	char arg[12];
+	long cycles = 0;
+	for (const char *c = guest_bootarg("cycles", arg, sizeof(arg)); *c >= '0' && *c <= '9'; c++)
+		cycles = cycles * 10 + (*c - '0');
+	if (cycles) {
+		if (boot.value >= cycles) {
+			guest_printf("PASS fault: boot %lu after %ld fault-and-reboot cycles\n", boot.value,
+				     cycles);
+			return;
+		}
+		(void)*(volatile unsigned long *)0x1000UL;   /* fault: tessera reboots the VM */
+		guest_fail("load from 0x1000 did not fault");
+	}
 	if (boot.value > 0) {
 		guest_printf("PASS fault: running again after the fault (boot %lu)\n", boot.value);
 		return;

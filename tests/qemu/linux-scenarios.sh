@@ -103,7 +103,7 @@ RULES
 		f=$T/rules/$c; : >"$f"
 		cat >>"$f" <<'RULES'
 once \[linux\] GUEST-LINUX-REBOOTING
-once vm 10 \(linux\): rebooting
+once vm 10 \(linux\): rebooting \(boot 1\): free host memory [0-9]+ bytes, messages in flight [0-9]+
 once \[linux\] GUEST-LINUX-OK cpus=2 boot=1
 once \[hello\] PASS hello
 once vm 1 \(hello\): stopped \(shutdown\)

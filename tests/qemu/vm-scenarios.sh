@@ -88,7 +88,7 @@ c=reboot-smp2
 vm_cfg "$T/scen/$c" reboot.json 4 reboot reboot.bin 1 1
 pack "$c" && {
 	f=$(vm_rules "$c" reboot:reboot)
-	echo "count=2 vm 4 \\(reboot\\): rebooting" >>"$f"
+	echo "count=2 vm 4 \\(reboot\\): rebooting \\(boot [12]\\): free host memory [0-9]+ bytes, messages in flight [0-9]+" >>"$f"
 	echo "once \\[reboot\\] PASS reboot: booted 3 times" >>"$f"
 	vm_case "$c" 2 60 "$f"
 }
@@ -166,7 +166,7 @@ vm_cfg "$T/scen/$c" fault.json 7 fault fault.bin 1 0 ', "on_fault": "reboot"'
 if pack "$c"; then
 	cat >"$T/rules/$c" <<RULES
 once vm 7 \\(fault\\): fault: load guest-page fault \\(gpa 0x1000\\) at pc 0x802[0-9a-f]+ vcpu 0
-once vm 7 \\(fault\\): rebooting
+once vm 7 \\(fault\\): rebooting \\(boot 1\\): free host memory [0-9]+ bytes, messages in flight 0
 once \\[fault\\] PASS fault: running again after the fault \\(boot 1\\)
 once vm 7 \\(fault\\): stopped \\(shutdown\\)
 once tessera: all VMs stopped, powering off
@@ -174,6 +174,39 @@ never \\[fault\\] FAIL.*
 never $never_bad
 RULES
 	vm_case "$c" 1 60 "$T/rules/$c"
+fi
+
+# 100 fault-and-reboot cycles: every reboot reports the same free host memory
+# and no message left in flight (nothing leaks), and the 100th boot passes.
+c=fault-reboot-100-smp2
+mkdir -p "$T/scen/$c"
+cat >"$T/scen/$c/cycler.json" <<'JSON'
+{ "id": 8, "name": "cycler", "vcpus": 1, "affinity": [1],
+  "memory": [ { "gpa": "0x80000000", "size": "4M" } ],
+  "kernel": { "image": "fault.bin", "gpa": "0x80200000" }, "bootargs": "cycles=100",
+  "on_fault": "reboot" }
+JSON
+vm_cfg "$T/scen/$c" hello.json 1 hello hello.bin 1 0
+if pack "$c"; then
+	cat >"$T/rules/$c" <<RULES
+count=100 vm 8 \\(cycler\\): fault: load guest-page fault \\(gpa 0x1000\\) at pc 0x802[0-9a-f]+ vcpu 0
+count=100 vm 8 \\(cycler\\): rebooting \\(boot [0-9]+\\): free host memory [0-9]+ bytes, messages in flight 0
+once \\[cycler\\] PASS fault: boot 100 after 100 fault-and-reboot cycles
+once vm 8 \\(cycler\\): stopped \\(shutdown\\)
+once \\[hello\\] PASS hello
+once tessera: all VMs stopped, powering off
+never \\[cycler\\] FAIL.*
+never $never_bad
+RULES
+	vm_case "$c" 2 120 "$T/rules/$c"
+	# the same free memory at every reboot
+	n=$(grep -ao 'rebooting (boot [0-9]*): free host memory [0-9]* bytes' "$T/logs/$c.log" |
+		sed 's/.*memory //' | sort -u | wc -l)
+	if [ "$n" = 1 ]; then
+		record <<<"PASS $c-no-leak: free host memory identical at all 100 reboots"
+	else
+		record <<<"FAIL $c-no-leak: free host memory took $n different values over the reboots"
+	fi
 fi
 
 # ---- every config field at work: generated DTB, initrd, bootargs, two memory

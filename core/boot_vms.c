@@ -32,8 +32,13 @@ static int find_image(const struct vmpkg *pkg, const struct vmcfg *c, const char
 		      const char *name, const uint8_t **data, uint64_t *size, char *err)
 {
 	struct vmpkg_entry e;
+	char why[VMCFG_ERR_LEN];
 	if (vmpkg_find(pkg, name, &e) < 0) {
 		snprintf(err, VMCFG_ERR_LEN, "%s: %s: %s is not in the VM package", c->file, field, name);
+		return -1;
+	}
+	if (vmpkg_check_entry(pkg, &e, why, sizeof(why))) {
+		snprintf(err, VMCFG_ERR_LEN, "%s: %s: %s", c->file, field, why);
 		return -1;
 	}
 	*data = e.data;
@@ -101,7 +106,9 @@ int vms_boot(struct pcpu *p, uint32_t online)
 	}
 	struct vmpkg pkg;
 	char err[VMCFG_ERR_LEN];
-	if (vmpkg_open((const void *)(uintptr_t)plat->initrd.start, pkg_size, &pkg, err, sizeof(err))) {
+	/* the structure now; each entry's checksum when a VM uses it: one bad image refuses one VM */
+	if (vmpkg_open_structure((const void *)(uintptr_t)plat->initrd.start, pkg_size, "VM package", &pkg,
+				 err, sizeof(err))) {
 		log_line("tessera: bad VM package: %s", err);
 		return -1;
 	}
@@ -117,6 +124,10 @@ int vms_boot(struct pcpu *p, uint32_t online)
 			continue;
 		}
 		refused[n] = false;
+		if (vmpkg_check_entry(&pkg, &e, err, sizeof(err))) {
+			log_line("tessera: VM refused: %s", err);
+			continue;
+		}
 		if (vmcfg_parse((const char *)e.data, e.size, e.name, &cfgs[n], err, sizeof(err))) {
 			log_line("tessera: VM refused: %s", err);
 			continue;

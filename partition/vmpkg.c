@@ -89,7 +89,7 @@ static int check_header(const uint8_t *b, uint64_t len, const char *pkg, struct 
 	if (stored != crc)
 		return fail(err, errlen, VMPKG_ECRC, pkg, "header checksum mismatch (stored 0x%08x, "
 			    "computed 0x%08x)", stored, crc);
-	*p = (struct vmpkg){ b, total, count, hsize, esize };
+	*p = (struct vmpkg){ b, total, count, hsize, esize, pkg };
 	return 0;
 }
 
@@ -108,8 +108,8 @@ static int check_name(const uint8_t *name, uint32_t i, const char *pkg, char *er
 	return 0;
 }
 
-int vmpkg_open_named(const void *data, uint64_t len, const char *pkg, struct vmpkg *p,
-		     char *err, size_t errlen)
+static int open_pkg(const void *data, uint64_t len, const char *pkg, struct vmpkg *p, bool crcs,
+		    char *err, size_t errlen)
 {
 	const uint8_t *b = data;
 	struct vmpkg_entry e;
@@ -148,14 +148,36 @@ int vmpkg_open_named(const void *data, uint64_t len, const char *pkg, struct vmp
 		if (rc)
 			break;
 		vmpkg_entry_at(p, i, &e);
-		uint32_t crc = crc32_ieee(e.data, (size_t)e.size);
-		if (crc != e.crc)
-			rc = fail(err, errlen, VMPKG_ECRC, pkg, "entry %s: checksum mismatch (stored "
-				  "0x%08x, computed 0x%08x)", e.name, e.crc, crc);
+		if (crcs)
+			rc = vmpkg_check_entry(p, &e, err, errlen);
 	}
 	if (rc)
 		memset(p, 0, sizeof(*p));
+	else
+		p->name = pkg;
 	return rc;
+}
+
+int vmpkg_check_entry(const struct vmpkg *p, const struct vmpkg_entry *e, char *err, size_t errlen)
+{
+	uint32_t crc = crc32_ieee(e->data, (size_t)e->size);
+	if (crc != e->crc)
+		return fail(err, errlen, VMPKG_ECRC, p->name ? p->name : "VM package",
+			    "entry %s: checksum mismatch (stored 0x%08x, computed 0x%08x)", e->name,
+			    e->crc, crc);
+	return 0;
+}
+
+int vmpkg_open_named(const void *data, uint64_t len, const char *pkg, struct vmpkg *p,
+		     char *err, size_t errlen)
+{
+	return open_pkg(data, len, pkg, p, true, err, errlen);
+}
+
+int vmpkg_open_structure(const void *data, uint64_t len, const char *pkg, struct vmpkg *p,
+			 char *err, size_t errlen)
+{
+	return open_pkg(data, len, pkg, p, false, err, errlen);
 }
 
 int vmpkg_open(const void *data, uint64_t len, struct vmpkg *p, char *err, size_t errlen)

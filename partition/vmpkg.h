@@ -35,6 +35,7 @@ struct vmpkg {
 	uint32_t count;
 	uint32_t table_off;         /* = header size */
 	uint32_t entry_size;
+	const char *name;           /* for messages */
 };
 
 struct vmpkg_entry {
@@ -53,6 +54,15 @@ struct vmpkg_entry {
 int vmpkg_open(const void *data, uint64_t len, struct vmpkg *p, char *err, size_t errlen);
 int vmpkg_open_named(const void *data, uint64_t len, const char *pkgname, struct vmpkg *p,
 		     char *err, size_t errlen);
+/*
+ * The same checks without the entries' data checksums, which the reader
+ * then checks entry by entry with vmpkg_check_entry: one corrupt image
+ * refuses only the VMs that use it (tessera's boot).
+ */
+int vmpkg_open_structure(const void *data, uint64_t len, const char *pkgname, struct vmpkg *p,
+			 char *err, size_t errlen);
+/* The entry's data checksum: 0, or VMPKG_ECRC with "<pkgname>: entry X: checksum mismatch ...". */
+int vmpkg_check_entry(const struct vmpkg *p, const struct vmpkg_entry *e, char *err, size_t errlen);
 
 /* Entry i of an opened package: 0, or VMPKG_ENOENT past the end. */
 int vmpkg_entry_at(const struct vmpkg *p, uint32_t i, struct vmpkg_entry *e);

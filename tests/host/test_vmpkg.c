@@ -200,6 +200,27 @@ static void test_checksum_mismatch(void)
 	EXPECT(open_pkg(len), VMPKG_ECRC, "entry hello.json: checksum mismatch (stored 0x12345678, computed");
 }
 
+/* tessera's boot: the structure at open, each entry's checksum when it is used. */
+static void test_checksum_per_entry(void)
+{
+	build();
+	struct vmpkg_entry e, other;
+	CHECK(open_pkg(len) == 0 && vmpkg_find(&pkg, "hello.bin", &e) == 0, "set-up");
+	buf[e.data - buf + 17] ^= 0x01;
+	err[0] = '\0';
+	CHECK(vmpkg_open_structure(buf, len, "t.pkg", &pkg, err, sizeof(err)) == 0,
+	      "a data checksum failed the structure: %s", err);
+	CHECK(vmpkg_find(&pkg, "hello.bin", &e) == 0 &&
+	      vmpkg_check_entry(&pkg, &e, err, sizeof(err)) == VMPKG_ECRC &&
+	      strstr(err, "t.pkg: entry hello.bin: checksum mismatch (stored 0x"), "bad entry: %s", err);
+	CHECK(vmpkg_find(&pkg, "hello.json", &other) == 0 &&
+	      vmpkg_check_entry(&pkg, &other, err, sizeof(err)) == 0, "a good entry refused: %s", err);
+	/* structural damage still fails the whole package */
+	put32(entry(0) + 72, 0x12345678);
+	CHECK(vmpkg_open_structure(buf, len, "t.pkg", &pkg, err, sizeof(err)) == VMPKG_ECRC &&
+	      strstr(err, "header checksum mismatch"), "table damage: %s", err);
+}
+
 static void test_bad_names(void)
 {
 	build();
@@ -276,6 +297,7 @@ int main(int argc, char **argv)
 	RUN_CASE(p, test_entry_past_end);
 	RUN_CASE(p, test_overlapping_entries);
 	RUN_CASE(p, test_checksum_mismatch);
+	RUN_CASE(p, test_checksum_per_entry);
 	RUN_CASE(p, test_bad_names);
 	RUN_CASE(p, test_grown_header_accepted);
 	RUN_CASE(p, test_writer_errors);

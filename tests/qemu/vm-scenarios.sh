@@ -143,6 +143,39 @@ RULES
 	vm_case "$c" 2 60 "$f"
 fi
 
+# A corrupt package: one image and one config with a flipped byte refuse only
+# their VMs (the checksum of each entry is checked when a VM uses it).
+flip() {  # PKG FILE-WHOSE-BYTES-TO-FIND OFFSET-INSIDE
+	perl -e 'local $/; open(my $p, "+<", $ARGV[0]) or die; binmode $p; my $pkg = <$p>;
+		 open(my $f, "<", $ARGV[1]) or die; binmode $f; my $d = <$f>;
+		 my $at = index($pkg, substr($d, 0, 256)); die "not found" if $at < 0;
+		 seek($p, $at + $ARGV[2], 0); print $p chr(ord(substr($pkg, $at + $ARGV[2], 1)) ^ 0x55);' "$@"
+}
+c=corrupt-entries-smp2
+vm_cfg "$T/scen/$c" a-hello.json 1 hello hello.bin 1 0
+vm_cfg "$T/scen/$c" b-smp.json 2 smp smp.bin 2 "1,0"
+vm_cfg "$T/scen/$c" c-timer.json 3 timer timer.bin 1 1
+if pack "$c" && flip "$T/scen/$c.pkg" "$GUESTS/hello.bin" 100 && flip "$T/scen/$c.pkg" "$T/scen/$c/c-timer.json" 10; then
+	f=$(vm_rules "$c" smp:smp)
+	cat >>"$f" <<RULES
+once tessera: VM refused: a-hello.json: kernel.image: VM package: entry hello.bin: checksum mismatch \\(stored 0x[0-9a-f]{8}, computed 0x[0-9a-f]{8}\\)
+once tessera: VM refused: VM package: entry c-timer.json: checksum mismatch \\(stored 0x[0-9a-f]{8}, computed 0x[0-9a-f]{8}\\)
+never vm [0-9]+ \\((hello|timer)\\).*
+RULES
+	vm_case "$c" 2 60 "$f"
+fi
+# A package whose header is damaged: nothing can be trusted, nothing runs, QEMU exits 1.
+c=bad-package-magic
+vm_cfg "$T/scen/$c" hello.json 1 hello hello.bin 1 0
+if pack "$c" && printf 'XXXX' | dd of="$T/scen/$c.pkg" bs=1 seek=0 conv=notrunc 2>/dev/null; then
+	cat >"$T/rules/$c" <<RULES
+once tessera: bad VM package: VM package: .*magic.*
+once tessera: no VM to run, powering off
+never vm [0-9]+ .*started.*
+RULES
+	qemu_case "$c" 60 1 "$T/rules/$c" -- --boot opensbi --smp 1 --kernel "$BIN" --initrd "$T/scen/$c.pkg"
+fi
+
 # A guest that touches memory it does not own: that VM stops, the other runs on.
 c=fault-stop-smp2
 vm_cfg "$T/scen/$c" fault.json 7 fault fault.bin 1 0 ', "on_fault": "stop"'

@@ -63,6 +63,18 @@ static int prepare(const struct vmpkg *pkg, struct vm_images *vm, const struct v
 	if (c->dtb == VMCFG_DTB_IMAGE &&
 	    find_image(pkg, c, "dtb.image", c->dtb_image, &vm->dtb_image, &vm->dtb_size, err))
 		return -1;
+	/* the user's tree goes to the guest as is, but only if it is one, whole */
+	if (c->dtb == VMCFG_DTB_IMAGE) {
+		int rc = vm->dtb_size < sizeof(struct fdt_header) ? -FDT_ERR_TRUNCATED
+								: fdt_check_header(vm->dtb_image);
+		if (!rc && fdt_totalsize(vm->dtb_image) > vm->dtb_size)
+			rc = -FDT_ERR_TRUNCATED;
+		if (rc) {
+			snprintf(err, VMCFG_ERR_LEN, "%s: dtb.image: %s is not a usable device tree (%s)",
+				 c->file, c->dtb_image, fdt_strerror(rc));
+			return -1;
+		}
+	}
 	uint64_t dtb_size = c->dtb == VMCFG_DTB_GENERATE ? VM_DTB_MAX : vm->dtb_size;
 	struct vmcfg_sizes sizes = { vm->kernel_size, vm->initrd_size, dtb_size };
 	return vmcfg_place(c, &sizes, &vm->layout, err, VMCFG_ERR_LEN);

@@ -155,12 +155,26 @@ c=corrupt-entries-smp2
 vm_cfg "$T/scen/$c" a-hello.json 1 hello hello.bin 1 0
 vm_cfg "$T/scen/$c" b-smp.json 2 smp smp.bin 2 "1,0"
 vm_cfg "$T/scen/$c" c-timer.json 3 timer timer.bin 1 1
-if pack "$c" && flip "$T/scen/$c.pkg" "$GUESTS/hello.bin" 100 && flip "$T/scen/$c.pkg" "$T/scen/$c/c-timer.json" 10; then
+# and a VM whose own device tree is not one: a truncated tree, and no tree at all
+mkdir -p "$T/scen/$c.img"
+dtc -q -I dts -O dtb -o "$T/scen/$c.img/whole.dtb" - <<'DTS'
+/dts-v1/;
+/ { #address-cells = <2>; #size-cells = <2>; model = "user"; };
+DTS
+head -c 40 "$T/scen/$c.img/whole.dtb" >"$T/scen/$c.img/short.dtb"
+printf 'not a device tree at all: just text, longer than an FDT header is' >"$T/scen/$c.img/text.dtb"
+vm_cfg "$T/scen/$c" d-short.json 4 short rfence.bin 1 1 ', "dtb": { "image": "short.dtb" }'
+sed -i 's/"dtb": "none",//' "$T/scen/$c/d-short.json"
+vm_cfg "$T/scen/$c" e-text.json 5 text rfence.bin 1 1 ', "dtb": { "image": "text.dtb" }'
+sed -i 's/"dtb": "none",//' "$T/scen/$c/e-text.json"
+if pack "$c" -I "$T/scen/$c.img" && flip "$T/scen/$c.pkg" "$GUESTS/hello.bin" 100 && flip "$T/scen/$c.pkg" "$T/scen/$c/c-timer.json" 10; then
 	f=$(vm_rules "$c" smp:smp)
 	cat >>"$f" <<RULES
 once tessera: VM refused: a-hello.json: kernel.image: VM package: entry hello.bin: checksum mismatch \\(stored 0x[0-9a-f]{8}, computed 0x[0-9a-f]{8}\\)
 once tessera: VM refused: VM package: entry c-timer.json: checksum mismatch \\(stored 0x[0-9a-f]{8}, computed 0x[0-9a-f]{8}\\)
-never vm [0-9]+ \\((hello|timer)\\).*
+once tessera: VM refused: d-short.json: dtb.image: short.dtb is not a usable device tree \\(FDT_ERR_TRUNCATED\\)
+once tessera: VM refused: e-text.json: dtb.image: text.dtb is not a usable device tree \\(FDT_ERR_BADMAGIC\\)
+never vm [0-9]+ \\((hello|timer|short|text)\\).*
 RULES
 	vm_case "$c" 2 60 "$f"
 fi

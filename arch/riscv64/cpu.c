@@ -14,11 +14,12 @@ void arch_cpu_init(struct pcpu *p)
 	csr_clear(sstatus, SSTATUS_SIE);
 	/*
 	 * Guests take their own exceptions that need no hypervisor (breakpoints,
-	 * their page faults, ecalls from their user mode, illegal instructions)
-	 * and their VS-level interrupts; everything else traps to tessera.
+	 * misaligned accesses, their page faults, ecalls from their user mode,
+	 * illegal instructions) and their VS-level interrupts; everything else
+	 * traps to tessera.
 	 */
-	csr_write(CSR_HEDELEG, (1UL << 0) | (1UL << 2) | (1UL << 3) | (1UL << 8) | (1UL << 12) |
-				       (1UL << 13) | (1UL << 15));
+	csr_write(CSR_HEDELEG, (1UL << 0) | (1UL << 2) | (1UL << 3) | (1UL << 4) | (1UL << 6) |
+				       (1UL << 8) | (1UL << 12) | (1UL << 13) | (1UL << 15));
 	csr_write(CSR_HIDELEG, HIP_VS_MASK);
 	csr_write(CSR_HVIP, 0);
 	csr_write(CSR_HCOUNTEREN, 7);   /* cycle, time, instret readable by guests */

@@ -80,6 +80,7 @@ hostile_refused hostile-unknown-calls unknown
 hostile_refused hostile-sbi-sweep sweep
 hostile_refused hostile-vplic vplic ', "console": { "uart16550": "0x10000000" }'
 hostile_refused hostile-insn insn
+hostile_refused hostile-misaligned-atomics misaligned
 
 # Storms and hogs on the victim's own core: the victim's timer stays on time.
 hostile_storm() {  # CASE ATTACK AFFINITY VCPUS LINE

@@ -195,6 +195,31 @@ static void attack_insn(void)
 		     "trap into the guest itself)\n");
 }
 
+/* ---- misaligned atomics: the guest's own exception, as on hardware ---- */
+static unsigned long misaligned_word[2];
+static void amo_misaligned(void)
+{
+	unsigned long addr = (unsigned long)misaligned_word + 1, old;
+	asm volatile("amoadd.w %0, %1, (%2)" : "=r"(old) : "r"(1UL), "r"(addr) : "memory");
+	(void)old;
+}
+static void lr_misaligned(void)
+{
+	unsigned long addr = (unsigned long)misaligned_word + 2, v;
+	asm volatile("lr.d %0, (%1)" : "=r"(v) : "r"(addr) : "memory");
+	(void)v;
+}
+
+static void attack_misaligned(void)
+{
+	unsigned long c1 = guest_try_exception(amo_misaligned), c2 = guest_try_exception(lr_misaligned);
+	/* 6: store/AMO address misaligned, 4: load address misaligned (5/7: access fault) */
+	if ((c1 != 6 && c1 != 7) || (c2 != 4 && c2 != 5))
+		guest_fail("misaligned AMO / LR gave causes %lu / %lu in the guest", c1, c2);
+	guest_printf("hostile: misaligned: contained (causes %lu and %lu taken by the guest itself)\n",
+		     c1, c2);
+}
+
 /* ---- storms and hogs, bounded so the case ends ---- */
 static unsigned long arg_ms(const char *key, unsigned long dflt)
 {
@@ -288,6 +313,8 @@ void guest_main(unsigned long hartid)
 		attack_vplic();
 	else if (!strcmp(attack, "insn"))
 		attack_insn();
+	else if (!strcmp(attack, "misaligned"))
+		attack_misaligned();
 	else if (!strcmp(attack, "ecall-storm"))
 		attack_ecall_storm();
 	else if (!strcmp(attack, "ipi-storm"))

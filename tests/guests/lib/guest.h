@@ -149,6 +149,8 @@ typedef void (*irq_handler_t)(void);
 void guest_set_irq_handler(unsigned int irq, irq_handler_t h);
 /* Runs fn() with illegal-instruction traps caught; returns 1 if one was. */
 int guest_try_illegal(void (*fn)(void));
+/* Runs fn() with every exception caught (the faulting instruction skipped): its scause, or 0. */
+unsigned long guest_try_exception(void (*fn)(void));
 
 /* ---- harts ---- */
 struct hart_local {
@@ -156,6 +158,8 @@ struct hart_local {
 	void (*entry)(unsigned long hartid);
 	volatile int expect_illegal;
 	volatile int caught_illegal;
+	volatile int expect_any;             /* guest_try_exception */
+	volatile unsigned long caught_cause; /* its scause, 0 if none */
 	int used;
 };
 extern struct hart_local guest_hart_local[GUEST_MAX_HARTS];

@@ -28,6 +28,12 @@ void guest_trap_dispatch(struct trap_frame *f)
 		h();
 		return;
 	}
+	if (me->expect_any) {
+		unsigned short insn = *(volatile unsigned short *)f->sepc;
+		me->caught_cause = cause;
+		f->sepc += (insn & 3) == 3 ? 4 : 2;
+		return;
+	}
 	if (cause == SCAUSE_ILLEGAL_INSN && me->expect_illegal) {
 		unsigned short insn = *(volatile unsigned short *)f->sepc;
 		me->caught_illegal = 1;
@@ -49,6 +55,19 @@ int guest_try_illegal(void (*fn)(void))
 	asm volatile("" ::: "memory");
 	me->expect_illegal = 0;
 	return me->caught_illegal;
+}
+
+unsigned long guest_try_exception(void (*fn)(void))
+{
+	struct hart_local *me = &guest_hart_local[guest_slot()];
+
+	me->caught_cause = 0;
+	me->expect_any = 1;
+	asm volatile("" ::: "memory");
+	fn();
+	asm volatile("" ::: "memory");
+	me->expect_any = 0;
+	return me->caught_cause;
 }
 
 /* ---- Sstc ---- */

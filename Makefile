@@ -45,7 +45,7 @@ LIBFDT := fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c fdt_addresse
 OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(SRCS)) \
         $(patsubst %,$(BUILD)/obj/libfdt/%.o,$(LIBFDT))
 
-.PHONY: all deps run run-uboot test host-tests qemu-tests disk clean distclean linux-guest bench
+.PHONY: all deps run run-uboot test host-tests qemu-tests disk clean distclean linux-guest bench lint
 all: $(BUILD)/tessera.bin
 
 deps: $(STAMP)
@@ -146,8 +146,12 @@ run: $(BUILD)/tessera.bin $(BUILD)/vms.pkg
 run-uboot: $(BUILD)/disk.img
 	tools/run-qemu --smp $(SMP) --boot uboot --disk $(BUILD)/disk.img
 
-test: all host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)
+test: all host-bins guests $(BUILD)/disk.img $(LINUX_GUEST) $(BUILD)/include/jsmn.h
 	tests/run-all.sh
+
+# Static checks: cppcheck and clang-tidy, zero findings (docs/lint.md).
+lint: $(BUILD)/include/jsmn.h $(STAMP)
+	tools/lint.sh
 
 # Benchmarks (never part of make test): docs/benchmarks.md, docs/benchmarks.svg.
 bench: all $(BENCH_GUESTS) $(BUILD)/tools/mkpkg $(LINUX_GUEST)

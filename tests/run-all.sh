@@ -77,6 +77,11 @@ if [ "$mode" != "--qemu-only" ]; then
 		host_test "host-$v-vmpkg" -- build/host/$v/test_vmpkg "vmpkg-$v"
 	done
 	host_test "configs" -- tests/configs/check-configs.sh
+	if tools/lint.sh >"$T/logs/lint.log" 2>&1; then
+		record <<<"PASS lint: cppcheck and clang-tidy, no findings"
+	else
+		record <<<"FAIL lint: $(grep -E '^lint: ' "$T/logs/lint.log" | tr '\n' ' ')(log: $T/logs/lint.log)"
+	fi
 fi
 if [ "$mode" != "--host-only" ]; then
 	tools/mkdisk "$T/disk-selftest.img" "$BIN" --bootargs tessera.selftest

@@ -92,9 +92,10 @@ void vplic_set_level(struct vcpu *self, unsigned src, bool level)
 {
 	struct vm *vm = self->vm;
 	struct vplic *p = &vm->vplic;
-	uint32_t bit = 1u << src, kick = 0;
+	uint32_t bit, kick = 0;
 	if (src == 0 || src >= VPLIC_SOURCES)
 		return;
+	bit = 1u << src;   /* after the check: a shift by 32 or more is undefined */
 	lock(p);
 	if (level) {
 		p->level |= bit;

@@ -7,7 +7,9 @@ static void dbcn_handle(struct sbi_call *c)
 {
 	switch (c->fid) {
 	case 0: {
-		unsigned long n = c->a[0] < DBCN_MAX_WRITE ? c->a[0] : DBCN_MAX_WRITE;
+		unsigned long n = c->a[0];
+		if (n > DBCN_MAX_WRITE)
+			n = DBCN_MAX_WRITE;
 		uint64_t gpa = c->a[1];   /* RV64: the whole address is in base_lo, base_hi must be 0 */
 		uintptr_t hpa;
 		if (c->a[2] || vm_gpa_to_hpa(c->v->vm, gpa, n, &hpa)) {

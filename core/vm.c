@@ -420,8 +420,10 @@ int vm_hart_mask(struct vm *vm, unsigned long mask, unsigned long base, uint32_t
 		*out = (1u << vm->nvcpus) - 1;
 		return 0;
 	}
-	if (base >= vm->nvcpus)
+	if (base >= vm->nvcpus) {
+		*out = 0;   /* an empty mask names nobody, wherever it starts */
 		return mask ? E_INVAL : 0;
+	}
 	if (mask >> (vm->nvcpus - base))
 		return E_INVAL;
 	*out = (uint32_t)(mask << base);

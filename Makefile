@@ -99,6 +99,7 @@ HOST_TESTS := test_mailbox test_hostdt test_guestdt
 
 include partition/partition.mk
 include tests/guests/guests.mk
+include tests/fuzz/fuzz.mk
 
 define host_variant
 $(BUILD)/host/$(1)/test_mailbox: tests/host/test_mailbox.c ipc/mailbox.c ipc/mailbox.h ipc/msg.h tests/host/check.h
@@ -146,7 +147,7 @@ run: $(BUILD)/tessera.bin $(BUILD)/vms.pkg
 run-uboot: $(BUILD)/disk.img
 	tools/run-qemu --smp $(SMP) --boot uboot --disk $(BUILD)/disk.img
 
-test: all host-bins guests $(BUILD)/disk.img $(LINUX_GUEST) $(BUILD)/include/jsmn.h
+test: all host-bins guests $(BUILD)/disk.img $(LINUX_GUEST) $(BUILD)/include/jsmn.h fuzz-bins
 	tests/run-all.sh
 
 # Static checks: cppcheck and clang-tidy, zero findings (docs/lint.md).

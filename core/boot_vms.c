@@ -80,6 +80,25 @@ static int prepare(const struct vmpkg *pkg, struct vm_images *vm, const struct v
 	return vmcfg_place(c, &sizes, &vm->layout, err, VMCFG_ERR_LEN);
 }
 
+/*
+ * Passed-through paths as the host tree spells them ("/soc/rtc" and
+ * "/soc/rtc@101000/" are one node): the plan check then sees a device given
+ * to two VMs however the configs name it. A path that names nothing is left
+ * alone for vm_create to refuse.
+ */
+static void canonical_paths(const struct host_platform *plat, struct vmcfg *cfgs, unsigned n)
+{
+	char path[VMCFG_PATH_MAX];
+	for (unsigned i = 0; i < n; i++)
+		for (unsigned d = 0; d < cfgs[i].ndevices; d++) {
+			struct vmcfg_device *dev = &cfgs[i].devices[d];
+			int node = dev->kind == VMCFG_DEV_PASSTHROUGH ? fdt_path_offset(plat->fdt, dev->path)
+								     : -1;
+			if (node >= 0 && fdt_get_path(plat->fdt, node, path, sizeof(path)) == 0)
+				memcpy(dev->path, path, sizeof(path));
+		}
+}
+
 static int check_online(const struct vmcfg *c, uint32_t online, char *err)
 {
 	for (unsigned i = 0; i < c->vcpus; i++) {
@@ -146,6 +165,7 @@ int vms_boot(struct pcpu *p, uint32_t online)
 		}
 		n++;
 	}
+	canonical_paths(plat, cfgs, n);
 	vmcfg_check_plan(cfgs, n, core_count(), refused, errs);
 	for (unsigned i = 0; i < n; i++)
 		if (refused[i])

@@ -81,6 +81,13 @@ int vm_create(struct vm *vm, unsigned index, const struct vmcfg *cfg, char *err,
 			gpa = hpa;
 			size = (size + 4095) & ~4095ull;
 		}
+		if (cfg->console == VMCFG_CONSOLE_UART16550 && cfg->console_gpa < gpa + size &&
+		    gpa < cfg->console_gpa + 0x1000) {
+			snprintf(err, errlen, "%s: devices[%u]: 0x%lx+0x%lx overlaps the emulated console "
+				 "UART at 0x%lx", cfg->file, i, (unsigned long)gpa, (unsigned long)size,
+				 (unsigned long)cfg->console_gpa);
+			return E_INVAL;
+		}
 		if (arch_vm_map(&vm->arch, gpa, hpa, size, false, page_alloc)) {
 			snprintf(err, errlen, "%s: devices[%u]: cannot map 0x%lx+0x%lx at 0x%lx", cfg->file,
 				 i, (unsigned long)hpa, (unsigned long)size, (unsigned long)gpa);

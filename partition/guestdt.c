@@ -142,15 +142,49 @@ static int copy_reg(void *fdt, const void *host, int node, const fdt32_t *reg, i
 	return fdt_property(fdt, "reg", out, n * 8);
 }
 
+/* What else in the guest's /soc is named `name`, or NULL: an earlier device's node
+ * (two paths can name one host node: "/soc/rtc", "/soc/rtc@101000/"), the
+ * emulated UART or the virtual PLIC. `what` holds the answer. */
+static const char *soc_name_user(const struct guestdt_params *p, unsigned dev, const char *name,
+				 char *what, size_t len)
+{
+	char own[40];
+	for (unsigned j = 0; j < dev; j++) {
+		int other = p->cfg->devices[j].kind == VMCFG_DEV_PASSTHROUGH ?
+			    fdt_path_offset(p->host_fdt, p->cfg->devices[j].path) : -1;
+		const char *taken = other >= 0 ? fdt_get_name(p->host_fdt, other, NULL) : NULL;
+		if (taken && !strcmp(taken, name)) {
+			snprintf(what, len, "devices[%u]", j);
+			return what;
+		}
+	}
+	snprintf(own, sizeof(own), "serial@%lx", (unsigned long)p->uart_gpa);
+	if (p->uart_gpa && !strcmp(own, name))
+		return "the emulated console UART";
+	snprintf(own, sizeof(own), "plic@%lx", (unsigned long)p->plic_gpa);
+	return p->plic_gpa && !strcmp(own, name) ? "the virtual PLIC" : NULL;
+}
+
 /* A device passed through: the host's node, minus what points at the host. */
-static int passthrough_node(void *fdt, const struct guestdt_params *p, unsigned dev)
+static int passthrough_node(void *fdt, const struct guestdt_params *p, unsigned dev,
+			    char *err, size_t errlen)
 {
 	const char *path = p->cfg->devices[dev].path;
 	const void *host = p->host_fdt;
 	int node = fdt_path_offset(host, path), prop, rc;
 	if (node < 0)
 		return node;
-	if ((rc = fdt_begin_node(fdt, fdt_get_name(host, node, NULL))))
+	const char *nodename = fdt_get_name(host, node, &rc);
+	if (!nodename)
+		return rc;
+	char what[24];
+	const char *user = soc_name_user(p, dev, nodename, what, sizeof(what));
+	if (user) {
+		snprintf(err, errlen, "%s: devices[%u].passthrough: %s: its node %s would have the "
+			 "name of %s in the guest's /soc", p->cfg->file, dev, path, nodename, user);
+		return -FDT_ERR_EXISTS;
+	}
+	if ((rc = fdt_begin_node(fdt, nodename)))
 		return rc;
 	fdt_for_each_property_offset(prop, host, node) {
 		const char *name;
@@ -185,7 +219,7 @@ static bool has_passthrough(const struct vmcfg *c)
 }
 
 /* The emulated console UART, its interrupt through the virtual PLIC; passed-through devices. */
-static int soc(void *fdt, const struct guestdt_params *p)
+static int soc(void *fdt, const struct guestdt_params *p, char *err, size_t errlen)
 {
 	char name[40];
 	bool pass = p->host_fdt && has_passthrough(p->cfg);
@@ -198,7 +232,7 @@ static int soc(void *fdt, const struct guestdt_params *p)
 	rc = rc ?: fdt_property(fdt, "ranges", "", 0);
 	for (unsigned i = 0; pass && i < p->cfg->ndevices && !rc; i++)
 		if (p->cfg->devices[i].kind == VMCFG_DEV_PASSTHROUGH)
-			rc = passthrough_node(fdt, p, i);
+			rc = passthrough_node(fdt, p, i, err, errlen);
 	if (p->plic_gpa)
 		rc = rc ?: plic(fdt, p);
 	if (rc || !p->uart_gpa)
@@ -257,9 +291,11 @@ int guestdt_build(void *buf, size_t size, const struct guestdt_params *p, char *
 	rc = rc ?: chosen(buf, p);
 	rc = rc ?: cpus(buf, p);
 	rc = rc ?: memory(buf, p->cfg);
-	rc = rc ?: soc(buf, p);
+	rc = rc ?: soc(buf, p, err, errlen);
 	rc = rc ?: fdt_end_node(buf);
 	rc = rc ?: fdt_finish(buf);
+	if (rc == -FDT_ERR_EXISTS)   /* soc() has said which device */
+		return -1;
 	if (rc) {
 		snprintf(err, errlen, "%s: dtb: cannot generate the guest device tree: %s", p->cfg->file,
 			 fdt_strerror(rc));

@@ -6,6 +6,70 @@
 
 #define FAIL(code, ...) do { snprintf(err, errlen, __VA_ARGS__); return (code); } while (0)
 
+/*
+ * libfdt has no parent links: each parent or phandle lookup walks the tree
+ * from the start. hostdt_read walks it once (check_structure) and keeps
+ * every node's offset, parent and phandle here, so those lookups are a
+ * search in a small table. A tree with more nodes than fit, or a lookup in
+ * another tree, falls back to libfdt.
+ */
+#define INDEX_MAX 512
+static struct {
+	const void *fdt;
+	bool complete;
+	int n;
+	int off[INDEX_MAX], parent[INDEX_MAX];
+	uint32_t phandle[INDEX_MAX];
+} ix;
+
+static int ix_find(const void *fdt, int node)
+{
+	if (ix.fdt != fdt || !ix.complete)
+		return -1;
+	int lo = 0, hi = ix.n - 1;
+	while (lo <= hi) {   /* offsets were recorded in increasing order */
+		int mid = (lo + hi) / 2;
+		if (ix.off[mid] == node)
+			return mid;
+		if (ix.off[mid] < node)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+static int node_parent(const void *fdt, int node)
+{
+	int i = ix_find(fdt, node);
+	if (i < 0)
+		return fdt_parent_offset(fdt, node);
+	return ix.parent[i] >= 0 ? ix.off[ix.parent[i]] : -FDT_ERR_NOTFOUND;
+}
+
+static int node_by_phandle(const void *fdt, uint32_t phandle)
+{
+	if (ix.fdt != fdt || !ix.complete)
+		return fdt_node_offset_by_phandle(fdt, phandle);
+	if (phandle == 0 || phandle == ~0u)
+		return -FDT_ERR_BADPHANDLE;
+	for (int i = 0; i < ix.n; i++)
+		if (ix.phandle[i] == phandle)
+			return ix.off[i];
+	return -FDT_ERR_NOTFOUND;
+}
+
+/* The next node after `after` (-1: from the start) that is compatible with compat. */
+static int node_by_compatible(const void *fdt, int after, const char *compat)
+{
+	if (ix.fdt != fdt || !ix.complete)
+		return fdt_node_offset_by_compatible(fdt, after, compat);
+	for (int i = 0; i < ix.n; i++)
+		if (ix.off[i] > after && fdt_node_check_compatible(fdt, ix.off[i], compat) == 0)
+			return ix.off[i];
+	return -FDT_ERR_NOTFOUND;
+}
+
 static uint64_t read_cells(const fdt32_t *cell, int n)
 {
 	uint64_t v = 0;
@@ -17,7 +81,7 @@ static uint64_t read_cells(const fdt32_t *cell, int n)
 /* The idx-th (address, size) pair of a node's reg, using its parent's cells. */
 static int read_reg(const void *fdt, int node, int idx, uint64_t *base, uint64_t *size)
 {
-	int parent = fdt_parent_offset(fdt, node);
+	int parent = node_parent(fdt, node);
 	if (parent < 0)
 		return parent;
 	int ac = fdt_address_cells(fdt, parent), sc = fdt_size_cells(fdt, parent);
@@ -91,6 +155,8 @@ int hostdt_node_reg(const void *fdt, const char *path, uint64_t *base, uint64_t 
 bool hostdt_bootarg(const struct host_platform *p, const char *word)
 {
 	size_t n = strlen(word);
+	if (n == 0)
+		return false;   /* the empty word is in every string, and strstr would not move */
 	for (const char *c = p->bootargs; (c = strstr(c, word)) != NULL; c += n)
 		if ((c == p->bootargs || c[-1] == ' ') && (c[n] == ' ' || c[n] == '\0'))
 			return true;
@@ -147,11 +213,24 @@ static int read_harts(const void *fdt, uint64_t boot_hartid, struct host_platfor
 	return 0;
 }
 
+/* The next node after `after` whose device_type is type. */
+static int node_by_device_type(const void *fdt, int after, const char *type)
+{
+	if (ix.fdt != fdt || !ix.complete)
+		return fdt_node_offset_by_prop_value(fdt, after, "device_type", type, (int)strlen(type) + 1);
+	for (int i = 0; i < ix.n; i++) {
+		int len;
+		const char *v = ix.off[i] > after ? fdt_getprop(fdt, ix.off[i], "device_type", &len) : NULL;
+		if (v && len == (int)strlen(type) + 1 && !memcmp(v, type, (size_t)len))
+			return ix.off[i];
+	}
+	return -FDT_ERR_NOTFOUND;
+}
+
 static int read_memory(const void *fdt, struct host_platform *p, char *err, size_t errlen)
 {
 	int node = -1;
-	while ((node = fdt_node_offset_by_prop_value(fdt, node, "device_type", "memory",
-						     sizeof("memory"))) >= 0) {
+	while ((node = node_by_device_type(fdt, node, "memory")) >= 0) {
 		if (!node_enabled(fdt, node))
 			continue;
 		for (int i = 0;; i++) {
@@ -233,9 +312,9 @@ static int read_uart(const void *fdt, struct host_platform *p, char *err, size_t
 	if (node < 0 || !uart_compatible(fdt, node) || !node_enabled(fdt, node)) {
 		node = -1;
 		for (size_t i = 0; i < sizeof(uart_compatibles) / sizeof(uart_compatibles[0]); i++) {
-			node = fdt_node_offset_by_compatible(fdt, -1, uart_compatibles[i]);
+			node = node_by_compatible(fdt, -1, uart_compatibles[i]);
 			while (node >= 0 && !node_enabled(fdt, node))
-				node = fdt_node_offset_by_compatible(fdt, node, uart_compatibles[i]);
+				node = node_by_compatible(fdt, node, uart_compatibles[i]);
 			if (node >= 0)
 				break;
 		}
@@ -273,8 +352,8 @@ static int read_plic_contexts(const void *fdt, int node, struct host_platform *p
 	for (int ctx = 0; ctx < len / 8; ctx++) {
 		if (fdt32_ld(&ext[2 * ctx + 1]) != 9)
 			continue;   /* M-mode external (11) or other: not tessera's */
-		int intc = fdt_node_offset_by_phandle(fdt, fdt32_ld(&ext[2 * ctx]));
-		int cpu = intc >= 0 ? fdt_parent_offset(fdt, intc) : intc;
+		int intc = node_by_phandle(fdt, fdt32_ld(&ext[2 * ctx]));
+		int cpu = intc >= 0 ? node_parent(fdt, intc) : intc;
 		int rlen = 0;
 		const fdt32_t *reg = cpu >= 0 ? fdt_getprop(fdt, cpu, "reg", &rlen) : NULL;
 		if (!reg || (rlen != 4 && rlen != 8))
@@ -289,9 +368,9 @@ static int read_plic_contexts(const void *fdt, int node, struct host_platform *p
 
 static int read_plic(const void *fdt, struct host_platform *p, char *err, size_t errlen)
 {
-	int node = fdt_node_offset_by_compatible(fdt, -1, "riscv,plic0");
+	int node = node_by_compatible(fdt, -1, "riscv,plic0");
 	if (node < 0)
-		node = fdt_node_offset_by_compatible(fdt, -1, "sifive,plic-1.0.0");
+		node = node_by_compatible(fdt, -1, "sifive,plic-1.0.0");
 	if (node < 0)
 		return 0;
 	int rc = read_reg(fdt, node, 0, &p->plic.base, &p->plic.size);
@@ -305,9 +384,9 @@ static int read_plic(const void *fdt, struct host_platform *p, char *err, size_t
 
 static int read_poweroff(const void *fdt, struct host_platform *p, char *err, size_t errlen)
 {
-	int node = fdt_node_offset_by_compatible(fdt, -1, "sifive,test1");
+	int node = node_by_compatible(fdt, -1, "sifive,test1");
 	if (node < 0)
-		node = fdt_node_offset_by_compatible(fdt, -1, "sifive,test0");
+		node = node_by_compatible(fdt, -1, "sifive,test0");
 	uint64_t size;
 	if (node < 0 || !node_enabled(fdt, node))
 		return 0;
@@ -339,6 +418,58 @@ static void read_bootargs(const void *fdt, struct host_platform *p)
 	snprintf(p->bootargs, sizeof(p->bootargs), "%s", args ? args : "");
 }
 
+/*
+ * The structure block walks to FDT_END, nodes nested, each tag after the one
+ * before, each property's length inside the block. This libfdt does not
+ * catch a length that wraps round (fdt_next_tag then goes back or stays,
+ * and every walk loops), getprop hands such a length back negative, string
+ * values need not hold their NUL and fdt_stringlist_contains reads a byte
+ * past a value; in a tree that walks, a tag (first byte 0) follows every value.
+ */
+static int check_structure(const void *fdt)
+{
+	int off = 0, next, depth = 0, stack[64];
+	ix.fdt = fdt;
+	ix.complete = false;
+	ix.n = 0;
+	bool fits = true;
+	for (;;) {
+		uint32_t tag = fdt_next_tag(fdt, off, &next);
+		if (next <= off)
+			return next < 0 ? next : -FDT_ERR_BADSTRUCTURE;
+		if (tag == FDT_PROP) {
+			const struct fdt_property *prop = fdt_offset_ptr(fdt, off, sizeof(*prop));
+			if (depth == 0 || !prop ||
+			    (uint64_t)off + sizeof(*prop) + fdt32_ld(&prop->len) > (uint64_t)next)
+				return -FDT_ERR_BADSTRUCTURE;
+			/* the index: a node's phandle (4 bytes, named phandle or linux,phandle) */
+			if (fits && fdt32_ld(&prop->len) == 4 && ix.n > 0) {
+				const char *name = fdt_string(fdt, (int)fdt32_ld(&prop->nameoff));
+				if (name && (!strcmp(name, "phandle") || !strcmp(name, "linux,phandle")))
+					ix.phandle[stack[depth - 1]] = fdt32_ld((const fdt32_t *)prop->data);
+			}
+		} else if (tag == FDT_BEGIN_NODE) {
+			if (depth >= (int)(sizeof(stack) / sizeof(stack[0])) || ix.n == INDEX_MAX)
+				fits = false;
+			if (fits) {
+				ix.off[ix.n] = off;
+				ix.parent[ix.n] = depth ? stack[depth - 1] : -1;
+				ix.phandle[ix.n] = 0;
+				stack[depth] = ix.n++;
+			}
+			depth++;
+		} else if (tag == FDT_END_NODE && --depth < 0) {
+			return -FDT_ERR_BADSTRUCTURE;
+		} else if (tag == FDT_END) {
+			if (depth != 0 || off == 0)
+				return -FDT_ERR_BADSTRUCTURE;
+			ix.complete = fits;
+			return 0;
+		}
+		off = next;
+	}
+}
+
 int hostdt_read(const void *fdt, uint64_t boot_hartid, struct host_platform *p,
 		char *err, size_t errlen)
 {
@@ -348,6 +479,8 @@ int hostdt_read(const void *fdt, uint64_t boot_hartid, struct host_platform *p,
 	int rc = fdt_check_header(fdt);
 	if (rc)
 		FAIL(HOSTDT_EBADTREE, "device tree at %p: header: %s", fdt, fdt_strerror(rc));
+	if ((rc = check_structure(fdt)))
+		FAIL(HOSTDT_EBADTREE, "device tree at %p: structure block: %s", fdt, fdt_strerror(rc));
 	p->dtb_size = fdt_totalsize(fdt);
 	p->fdt = fdt;
 	if ((rc = read_harts(fdt, boot_hartid, p, err, errlen)) ||

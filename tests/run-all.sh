@@ -77,6 +77,11 @@ if [ "$mode" != "--qemu-only" ]; then
 		host_test "host-$v-vmpkg" -- build/host/$v/test_vmpkg "vmpkg-$v"
 	done
 	host_test "configs" -- tests/configs/check-configs.sh
+	# fuzz smoke: replay the kept regression inputs, then fuzz each parser a while
+	FUZZ_BUILD=build tests/fuzz/run.sh "${FUZZ_SMOKE_SECONDS:-60}" >"$T/logs/fuzz.log" 2>&1
+	record <"$T/logs/fuzz.log"
+	grep -qE '^(PASS|FAIL) fuzz-' "$T/logs/fuzz.log" ||
+		record <<<"FAIL fuzz: tests/fuzz/run.sh reported nothing (log: $T/logs/fuzz.log)"
 	if tools/lint.sh >"$T/logs/lint.log" 2>&1; then
 		record <<<"PASS lint: cppcheck and clang-tidy, no findings"
 	else

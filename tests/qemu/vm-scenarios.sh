@@ -132,13 +132,20 @@ vm_cfg "$T/scen/$c" big-board.json 2 bigboard smp.bin 2 "4,5"
 vm_cfg "$T/scen/$c" huge.json 3 huge hello.bin 1 0
 sed -i 's/"32M"/"2G"/' "$T/scen/$c/huge.json"
 vm_cfg "$T/scen/$c" plic.json 4 plic hello.bin 1 0 ', "devices": [ { "passthrough": "/soc/plic@c000000" } ]'
+# the host RTC for hello; another VM names it differently: still the same node
+sed -i 's|"dtb": "none"|"dtb": "none", "devices": [ { "passthrough": "/soc/rtc@101000" } ]|' "$T/scen/$c/hello.json"
+vm_cfg "$T/scen/$c" rtc2.json 5 rtc2 hello.bin 1 0 ', "devices": [ { "passthrough": "/soc//rtc@101000/" } ]'
+# a passed-through device where the VM's emulated console UART is
+vm_cfg "$T/scen/$c" clash.json 6 clash hello.bin 1 0 ', "console": { "uart16550": "0x10000000" }, "devices": [ { "passthrough": "/soc/serial@10000000" } ]'
 if pack "$c" --cores 8; then
 	f=$(vm_rules "$c" hello:hello)
 	cat >>"$f" <<RULES
 once tessera: VM refused: big-board.json: affinity\\[0\\]: core 4 does not exist \\(the machine has 2 cores\\)
 once tessera: VM refused: huge.json: memory\\[0\\]: no 2048 MiB of free host RAM left .*
 once tessera: VM refused: plic.json: devices\\[0\\]: 0xc000000\\+0x600000 is the host PLIC, which tessera keeps .*
-never vm [0-9]+ \\((bigboard|huge|plic)\\).*
+once tessera: VM refused: rtc2.json: devices\\[0\\].passthrough: /soc/rtc@101000 is already passed through to vm "hello" \\(hello.json\\)
+once tessera: VM refused: clash.json: devices\\[0\\]: 0x10000000\\+0x1000 overlaps the emulated console UART at 0x10000000
+never vm [0-9]+ \\((bigboard|huge|plic|rtc2|clash)\\).*
 RULES
 	vm_case "$c" 2 60 "$f"
 fi

@@ -99,6 +99,11 @@ static void canonical_paths(const struct host_platform *plat, struct vmcfg *cfgs
 		}
 }
 
+static uint64_t dtb_span(const struct vmcfg *c, const struct vm_images *img)
+{
+	return c->dtb == VMCFG_DTB_GENERATE ? VM_DTB_MAX : c->dtb == VMCFG_DTB_IMAGE ? img->dtb_size : 0;
+}
+
 static int check_online(const struct vmcfg *c, uint32_t online, char *err)
 {
 	for (unsigned i = 0; i < c->vcpus; i++) {
@@ -177,8 +182,10 @@ int vms_boot(struct pcpu *p, uint32_t online)
 			continue;
 		struct vm *vm = &vms[i];
 		struct vm_images img = { 0 };
+		/* the device tree is data: a jump into it faults (docs/security.md) */
 		if (check_online(&cfgs[i], online, err) || prepare(&pkg, &img, &cfgs[i], err) ||
-		    vm_create(vm, i, &cfgs[i], err, sizeof(err))) {
+		    vm_create(vm, i, &cfgs[i], img.layout.dtb_gpa, dtb_span(&cfgs[i], &img), err,
+			      sizeof(err))) {
 			refuse(i, err);
 			continue;
 		}

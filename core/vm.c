@@ -33,7 +33,25 @@ static uintptr_t page_alloc(void)
 
 /* ---- building (boot core, before any vCPU of the VM runs) ---- */
 
-int vm_create(struct vm *vm, unsigned index, const struct vmcfg *cfg, char *err, unsigned errlen)
+/* Map [gpa, gpa+size) of a RAM region, executable except where it meets [nx, nx+nx_size). */
+static int map_ram(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size, uint64_t nx,
+		   uint64_t nx_size)
+{
+	uint64_t lo = nx > gpa ? nx : gpa, hi = nx + nx_size < gpa + size ? nx + nx_size : gpa + size;
+	if (!nx_size || lo >= hi)
+		return arch_vm_map(&vm->arch, gpa, hpa, size, true, page_alloc);
+	if (lo > gpa && arch_vm_map(&vm->arch, gpa, hpa, lo - gpa, true, page_alloc))
+		return -1;
+	if (arch_vm_map(&vm->arch, lo, hpa + (lo - gpa), hi - lo, false, page_alloc))
+		return -1;
+	if (hi < gpa + size &&
+	    arch_vm_map(&vm->arch, hi, hpa + (hi - gpa), gpa + size - hi, true, page_alloc))
+		return -1;
+	return 0;
+}
+
+int vm_create(struct vm *vm, unsigned index, const struct vmcfg *cfg, uint64_t nx_gpa, uint64_t nx_size,
+	      char *err, unsigned errlen)
 {
 	memset(vm, 0, sizeof(*vm));
 	vm->cfg = *cfg;
@@ -56,7 +74,7 @@ int vm_create(struct vm *vm, unsigned index, const struct vmcfg *cfg, char *err,
 			return E_NOMEM;
 		}
 		vm->region[vm->nregions++] = (struct vm_region){ r->gpa, hpa, r->size };
-		if (arch_vm_map(&vm->arch, r->gpa, hpa, r->size, true, page_alloc)) {
+		if (map_ram(vm, r->gpa, hpa, r->size, nx_gpa, (nx_size + 4095) & ~4095ull)) {
 			snprintf(err, errlen, "%s: memory[%u]: cannot map it in the G-stage", cfg->file, i);
 			return E_NOMEM;
 		}

@@ -82,7 +82,9 @@ struct vm {
 struct pcpu;
 
 /* Set-up on the boot core (core/vm.c) */
-int vm_create(struct vm *vm, unsigned index, const struct vmcfg *cfg, char *err, unsigned errlen);
+/* nx_gpa/nx_size: a range of its memory the VM may read and write but not execute (its DTB) */
+int vm_create(struct vm *vm, unsigned index, const struct vmcfg *cfg, uint64_t nx_gpa, uint64_t nx_size,
+	      char *err, unsigned errlen);
 int vm_load_images(struct vm *vm);
 void vm_reset_devices(struct vm *vm);
 int vm_generate_dtb(struct vm *vm, char *err, unsigned errlen);

@@ -61,6 +61,18 @@ hostile_fault hostile-read-host-plic load 0xc000000 load
 hostile_fault hostile-write-virtio store 0x10001000 store
 hostile_fault hostile-jump-to-0 jump 0x0 instruction
 
+# Executing its own device tree (a1): the VM's memory, but mapped without execute.
+c=hostile-exec-dtb
+if f=$(hostile_case "$c" "attack=exec-dtb" 0 1 1); then
+	cat >>"$f" <<RULES
+once \\[hostile\\] hostile: jump to 0x81[0-9a-f]+
+once vm 21 \\(hostile\\): fault: instruction guest-page fault \\(gpa 0x81[0-9a-f]+\\) at pc 0x81[0-9a-f]+ vcpu 0
+once vm 21 \\(hostile\\): stopped \\(fault\\)
+never \\[hostile\\] PASS.*
+RULES
+	vm_case "$c" 2 60 "$f"
+fi
+
 # The attacker asks for what it does not own: refused, it carries on.
 hostile_refused() {  # CASE ATTACK [EXTRA_JSON]
 	local c=$1 f

@@ -299,6 +299,8 @@ void guest_main(unsigned long hartid)
 		store_at(parse_hex(addr));
 	else if (!strcmp(attack, "jump"))
 		jump_to(parse_hex(addr));
+	else if (!strcmp(attack, "exec-dtb"))
+		jump_to(guest_boot_dtb);   /* its own memory, but data: G-stage says no execute */
 	else if (!strcmp(attack, "hsm"))
 		attack_hsm();
 	else if (!strcmp(attack, "ipi"))

@@ -438,15 +438,20 @@ static int check_structure(const void *fdt)
 		if (next <= off)
 			return next < 0 ? next : -FDT_ERR_BADSTRUCTURE;
 		if (tag == FDT_PROP) {
-			const struct fdt_property *prop = fdt_offset_ptr(fdt, off, sizeof(*prop));
-			if (depth == 0 || !prop ||
-			    (uint64_t)off + sizeof(*prop) + fdt32_ld(&prop->len) > (uint64_t)next)
+			/* tag, len, nameoff, value: read bytewise, a blob's block need not be aligned */
+			const uint8_t *prop = fdt_offset_ptr(fdt, off, 12);
+			if (depth == 0 || !prop)
+				return -FDT_ERR_BADSTRUCTURE;
+			uint32_t plen = fdt32_ld((const fdt32_t *)(const void *)(prop + 4));
+			if ((uint64_t)off + 12 + plen > (uint64_t)next)
 				return -FDT_ERR_BADSTRUCTURE;
 			/* the index: a node's phandle (4 bytes, named phandle or linux,phandle) */
-			if (fits && fdt32_ld(&prop->len) == 4 && ix.n > 0) {
-				const char *name = fdt_string(fdt, (int)fdt32_ld(&prop->nameoff));
+			if (fits && plen == 4 && ix.n > 0) {
+				uint32_t nameoff = fdt32_ld((const fdt32_t *)(const void *)(prop + 8));
+				const char *name = fdt_string(fdt, (int)nameoff);
 				if (name && (!strcmp(name, "phandle") || !strcmp(name, "linux,phandle")))
-					ix.phandle[stack[depth - 1]] = fdt32_ld((const fdt32_t *)prop->data);
+					ix.phandle[stack[depth - 1]] =
+						fdt32_ld((const fdt32_t *)(const void *)(prop + 12));
 			}
 		} else if (tag == FDT_BEGIN_NODE) {
 			if (depth >= (int)(sizeof(stack) / sizeof(stack[0])) || ix.n == INDEX_MAX)

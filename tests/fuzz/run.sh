@@ -101,6 +101,8 @@ for t in $targets; do
 	[ -f "tests/fuzz/dicts/$t.dict" ] && dict=("-dict=tests/fuzz/dicts/$t.dict")
 	extra=()
 	[ -d "$regress" ] && extra=("$regress")
+	# FUZZ_SEED: the same mutations every run (make test's smoke run); unset: random
+	[ -n "${FUZZ_SEED:-}" ] && dict+=("-seed=$FUZZ_SEED")
 	before=$(ls "$crashes" 2>/dev/null | sort)
 	echo "== fuzz $t for $secs s" >>"$log"
 	start=$(date +%s)

@@ -75,6 +75,21 @@ arch_guest_enter:
  * the exit (1: an SBI call, 2: anything else) the guest goes straight on;
  * otherwise the rest is saved and arch_guest_enter returns to the run loop.
  */
+.macro save_guest_callee_saved   /* gp, s1-s11 into the context at sp */
+	sd	gp, AVCPU_GPR(3)(sp)
+	sd	s1, AVCPU_GPR(9)(sp)
+	sd	s2, AVCPU_GPR(18)(sp)
+	sd	s3, AVCPU_GPR(19)(sp)
+	sd	s4, AVCPU_GPR(20)(sp)
+	sd	s5, AVCPU_GPR(21)(sp)
+	sd	s6, AVCPU_GPR(22)(sp)
+	sd	s7, AVCPU_GPR(23)(sp)
+	sd	s8, AVCPU_GPR(24)(sp)
+	sd	s9, AVCPU_GPR(25)(sp)
+	sd	s10, AVCPU_GPR(26)(sp)
+	sd	s11, AVCPU_GPR(27)(sp)
+.endm
+
 	.globl arch_guest_trap
 arch_guest_trap:
 	sd	ra, AVCPU_GPR(1)(sp)
@@ -100,18 +115,7 @@ arch_guest_trap:
 	csrr	t0, scause
 	li	t1, 10			/* ecall from VS-mode */
 	beq	t0, t1, 1f
-	sd	gp, AVCPU_GPR(3)(sp)
-	sd	s1, AVCPU_GPR(9)(sp)
-	sd	s2, AVCPU_GPR(18)(sp)
-	sd	s3, AVCPU_GPR(19)(sp)
-	sd	s4, AVCPU_GPR(20)(sp)
-	sd	s5, AVCPU_GPR(21)(sp)
-	sd	s6, AVCPU_GPR(22)(sp)
-	sd	s7, AVCPU_GPR(23)(sp)
-	sd	s8, AVCPU_GPR(24)(sp)
-	sd	s9, AVCPU_GPR(25)(sp)
-	sd	s10, AVCPU_GPR(26)(sp)
-	sd	s11, AVCPU_GPR(27)(sp)
+	save_guest_callee_saved
 1:	mv	s0, sp
 	ld	sp, AVCPU_HOST_SP(s0)
 	ld	tp, 13*8(sp)		/* tessera's tp, saved by arch_guest_enter */
@@ -157,18 +161,7 @@ arch_guest_trap:
 /* The run loop handles this exit: the rest of the guest's registers (the CSRs are saved already). */
 .Lslow:
 	mv	sp, s0
-	sd	gp, AVCPU_GPR(3)(sp)
-	sd	s1, AVCPU_GPR(9)(sp)
-	sd	s2, AVCPU_GPR(18)(sp)
-	sd	s3, AVCPU_GPR(19)(sp)
-	sd	s4, AVCPU_GPR(20)(sp)
-	sd	s5, AVCPU_GPR(21)(sp)
-	sd	s6, AVCPU_GPR(22)(sp)
-	sd	s7, AVCPU_GPR(23)(sp)
-	sd	s8, AVCPU_GPR(24)(sp)
-	sd	s9, AVCPU_GPR(25)(sp)
-	sd	s10, AVCPU_GPR(26)(sp)
-	sd	s11, AVCPU_GPR(27)(sp)
+	save_guest_callee_saved
 	ld	sp, AVCPU_HOST_SP(sp)
 	ld	ra, 0*8(sp)
 	ld	s0, 1*8(sp)

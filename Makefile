@@ -19,14 +19,16 @@ CC      := $(CROSS_COMPILE)gcc
 OBJCOPY := $(CROSS_COMPILE)objcopy
 HOSTCC  ?= gcc
 
-GCC_INC = $(shell $(CC) -print-file-name=include)
+# Expanded at first use, in a recipe, then cached: when make parses this file
+# the cross compiler may not be installed yet (tools/install-deps.sh runs first).
+GCC_INC = $(eval GCC_INC := $(shell $(CC) -print-file-name=include))$(GCC_INC)
 CONFIG  := -DCONFIG_MAX_CORES=$(MAX_CORES) -DTESSERA_VERSION='"$(VERSION)"'
-CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdinc \
+CFLAGS  = -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdinc \
            -isystem core/include/libc -isystem $(GCC_INC) \
            -fno-pie -mcmodel=medany -march=rv64imac_zicsr_zifencei -mabi=lp64 \
            -fno-stack-protector -fomit-frame-pointer -fno-common -ffunction-sections -fdata-sections \
            -I. -Iarch/$(ARCH)/include -I$(DEPS)/libfdt -I$(BUILD)/include $(CONFIG)
-ASFLAGS := $(CFLAGS) -D__ASSEMBLY__
+ASFLAGS = $(CFLAGS) -D__ASSEMBLY__
 LDFLAGS := -nostdlib -no-pie -static -Wl,--no-relax -Wl,--gc-sections -Wl,-T,arch/$(ARCH)/tessera.ld \
            -Wl,--build-id=none -Wl,--no-warn-rwx-segments
 

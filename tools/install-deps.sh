@@ -48,5 +48,7 @@ if [ ! -f "$deps/libfdt/fdt.c" ]; then
 	rm -rf "$deps/libfdt.tmp" "${tmp:-/nonexistent}"
 	echo "install-deps: libfdt sources in $deps/libfdt"
 fi
+# The second platform (QEMU 10 + OpenSBI 1.5.1), beside the stock one.
+bash "$top/tools/install-qemu10.sh"
 mkdir -p "$deps"
 touch "$deps/.stamp"

@@ -17,8 +17,10 @@ GUEST_DIR     := tests/guests
 GUEST_OUT     := $(BUILD)/guests
 GUEST_CC      := $(CROSS_COMPILE)gcc
 GUEST_OBJCOPY := $(CROSS_COMPILE)objcopy
-GUEST_CFLAGS  := -std=gnu11 -O2 -Wall -Wextra -Werror -ffreestanding -nostdlib -nostdinc \
-                 -isystem $(shell $(GUEST_CC) -print-file-name=include) \
+# expanded in recipes only, once the cross compiler is installed (see GCC_INC)
+GUEST_INC = $(eval GUEST_INC := $(shell $(GUEST_CC) -print-file-name=include))$(GUEST_INC)
+GUEST_CFLAGS  = -std=gnu11 -O2 -Wall -Wextra -Werror -ffreestanding -nostdlib -nostdinc \
+                 -isystem $(GUEST_INC) \
                  -fno-pie -mcmodel=medany -march=rv64imac_zicsr_zifencei -mabi=lp64 \
                  -fno-stack-protector -I$(GUEST_DIR)/lib
 GUEST_LDFLAGS := -nostdlib -no-pie -static -Wl,--no-relax -T $(GUEST_DIR)/lib/guest.ld \

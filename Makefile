@@ -41,7 +41,7 @@ SRCS := boot/entry.S \
         core/panic.c core/poweroff.c core/format.c core/string.c \
         core/mem.c core/vm.c core/sched.c core/exit.c core/boot_vms.c core/vuart.c core/console_input.c core/hwirq.c \
         ipc/mailbox.c partition/hostdt.c partition/vmconfig.c partition/vmplan.c partition/json.c \
-        partition/vmpkg.c partition/crc32.c partition/guestdt.c partition/irqmap.c
+        partition/vmpkg.c partition/crc32.c partition/guestdt.c partition/irqmap.c partition/isa.c
 LIBFDT := fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c fdt_addresses.c fdt_empty_tree.c
 
 OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(SRCS)) \
@@ -108,14 +108,14 @@ $(BUILD)/host/$(1)/test_mailbox: tests/host/test_mailbox.c ipc/mailbox.c ipc/mai
 	@mkdir -p $$(@D)
 	@echo "  HOSTCC  $$@"
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_$(1)) tests/host/test_mailbox.c ipc/mailbox.c -o $$@
-$(BUILD)/host/$(1)/test_hostdt: tests/host/test_hostdt.c partition/hostdt.c partition/hostdt.h tests/host/check.h $(STAMP)
+$(BUILD)/host/$(1)/test_hostdt: tests/host/test_hostdt.c partition/hostdt.c partition/hostdt.h partition/isa.c partition/isa.h tests/host/check.h $(STAMP)
 	@mkdir -p $$(@D)
 	@echo "  HOSTCC  $$@"
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_$(1)) -Wno-sign-compare tests/host/test_hostdt.c partition/hostdt.c $(HOST_LIBFDT) -o $$@
-$(BUILD)/host/$(1)/test_guestdt: tests/host/test_guestdt.c partition/guestdt.c partition/guestdt.h partition/irqmap.c partition/irqmap.h $(VMCFG_SRCS) tests/host/check.h $(STAMP)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_$(1)) -Wno-sign-compare tests/host/test_hostdt.c partition/hostdt.c partition/isa.c $(HOST_LIBFDT) -o $$@
+$(BUILD)/host/$(1)/test_guestdt: tests/host/test_guestdt.c partition/guestdt.c partition/guestdt.h partition/isa.c partition/isa.h partition/irqmap.c partition/irqmap.h $(VMCFG_SRCS) tests/host/check.h $(STAMP)
 	@mkdir -p $$(@D)
 	@echo "  HOSTCC  $$@"
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_$(1)) -Wno-sign-compare tests/host/test_guestdt.c partition/guestdt.c partition/irqmap.c $(VMCFG_SRCS) $(HOST_LIBFDT) -o $$@
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_$(1)) -Wno-sign-compare tests/host/test_guestdt.c partition/guestdt.c partition/irqmap.c partition/isa.c $(VMCFG_SRCS) $(HOST_LIBFDT) -o $$@
 endef
 $(foreach v,$(HOST_VARIANTS),$(eval $(call host_variant,$(v))))
 

@@ -157,7 +157,9 @@ static void print_platform(const void *fdt)
 {
 	log_line("tessera %s: %u harts, %lu MiB RAM, timebase %lu Hz", TESSERA_VERSION, plat.nharts,
 		 (unsigned long)(hostdt_ram_total(&plat) >> 20), (unsigned long)plat.timebase_hz);
-	log_line("  boot hart %lu, isa %s", (unsigned long)plat.hartid[plat.boot_index], plat.boot_isa);
+	char isa[200];
+	isa_format(&plat.boot_isa, isa, sizeof(isa));
+	log_line("  boot hart %lu, isa %s", (unsigned long)plat.hartid[plat.boot_index], isa);
 	for (unsigned i = 0; i < plat.nram; i++)
 		log_line("  ram      0x%lx-0x%lx", (unsigned long)plat.ram[i].base,
 			 (unsigned long)(plat.ram[i].base + plat.ram[i].size));
@@ -211,9 +213,11 @@ void boot_main(unsigned long hartid, const void *fdt)
 		log_line("tessera: no 16550 UART in the device tree (no stdout-path, no ns16550a node): "
 			 "console stays on SBI");
 	print_platform(fdt);
-	if (!hostdt_isa_has(plat.boot_isa, 'h')) {
-		log_line("tessera: boot hart %lu has no H extension (riscv,isa \"%s\"): cannot host VMs",
-			 hartid, plat.boot_isa);
+	if (!isa_has(&plat.boot_isa, ISA_H)) {
+		char isa[200];
+		isa_format(&plat.boot_isa, isa, sizeof(isa));
+		log_line("tessera: boot hart %lu has no H extension (isa \"%s\"): cannot host VMs",
+			 hartid, isa);
 		system_poweroff(true);
 	}
 	choose_cores();

@@ -140,7 +140,7 @@ int vm_create(struct vm *vm, unsigned index, const struct vmcfg *cfg, uint64_t n
 								&vm->vuart };
 		vm->vdev[vm->nvdevs++] = (struct vdev){ VPLIC_GPA, VPLIC_SIZE, &vplic_ops, &vm->vplic };
 	}
-	vm->arch.sstc = hostdt_isa_has_ext(core_platform()->boot_isa, "sstc");
+	vm->arch.sstc = isa_has(&core_platform()->boot_isa, ISA_SSTC);
 	for (unsigned i = 0; i < vm->nvcpus; i++) {
 		struct vcpu *v = &vm->vcpu[i];
 		v->vm = vm;
@@ -163,7 +163,7 @@ int vm_generate_dtb(struct vm *vm, char *err, unsigned errlen)
 	}
 	struct guestdt_params gp = {
 		.cfg = &vm->cfg, .layout = &vm->layout, .initrd_size = vm->initrd_size,
-		.timebase_hz = plat->timebase_hz, .host_isa = plat->boot_isa,
+		.timebase_hz = plat->timebase_hz, .host_isa = &plat->boot_isa,
 		.mmu_type = plat->mmu_type[0] ? plat->mmu_type : NULL, .sstc = vm->arch.sstc,
 		.uart_gpa = vm->cfg.console == VMCFG_CONSOLE_UART16550 ? vm->cfg.console_gpa : 0,
 		.boot_count = vm->boot_count,

@@ -4,29 +4,29 @@
 #include <libfdt.h>
 #include "partition/guestdt.h"
 
-void guestdt_isa(const char *host_isa, bool sstc, char *out, size_t outlen)
+/*
+ * A vCPU's extensions, both ways a kernel may read them: riscv,isa (older
+ * kernels) and riscv,isa-base + riscv,isa-extensions (newer ones). Only what
+ * isa_for_guest() allows is named.
+ */
+static int cpu_isa(void *fdt, const struct isa *g)
 {
+	char isa[256], list[256];
 	size_t n = 0;
-	const char *s = host_isa;
-	/* single letters up to the first '_': drop 'h' */
-	for (; *s && *s != '_' && n + 1 < outlen; s++)
-		if (s - host_isa < 4 || *s != 'h')
-			out[n++] = *s;
-	/* multi-letter extensions: drop the hypervisor's own */
-	while (*s == '_') {
-		const char *e = s + 1, *end = strchr(e, '_');
-		size_t len = end ? (size_t)(end - e) : strlen(e);
-		bool keep = !(len == 4 && !strncmp(e, "sstc", 4) && !sstc) &&
-			    !(len == 5 && !strncmp(e, "smaia", 5)) && !(len == 5 && !strncmp(e, "ssaia", 5));
-		if (keep && n + len + 2 < outlen) {
-			out[n++] = '_';
-			memcpy(out + n, e, len);
-			n += len;
-		}
-		s = e + len;
+	if (isa_format(g, isa, sizeof(isa)) >= sizeof(isa))
+		return -FDT_ERR_NOSPACE;
+	for (int e = 0; e < ISA_NEXT; e++) {
+		if (!isa_has(g, (enum isa_ext)e))
+			continue;
+		size_t k = strlen(isa_name((enum isa_ext)e)) + 1;
+		if (n + k > sizeof(list))
+			return -FDT_ERR_NOSPACE;
+		memcpy(list + n, isa_name((enum isa_ext)e), k);
+		n += k;
 	}
-	if (outlen)
-		out[n < outlen ? n : outlen - 1] = '\0';
+	int rc = fdt_property_string(fdt, "riscv,isa", isa);
+	rc = rc ?: fdt_property_string(fdt, "riscv,isa-base", g->xlen == 32 ? "rv32i" : "rv64i");
+	return rc ?: fdt_property(fdt, "riscv,isa-extensions", list, (int)n);
 }
 
 static int reg_pair(void *fdt, uint64_t base, uint64_t size)
@@ -37,8 +37,8 @@ static int reg_pair(void *fdt, uint64_t base, uint64_t size)
 
 static int cpus(void *fdt, const struct guestdt_params *p)
 {
-	char isa[256], name[24];
-	guestdt_isa(p->host_isa, p->sstc, isa, sizeof(isa));
+	char name[24];
+	struct isa g = isa_for_guest(p->host_isa, p->sstc);
 	int rc = fdt_begin_node(fdt, "cpus");
 	rc = rc ?: fdt_property_u32(fdt, "#address-cells", 1);
 	rc = rc ?: fdt_property_u32(fdt, "#size-cells", 0);
@@ -50,7 +50,7 @@ static int cpus(void *fdt, const struct guestdt_params *p)
 		rc = rc ?: fdt_property_u32(fdt, "reg", i);
 		rc = rc ?: fdt_property_string(fdt, "status", "okay");
 		rc = rc ?: fdt_property_string(fdt, "compatible", "riscv");
-		rc = rc ?: fdt_property_string(fdt, "riscv,isa", isa);
+		rc = rc ?: cpu_isa(fdt, &g);
 		if (p->mmu_type)
 			rc = rc ?: fdt_property_string(fdt, "mmu-type", p->mmu_type);
 		rc = rc ?: fdt_begin_node(fdt, "interrupt-controller");

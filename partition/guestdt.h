@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "partition/irqmap.h"
+#include "partition/isa.h"
 #include "partition/vmconfig.h"
 
 struct guestdt_params {
@@ -15,7 +16,7 @@ struct guestdt_params {
 	const struct vmcfg_layout *layout;
 	uint64_t initrd_size;        /* 0: no initrd */
 	uint64_t timebase_hz;
-	const char *host_isa;        /* the host's riscv,isa string */
+	const struct isa *host_isa;  /* the boot hart's extensions */
 	const char *mmu_type;        /* e.g. "riscv,sv57", or NULL */
 	bool sstc;                   /* the guest may use Sstc */
 	uint64_t uart_gpa;           /* an emulated 16550 there (the console), or 0 */
@@ -29,6 +30,4 @@ struct guestdt_params {
 
 /* Write the tree into buf (size bytes): 0, or negative with a message naming the cause. */
 int guestdt_build(void *buf, size_t size, const struct guestdt_params *p, char *err, size_t errlen);
-/* The guest's ISA string: the host's without the H extension (and without sstc unless given). */
-void guestdt_isa(const char *host_isa, bool sstc, char *out, size_t outlen);
 #endif

@@ -124,24 +124,32 @@ static uint32_t prop_u32(const void *fdt, int node, const char *name, uint32_t d
 	return v && len == 4 ? fdt32_ld(v) : dflt;
 }
 
-/* Single-letter extensions come after "rv32"/"rv64" and before the first '_'. */
-bool hostdt_isa_has(const char *isa, char ext)
+/*
+ * A hart's extensions: the riscv,isa-extensions string list where the tree
+ * has one (with riscv,isa-base for the width), else the riscv,isa string.
+ * Strings the blob does not terminate are not read.
+ */
+static void read_isa(const void *fdt, int node, struct isa *isa)
 {
-	if (strncmp(isa, "rv32", 4) != 0 && strncmp(isa, "rv64", 4) != 0)
-		return false;
-	for (const char *c = isa + 4; *c && *c != '_'; c++)
-		if (*c == ext)
-			return true;
-	return false;
-}
-
-bool hostdt_isa_has_ext(const char *isa, const char *ext)
-{
-	size_t n = strlen(ext);
-	for (const char *c = strchr(isa, '_'); c; c = strchr(c + 1, '_'))
-		if (!strncmp(c + 1, ext, n) && (c[1 + n] == '_' || c[1 + n] == '\0'))
-			return true;
-	return false;
+	int len;
+	const char *list = fdt_getprop(fdt, node, "riscv,isa-extensions", &len);
+	*isa = (struct isa){ 0 };
+	if (list && len > 0 && list[len - 1] == '\0') {
+		int blen;
+		const char *base = fdt_getprop(fdt, node, "riscv,isa-base", &blen);
+		if (base && blen > 0 && base[blen - 1] == '\0')
+			isa_parse_string(base, isa);
+		isa->ext = 0;   /* the base names only the width; the list names every extension */
+		isa_parse_list(list, (size_t)len, isa);
+		if (isa->xlen)
+			return;
+	}
+	const char *s = fdt_getprop(fdt, node, "riscv,isa", &len);
+	if (s && len > 0 && s[len - 1] == '\0') {
+		uint64_t from_list = isa->ext;
+		isa_parse_string(s, isa);
+		isa->ext |= from_list;
+	}
 }
 
 int hostdt_node_reg(const void *fdt, const char *path, uint64_t *base, uint64_t *size)
@@ -191,9 +199,8 @@ static int read_harts(const void *fdt, uint64_t boot_hartid, struct host_platfor
 		uint64_t hartid = read_cells(reg, ac);
 		if (hartid == boot_hartid) {
 			p->boot_index = (int)p->nharts;
-			const char *isa = fdt_getprop(fdt, node, "riscv,isa", NULL);
+			read_isa(fdt, node, &p->boot_isa);
 			const char *mmu = fdt_getprop(fdt, node, "mmu-type", NULL);
-			snprintf(p->boot_isa, sizeof(p->boot_isa), "%s", isa ? isa : "");
 			snprintf(p->mmu_type, sizeof(p->mmu_type), "%s", mmu ? mmu : "");
 		}
 		if (!have_tb)
@@ -454,6 +461,12 @@ static int check_structure(const void *fdt)
 						fdt32_ld((const fdt32_t *)(const void *)(prop + 12));
 			}
 		} else if (tag == FDT_BEGIN_NODE) {
+			/* the root is nameless and no name holds a '/': libfdt's path
+			 * walks (fdt_get_path) assume both and read out of bounds otherwise */
+			int nlen;
+			const char *name = fdt_get_name(fdt, off, &nlen);
+			if (!name || (depth == 0 && nlen != 0) || memchr(name, '/', (size_t)nlen))
+				return -FDT_ERR_BADSTRUCTURE;
 			if (depth >= (int)(sizeof(stack) / sizeof(stack[0])) || ix.n == INDEX_MAX)
 				fits = false;
 			if (fits) {

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "partition/isa.h"
 
 #define HOSTDT_MAX_HARTS    64
 #define HOSTDT_MAX_RAM      8
@@ -37,7 +38,7 @@ struct host_platform {
 	uint32_t nharts;
 	uint64_t hartid[HOSTDT_MAX_HARTS];     /* in device tree order: core id = index */
 	int boot_index;                        /* index of the boot hart in hartid[] */
-	char boot_isa[96];
+	struct isa boot_isa;                   /* riscv,isa-extensions, else riscv,isa */
 	char mmu_type[24];                     /* of the boot hart, "" if absent */
 	uint64_t timebase_hz;
 	unsigned nram;
@@ -74,9 +75,6 @@ int hostdt_read(const void *fdt, uint64_t boot_hartid, struct host_platform *p,
 		char *err, size_t errlen);
 
 uint64_t hostdt_ram_total(const struct host_platform *p);
-bool hostdt_isa_has(const char *isa, char ext);
-/* Multi-letter extensions ("sstc"), the ones after the first '_'. */
-bool hostdt_isa_has_ext(const char *isa, const char *ext);
 /* The first reg range of the node at `path`: 0, or negative if there is none. */
 int hostdt_node_reg(const void *fdt, const char *path, uint64_t *base, uint64_t *size);
 /* Whether the whitespace-separated word appears in /chosen/bootargs. */

@@ -2,6 +2,8 @@
 # tessera's test suite: host unit tests (plain, TSan, ASan+UBSan), then the
 # QEMU matrix. One line per case, then "N passed, N failed".
 # usage: tests/run-all.sh [--host-only | --qemu-only]
+# The QEMU matrix runs once per platform of $TESSERA_PLATFORMS (default: both,
+# "qemu7 qemu10": docs/platforms.md); each case's name ends in @PLATFORM.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -40,27 +42,36 @@ host_test() {  # NAME -- command...
 	fi
 }
 
-qemu_case() {  # NAME TIMEOUT EXIT RULES -- run-qemu args...
-	local name=$1 to=$2 ex=$3 rules=$4; shift 4
+qemu_case() {  # NAME TIMEOUT EXIT RULES -- run-qemu args...   (on $TESSERA_PLATFORM)
+	local name=$1@$TESSERA_PLATFORM to=$2 ex=$3 rules=$4; shift 4
 	record < <(tests/qemu/run-case "$name" "$T/logs" "$to" "$ex" "$rules" "$@")
 }
 
-make_dtbs() {
-	qemu-system-riscv64 -M "virt,dumpdtb=$T/dtb/virt4.dtb" -smp 4 -m 1G -nographic >/dev/null 2>&1
-	qemu-system-riscv64 -M "virt,dumpdtb=$T/dtb/virt2.dtb" -smp 2 -m 1G -nographic >/dev/null 2>&1
-	cp "$T/dtb/virt2.dtb" "$T/dtb/nouart.dtb"
-	fdtput -r "$T/dtb/nouart.dtb" /soc/serial@10000000
-	fdtput -d "$T/dtb/nouart.dtb" /chosen stdout-path
-	cp "$T/dtb/virt2.dtb" "$T/dtb/badtree.dtb"
-	fdtput -d "$T/dtb/badtree.dtb" /cpus timebase-frequency
+platforms=${TESSERA_PLATFORMS:-qemu7 qemu10}
+
+# Each platform's own virt trees (QEMU dumps them), and broken ones made from them.
+make_dtbs() {  # PLATFORM
+	local d=$T/dtb/$1 n
+	mkdir -p "$d"
+	for n in 2 4; do
+		tools/run-qemu --platform "$1" --smp $n -- -M "virt,dumpdtb=$d/virt$n.dtb" >/dev/null 2>&1
+		[ -s "$d/virt$n.dtb" ] || record <<<"FAIL dtb@$1: QEMU did not dump its virt tree ($d/virt$n.dtb)"
+	done
+	cp "$d/virt2.dtb" "$d/nouart.dtb"
+	fdtput -r "$d/nouart.dtb" /soc/serial@10000000
+	fdtput -d "$d/nouart.dtb" /chosen stdout-path
+	cp "$d/virt2.dtb" "$d/badtree.dtb"
+	fdtput -d "$d/badtree.dtb" /cpus timebase-frequency
 }
 
 start=$(date +%s)
-make_dtbs
+for plat in $platforms; do make_dtbs "$plat"; done
 if [ "$mode" != "--qemu-only" ]; then
 	for v in plain asan tsan; do
 		host_test "host-$v-mailbox" -- build/host/$v/test_mailbox "mailbox-$v" 1000000
-		host_test "host-$v-hostdt" -- build/host/$v/test_hostdt "hostdt-$v" "$T/dtb/virt4.dtb"
+		for plat in $platforms; do
+			host_test "host-$v-hostdt-$plat" -- build/host/$v/test_hostdt "hostdt-$v@$plat" "$T/dtb/$plat/virt4.dtb"
+		done
 		host_test "host-$v-guestdt" -- build/host/$v/test_guestdt "guestdt-$v" "$T/dtb/guest-$v.dtb"
 	done
 	# The generated tree as dtc reads it back.
@@ -92,13 +103,17 @@ if [ "$mode" != "--qemu-only" ]; then
 fi
 if [ "$mode" != "--host-only" ]; then
 	tools/mkdisk "$T/disk-selftest.img" "$BIN" --bootargs tessera.selftest
-	tools/mkdisk "$T/disk-nouart.img" "$BIN" --dtb "$T/dtb/nouart.dtb" --bootargs tessera.selftest
-	tools/mkdisk "$T/disk-badtree.img" "$BIN" --dtb "$T/dtb/badtree.dtb"
-	. tests/qemu/matrix.sh
 	mkdir -p "$T/scen"
-	. tests/qemu/vm-scenarios.sh
-	. tests/qemu/hostile-scenarios.sh
-	. tests/qemu/linux-scenarios.sh
+	for plat in $platforms; do
+		export TESSERA_PLATFORM=$plat
+		echo "== QEMU matrix on $plat: $(tools/run-qemu --version | head -n1)"
+		tools/mkdisk "$T/disk-nouart.img" "$BIN" --dtb "$T/dtb/$plat/nouart.dtb" --bootargs tessera.selftest
+		tools/mkdisk "$T/disk-badtree.img" "$BIN" --dtb "$T/dtb/$plat/badtree.dtb"
+		. tests/qemu/matrix.sh
+		. tests/qemu/vm-scenarios.sh
+		. tests/qemu/hostile-scenarios.sh
+		. tests/qemu/linux-scenarios.sh
+	done
 fi
 
 echo

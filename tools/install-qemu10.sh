@@ -75,7 +75,8 @@ case $v in *"version 10."*) ;; *) echo "install-qemu10: unexpected QEMU in backp
 moddir=$dest.tmp/usr/lib/x86_64-linux-gnu/qemu
 mkdir -p "$dest.tmp/modules"
 for m in "$moddir"/*.so; do
-	ldd "$m" 2>/dev/null | grep -q 'not found' || cp "$m" "$dest.tmp/modules/"
+	deps=$(ldd "$m" 2>&1 || true)   # (not a pipe into grep -q: pipefail would see ldd's SIGPIPE)
+	case $deps in *"not found"*) ;; *) cp "$m" "$dest.tmp/modules/" ;; esac
 done
 osbi=$(dpkg-deb -f "$apt_dir"/debs/opensbi_*.deb Version)
 rm -rf "$dest" && mv "$dest.tmp" "$dest"

@@ -32,9 +32,9 @@ FUZZ_DEPS := $(if $(STAMP),$(STAMP),$(DEPS)/libfdt/fdt.c) /usr/include/jsmn.h te
 fuzz_vmconfig_SRCS := partition/json.c partition/vmconfig.c partition/vmplan.c
 fuzz_vmpkg_SRCS    := partition/crc32.c partition/vmpkg.c partition/vmpkg_write.c \
                       partition/json.c partition/vmconfig.c partition/vmplan.c
-fuzz_guestdt_SRCS  := partition/guestdt.c partition/irqmap.c partition/hostdt.c \
+fuzz_guestdt_SRCS  := partition/guestdt.c partition/irqmap.c partition/hostdt.c partition/isa.c \
                       partition/json.c partition/vmconfig.c partition/vmplan.c
-fuzz_hostdt_SRCS   := partition/hostdt.c partition/guestdt.c partition/irqmap.c
+fuzz_hostdt_SRCS   := partition/hostdt.c partition/guestdt.c partition/irqmap.c partition/isa.c
 fuzz_guestdt_LIBFDT := 1
 fuzz_hostdt_LIBFDT  := 1
 

@@ -29,7 +29,7 @@
 #define HOST_PLIC_SIZE 0x600000u
 #define HOST_STDOUT    "/soc/serial@10000000"
 
-static const char host_isa[] = "rv64imafdch_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc_ssaia";
+static const char host_isa_str[] = "rv64imafdch_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc_ssaia";
 static char host[16384] __attribute__((aligned(8)));
 static uint8_t dtb[VM_DTB_MAX] __attribute__((aligned(8)));
 
@@ -76,7 +76,7 @@ static void make_host(void)
 		fdt_begin_node(h, name);
 		fdt_property_string(h, "device_type", "cpu");
 		fdt_property_u32(h, "reg", i);
-		fdt_property_string(h, "riscv,isa", host_isa);
+		fdt_property_string(h, "riscv,isa", host_isa_str);
 		fdt_begin_node(h, "interrupt-controller");
 		fdt_property_u32(h, "#interrupt-cells", 1);
 		fdt_property(h, "interrupt-controller", "", 0);
@@ -439,9 +439,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t h = 0;
 	for (size_t i = 0; i < size; i++)
 		h = h * 31 + data[i];
+	struct isa host_isa = { 0 };
+	isa_parse_string(host_isa_str, &host_isa);
 	struct guestdt_params p = {
 		.cfg = &cfg, .layout = &layout, .initrd_size = sizes.initrd,
-		.timebase_hz = 10000000, .host_isa = host_isa,
+		.timebase_hz = 10000000, .host_isa = &host_isa,
 		.mmu_type = h & 1 ? "riscv,sv57" : NULL, .sstc = h & 2,
 		.uart_gpa = uart ? cfg.console_gpa : 0, .boot_count = (uint32_t)(h >> 8),
 		.plic_gpa = vplic ? VPLIC_GPA : 0, .plic_size = VPLIC_SIZE, .uart_irq = VUART_IRQ,

@@ -39,7 +39,7 @@ static void check_platform(const struct host_platform *p, const void *fdt)
 	for (unsigned i = 0; i < p->nram; i++)
 		FUZZ_CHECK(p->ram[i].size != 0, "ram[%u] empty", i);
 	FUZZ_CHECK(p->nreserved <= HOSTDT_MAX_RESERVED, "nreserved %u", p->nreserved);
-	FUZZ_CHECK_STR(p->boot_isa, "boot_isa");
+	FUZZ_CHECK(p->boot_isa.ext < ISA_BIT(ISA_NEXT), "boot_isa: unknown bits");
 	FUZZ_CHECK_STR(p->mmu_type, "mmu_type");
 	FUZZ_CHECK_STR(p->bootargs, "bootargs");
 	FUZZ_CHECK_STR(p->uart.compatible, "uart.compatible");
@@ -347,7 +347,7 @@ static void guest(const void *fdt, size_t size)
 			return;
 	struct vmcfg_layout l = { 0x80200000, 0x80200000, 0, 0, 0x81e00000 };
 	struct guestdt_params p = {
-		.cfg = &c, .layout = &l, .timebase_hz = plat.timebase_hz, .host_isa = plat.boot_isa,
+		.cfg = &c, .layout = &l, .timebase_hz = plat.timebase_hz, .host_isa = &plat.boot_isa,
 		.mmu_type = plat.mmu_type[0] ? plat.mmu_type : NULL, .sstc = true,
 		.plic_gpa = m.n ? 0x0c000000 : 0, .plic_size = 0x400000, .uart_irq = 10,
 		.host_fdt = fdt, .host_stdout = plat.uart.present ? plat.uart.path : NULL, .irqs = &m,
@@ -384,8 +384,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* what tessera does next with it */
 	uint64_t base, sz;
 	(void)hostdt_ram_total(&plat);
-	(void)hostdt_isa_has(plat.boot_isa, 'h');
-	(void)hostdt_isa_has_ext(plat.boot_isa, "sstc");
+	char isa[200];
+	FUZZ_CHECK(isa_format(&plat.boot_isa, isa, sizeof(isa)) < sizeof(isa), "isa string too long");
 	(void)hostdt_bootarg(&plat, "quiet");
 	if (plat.uart.present)
 		(void)hostdt_node_reg(fdt, plat.uart.path, &base, &sz);

@@ -45,7 +45,8 @@ static void dump_tree(void)
 		fclose(f);
 }
 
-static const char *const host_isa = "rv64imafdch_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc";
+static const char *const host_isa_str = "rv64imafdch_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc";
+static struct isa host_isa_set;
 
 static void test_two_vcpus_initrd_bootargs(void)
 {
@@ -56,7 +57,7 @@ static void test_two_vcpus_initrd_bootargs(void)
 	struct vmcfg_layout l = { .kernel_gpa = 0x80200000, .entry = 0x80200000,
 				  .initrd_gpa = 0x83000000, .dtb_gpa = 0x83e00000 };
 	struct guestdt_params p = { .cfg = &c, .layout = &l, .initrd_size = 0x1234,
-				    .timebase_hz = 10000000, .host_isa = host_isa, .mmu_type = "riscv,sv57",
+				    .timebase_hz = 10000000, .host_isa = &host_isa_set, .mmu_type = "riscv,sv57",
 				    .sstc = true, .uart_gpa = 0x10000000, .boot_count = 3,
 				    .plic_gpa = 0xc000000, .plic_size = 0x400000, .uart_irq = 10 };
 	CHECK(guestdt_build(buf, sizeof(buf), &p, err, sizeof(err)) == 0, "%s", err);
@@ -100,7 +101,7 @@ static void test_no_initrd_no_sstc(void)
 			     "{\"gpa\": \"0x100000000\", \"size\": \"16M\"}], \"kernel\": {\"image\": \"k\"}}");
 	struct vmcfg_layout l = { .kernel_gpa = 0x80200000 };
 	struct guestdt_params p = { .cfg = &c, .layout = &l, .timebase_hz = 10000000,
-				    .host_isa = host_isa };
+				    .host_isa = &host_isa_set };
 	CHECK(guestdt_build(buf, sizeof(buf), &p, err, sizeof(err)) == 0, "%s", err);
 	CHECK(prop_str("/chosen", "bootargs") == NULL, "bootargs where none were given");
 	CHECK(prop_str("/chosen", "linux,initrd-start") == NULL, "initrd where there is none");
@@ -117,7 +118,7 @@ static void test_too_small_buffer(void)
 			     "\"kernel\": {\"image\": \"k\"}}");
 	struct vmcfg_layout l = { 0 };
 	struct guestdt_params p = { .cfg = &c, .layout = &l, .timebase_hz = 10000000,
-				    .host_isa = host_isa, .sstc = true };
+				    .host_isa = &host_isa_set, .sstc = true };
 	CHECK(guestdt_build(buf, 256, &p, err, sizeof(err)) < 0, "a tree fit in 256 bytes");
 	CHECK(strstr(err, "t.json: dtb: cannot generate") && strstr(err, "FDT_ERR_NOSPACE"), "%s", err);
 }
@@ -187,7 +188,7 @@ static void test_passthrough_nodes(void)
 			     "{\"passthrough\": \"/soc/serial@10000000\"}]}");
 	struct vmcfg_layout l = { 0 };
 	struct guestdt_params p = { .cfg = &c, .layout = &l, .timebase_hz = 10000000,
-				    .host_isa = host_isa, .host_fdt = host,
+				    .host_isa = &host_isa_set, .host_fdt = host,
 				    .host_stdout = "/soc/serial@10000000" };
 	CHECK(guestdt_build(buf, sizeof(buf), &p, err, sizeof(err)) == 0, "%s", err);
 	CHECK(!strcmp(prop_str("/soc/rtc@101000", "compatible"), "google,goldfish-rtc"), "rtc node");
@@ -230,7 +231,7 @@ static void test_passthrough_interrupts(void)
 	CHECK(m.n == 3, "%u entries", m.n);
 	struct vmcfg_layout l = { 0 };
 	struct guestdt_params p = { .cfg = &c, .layout = &l, .timebase_hz = 10000000,
-				    .host_isa = host_isa, .host_fdt = host, .irqs = &m,
+				    .host_isa = &host_isa_set, .host_fdt = host, .irqs = &m,
 				    .plic_gpa = 0xc000000, .plic_size = 0x400000 };
 	CHECK(guestdt_build(buf, sizeof(buf), &p, err, sizeof(err)) == 0, "%s", err);
 	int n;
@@ -259,21 +260,36 @@ static void test_passthrough_interrupts(void)
 			  "the host PLIC"), "%s", err);
 }
 
+/* Both ways a kernel reads a vCPU's extensions, and nothing the guest may not use. */
 static void test_isa_filter(void)
 {
-	char out[128];
-	guestdt_isa("rv64imafdch_zicsr_sstc_ssaia", false, out, sizeof(out));
-	CHECK(!strcmp(out, "rv64imafdc_zicsr"), "got %s", out);
-	guestdt_isa("rv64imafdch", true, out, sizeof(out));
-	CHECK(!strcmp(out, "rv64imafdc"), "got %s", out);
-	guestdt_isa("rv64imafdch_zihintpause", true, out, 8);
-	CHECK(strlen(out) < 8, "overflowed a short buffer: %s", out);
+	struct isa h = { 0 };
+	isa_parse_string("rv64imafdcvh_zicbom_zicboz_zicsr_zihpm_svadu_svpbmt_sstc_ssaia", &h);
+	struct vmcfg c = cfg("{\"id\": 1, \"name\": \"b\", \"vcpus\": 1,"
+			     "\"memory\": [{\"gpa\": \"0x80000000\", \"size\": \"32M\"}], \"kernel\": {\"image\": \"k\"}}");
+	struct vmcfg_layout l = { .kernel_gpa = 0x80200000 };
+	struct guestdt_params p = { .cfg = &c, .layout = &l, .timebase_hz = 10000000,
+				    .host_isa = &h, .sstc = true };
+	CHECK(guestdt_build(buf, sizeof(buf), &p, err, sizeof(err)) == 0, "%s", err);
+	CHECK(!strcmp(prop_str("/cpus/cpu@0", "riscv,isa"), "rv64imafdc_zicsr_sstc"),
+	      "riscv,isa %s", prop_str("/cpus/cpu@0", "riscv,isa"));
+	CHECK(!strcmp(prop_str("/cpus/cpu@0", "riscv,isa-base"), "rv64i"), "riscv,isa-base");
+	int cpu = fdt_path_offset(buf, "/cpus/cpu@0"), len;
+	const char *list = cpu < 0 ? NULL : fdt_getprop(buf, cpu, "riscv,isa-extensions", &len);
+	static const char want[] = "i\0m\0a\0f\0d\0c\0zicsr\0sstc";
+	CHECK(list && len == (int)sizeof(want) && !memcmp(list, want, sizeof(want)),
+	      "riscv,isa-extensions (%d bytes)", list ? len : -1);
+	p.sstc = false;
+	CHECK(guestdt_build(buf, sizeof(buf), &p, err, sizeof(err)) == 0, "%s", err);
+	CHECK(!strcmp(prop_str("/cpus/cpu@0", "riscv,isa"), "rv64imafdc_zicsr"),
+	      "riscv,isa without sstc: %s", prop_str("/cpus/cpu@0", "riscv,isa"));
 }
 
 int main(int argc, char **argv)
 {
 	const char *p = argc > 1 ? argv[1] : "guestdt";
 	dump_path = argc > 2 ? argv[2] : NULL;
+	isa_parse_string(host_isa_str, &host_isa_set);
 	RUN_CASE(p, test_two_vcpus_initrd_bootargs);
 	RUN_CASE(p, test_no_initrd_no_sstc);
 	RUN_CASE(p, test_too_small_buffer);

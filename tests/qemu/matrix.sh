@@ -20,9 +20,20 @@ boot_rules() {  # N
 	echo "$f"
 }
 
-for n in 1 2 4 8; do
-	qemu_case "boot-opensbi-smp$n" 90 0 "$(boot_rules $n)" -- --boot opensbi --smp $n --kernel "$BIN" \
+# fw_jump: on OpenSBI 1.5.1 (qemu10) a hart that reaches the firmware's boot
+# lottery after the winner has finished never leaves M-mode (a firmware defect,
+# docs/platforms.md), so there fw_jump is run with one hart only.
+jump_smps="1 2 4 8"
+[ "$TESSERA_PLATFORM" = qemu10 ] && jump_smps=1
+for n in $jump_smps; do
+	qemu_case "boot-opensbi-smp$n" 90 0 "$(boot_rules $n)" -- --boot opensbi --fw jump --smp $n --kernel "$BIN" \
 		--append tessera.selftest
+done
+# OpenSBI's fw_dynamic: QEMU passes the next stage's address and mode in a
+# struct (a2) instead of the fixed 0x80200000 of fw_jump.
+for n in 1 2 4 8; do
+	qemu_case "boot-opensbi-dynamic-smp$n" 90 0 "$(boot_rules $n)" -- --boot opensbi --fw dynamic --smp $n \
+		--kernel "$BIN" --append tessera.selftest
 done
 for n in 1 2 4 8; do
 	qemu_case "boot-uboot-smp$n" 150 0 "$(boot_rules $n)" -- --boot uboot --smp $n --disk "$T/disk-selftest.img"
@@ -58,7 +69,7 @@ qemu_case "bad-dtb-uboot-smp2" 150 0 "$T/rules/bad-dtb" -- --boot uboot --smp 2 
 
 # A hart without the H extension cannot host VMs: refuse, exit with status 1.
 cat >"$T/rules/no-hext" <<RULES
-once tessera: boot hart 0 has no H extension \\(riscv,isa "rv64imafdc(_[^"]*)?"\\): cannot host VMs
+once tessera: boot hart 0 has no H extension \\(isa "rv64imafdc(_[^"]*)?"\\): cannot host VMs
 never core [0-9]+ .*online
 RULES
 qemu_case "no-h-extension-opensbi-smp1" 60 1 "$T/rules/no-hext" -- --boot opensbi --smp 1 --kernel "$BIN" -- -cpu rv64,h=false

@@ -34,7 +34,7 @@ LDFLAGS := -nostdlib -no-pie -static -Wl,--no-relax -Wl,--gc-sections -Wl,-T,arc
 
 SRCS := boot/entry.S \
         arch/$(ARCH)/trap.S arch/$(ARCH)/trap.c arch/$(ARCH)/cpu.c arch/$(ARCH)/sbi_client.c \
-        arch/$(ARCH)/guest.S arch/$(ARCH)/fpu.S arch/$(ARCH)/vcpu.c arch/$(ARCH)/gstage.c arch/$(ARCH)/mmio.c arch/$(ARCH)/vplic.c arch/$(ARCH)/plic.c \
+        arch/$(ARCH)/guest.S arch/$(ARCH)/fpu.S arch/$(ARCH)/vcpu.c arch/$(ARCH)/gstage.c arch/$(ARCH)/mmio.c arch/$(ARCH)/insn.c arch/$(ARCH)/vplic.c arch/$(ARCH)/plic.c \
         $(addprefix arch/$(ARCH)/sbi/,sbi_guest.c base.c time.c ipi.c rfence.c hsm.c srst.c \
                                        dbcn.c legacy.c vendor.c) \
         core/main.c core/msg.c core/selftest.c core/console.c core/uart16550.c \
@@ -97,7 +97,7 @@ SAN_plain := -O2
 SAN_tsan  := -O1 -fsanitize=thread
 SAN_asan  := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all
 HOST_VARIANTS := plain tsan asan
-HOST_TESTS := test_mailbox test_hostdt test_guestdt
+HOST_TESTS := test_mailbox test_hostdt test_guestdt test_insn
 
 include partition/partition.mk
 include tests/guests/guests.mk
@@ -108,6 +108,10 @@ $(BUILD)/host/$(1)/test_mailbox: tests/host/test_mailbox.c ipc/mailbox.c ipc/mai
 	@mkdir -p $$(@D)
 	@echo "  HOSTCC  $$@"
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_$(1)) tests/host/test_mailbox.c ipc/mailbox.c -o $$@
+$(BUILD)/host/$(1)/test_insn: tests/host/test_insn.c arch/riscv64/insn.c arch/riscv64/include/arch/insn.h tests/host/check.h
+	@mkdir -p $$(@D)
+	@echo "  HOSTCC  $$@"
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_$(1)) -Iarch/riscv64/include tests/host/test_insn.c arch/riscv64/insn.c -o $$@
 $(BUILD)/host/$(1)/test_hostdt: tests/host/test_hostdt.c partition/hostdt.c partition/hostdt.h partition/isa.c partition/isa.h tests/host/check.h $(STAMP)
 	@mkdir -p $$(@D)
 	@echo "  HOSTCC  $$@"

@@ -43,10 +43,11 @@ static const char *mmio_emulate(struct vcpu *v, const struct vcpu_exit *e)
 	struct mmio_access m;
 	if (!d)
 		return e->what;   /* no emulated device: the guest touched what it does not own */
-	if (arch_mmio_decode(&v->arch, &m))
-		return "MMIO access with an instruction tessera does not emulate";
+	int rc = arch_mmio_decode(&v->arch, &m);
+	if (rc)
+		return arch_mmio_strerror(rc);
 	uint64_t off = e->addr - d->gpa, val = 0;
-	int rc = m.write ? d->ops->write(v, d->dev, off, m.width, arch_mmio_store_value(&v->arch, &m))
+	rc = m.write ? d->ops->write(v, d->dev, off, m.width, arch_mmio_store_value(&v->arch, &m))
 			 : d->ops->read(v, d->dev, off, m.width, &val);
 	if (rc)
 		return m.write ? "MMIO write the device refuses" : "MMIO read the device refuses";

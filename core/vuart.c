@@ -74,9 +74,10 @@ static int vuart_write(struct vcpu *v, void *dev, uint64_t off, unsigned width, 
 	return rc;
 }
 
+/* Any access width (1, 2, 4, 8) acts on the register's one byte, as on QEMU's 16550. */
 static int vuart_read_reg(struct vuart *u, uint64_t off, unsigned width, uint64_t *val)
 {
-	if (width != 1 && width != 4)
+	if (width != 1 && width != 2 && width != 4 && width != 8)
 		return E_INVAL;
 	switch (off) {
 	case RBR_THR:
@@ -110,7 +111,7 @@ static int vuart_read_reg(struct vuart *u, uint64_t off, unsigned width, uint64_
 
 static int vuart_write_reg(struct vcpu *v, struct vuart *u, uint64_t off, unsigned width, uint64_t val)
 {
-	if (width != 1 && width != 4)
+	if (width != 1 && width != 2 && width != 4 && width != 8)
 		return E_INVAL;
 	uint8_t b = (uint8_t)val;
 	switch (off) {

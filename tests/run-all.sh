@@ -69,6 +69,7 @@ for plat in $platforms; do make_dtbs "$plat"; done
 if [ "$mode" != "--qemu-only" ]; then
 	for v in plain asan tsan; do
 		host_test "host-$v-mailbox" -- build/host/$v/test_mailbox "mailbox-$v" 1000000
+		host_test "host-$v-insn" -- build/host/$v/test_insn "insn-$v"
 		for plat in $platforms; do
 			host_test "host-$v-hostdt-$plat" -- build/host/$v/test_hostdt "hostdt-$v@$plat" "$T/dtb/$plat/virt4.dtb"
 		done

@@ -254,12 +254,12 @@ never $never_bad
 RULES
 	vm_case "$c" 2 120 "$T/rules/$c"
 	# the same free memory at every reboot
-	n=$(grep -ao 'rebooting (boot [0-9]*): free host memory [0-9]* bytes' "$T/logs/$c.log" |
+	n=$(grep -ao 'rebooting (boot [0-9]*): free host memory [0-9]* bytes' "$T/logs/$c@$TESSERA_PLATFORM.log" |
 		sed 's/.*memory //' | sort -u | wc -l)
 	if [ "$n" = 1 ]; then
-		record <<<"PASS $c-no-leak: free host memory identical at all 100 reboots"
+		record <<<"PASS $c-no-leak@$TESSERA_PLATFORM: free host memory identical at all 100 reboots"
 	else
-		record <<<"FAIL $c-no-leak: free host memory took $n different values over the reboots"
+		record <<<"FAIL $c-no-leak@$TESSERA_PLATFORM: free host memory took $n different values over the reboots"
 	fi
 fi
 
@@ -291,6 +291,17 @@ once \\[devices\\] devices: RTC interrupt taken 3 times on vCPU 0 \\(vPLIC sourc
 once \\[devices\\] devices: RTC interrupt taken 3 times on vCPU 1 \\(vPLIC source 11\\)
 RULES
 	vm_case "$c" 2 60 "$f"
+fi
+
+# Every load/store form on emulated devices (transformed htinst on QEMU 10,
+# the instruction itself on QEMU 7.2).
+c=mmio-forms-smp1
+mkdir -p "$T/scen/$c"
+vm_cfg "$T/scen/$c" mmio.json 7 mmio mmio.bin 1 0 ', "console": { "uart16550": "0x10000000" }, "on_fault": "stop"'
+if pack "$c"; then
+	f=$(vm_rules "$c" mmio:mmio)
+	echo 'once \[mmio\] mmio: 11 load/store forms emulated' >>"$f"
+	vm_case "$c" 1 30 "$f"
 fi
 
 # The same guest with a device tree of the user's own ("dtb": {"image": ...}).

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "core/exit.h"
+#include <arch/insn.h>
 #endif
 
 /* Offsets used by guest.S and trap.S. */
@@ -63,14 +64,9 @@ void arch_guest_enter(struct arch_vcpu *a);
 void arch_vcpu_decode_exit(const struct arch_vcpu *a, struct vcpu_exit *e);
 /* The guest sees an illegal-instruction exception at its pc (vCPU must be loaded). */
 void arch_vcpu_inject_illegal(struct arch_vcpu *a, unsigned long insn);
-/* A trapped load or store to emulate (mmio.c). */
-struct mmio_access {
-	bool write, sign;
-	unsigned width;   /* bytes */
-	unsigned reg;     /* destination (load) or source (store) register */
-	unsigned len;     /* instruction length */
-};
+/* A trapped load or store to emulate (mmio.c, insn.c): 0, or negative (arch_mmio_strerror). */
 int arch_mmio_decode(const struct arch_vcpu *a, struct mmio_access *m);
+const char *arch_mmio_strerror(int rc);
 bool arch_read_guest_insn(unsigned long pc, unsigned long *insn);
 uint64_t arch_mmio_store_value(const struct arch_vcpu *a, const struct mmio_access *m);
 void arch_mmio_complete(struct arch_vcpu *a, const struct mmio_access *m, uint64_t loaded);

@@ -7,6 +7,12 @@ ARCH          ?= riscv64
 PLAT          ?= qemu-virt
 CROSS_COMPILE ?= riscv64-linux-gnu-
 SMP           ?= 4
+# The QEMU + OpenSBI platform of make run (docs/platforms.md): qemu7 (Debian 12's
+# QEMU 7.2 + OpenSBI 1.1) or qemu10 (QEMU 10 + OpenSBI 1.5.1, bookworm-backports);
+# PLATFORMS: the ones make test and make qemu-tests run the matrix on.
+PLATFORM      ?= qemu7
+PLATFORMS     ?= qemu7 qemu10
+export TESSERA_PLATFORMS := $(PLATFORMS)
 MAX_CORES     ?= 8
 
 Q ?= @
@@ -47,7 +53,7 @@ LIBFDT := fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c fdt_addresse
 OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(SRCS)) \
         $(patsubst %,$(BUILD)/obj/libfdt/%.o,$(LIBFDT))
 
-.PHONY: all deps run run-uboot test host-tests qemu-tests disk clean distclean linux-guest bench lint
+.PHONY: all deps run run-uboot test test-quick host-tests qemu-tests disk clean distclean linux-guest bench lint
 all: $(BUILD)/tessera.bin
 
 deps: $(STAMP)
@@ -148,10 +154,10 @@ $(BUILD)/disk.img: $(BUILD)/tessera.bin $(BUILD)/vms.pkg tools/mkdisk tools/boot
 	$(Q)tools/mkdisk $@ $(BUILD)/tessera.bin --pkg $(BUILD)/vms.pkg
 
 run: $(BUILD)/tessera.bin $(BUILD)/vms.pkg
-	tools/run-qemu --smp $(SMP) --boot opensbi --kernel $(BUILD)/tessera.bin --initrd $(BUILD)/vms.pkg
+	tools/run-qemu --platform $(PLATFORM) --smp $(SMP) --boot opensbi --kernel $(BUILD)/tessera.bin --initrd $(BUILD)/vms.pkg
 
 run-uboot: $(BUILD)/disk.img
-	tools/run-qemu --smp $(SMP) --boot uboot --disk $(BUILD)/disk.img
+	tools/run-qemu --platform $(PLATFORM) --smp $(SMP) --boot uboot --disk $(BUILD)/disk.img
 
 test: all host-bins guests $(BUILD)/disk.img $(LINUX_GUEST) $(BUILD)/include/jsmn.h fuzz-bins
 	tests/run-all.sh
@@ -169,6 +175,11 @@ host-tests: host-bins
 
 qemu-tests: all host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)
 	tests/run-all.sh --qemu-only
+
+# For iteration: the unit tests without fuzzing and lint, and the QEMU matrix
+# on one platform (make test-quick PLATFORMS=qemu10 for the other): about 4 minutes.
+test-quick: all host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)
+	TESSERA_QUICK=1 tests/run-all.sh
 
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/host $(BUILD)/tessera.* $(BUILD)/disk.img $(BUILD)/test $(BUILD)/include

@@ -48,6 +48,9 @@ qemu_case() {  # NAME TIMEOUT EXIT RULES -- run-qemu args...   (on $TESSERA_PLAT
 }
 
 platforms=${TESSERA_PLATFORMS:-qemu7 qemu10}
+# TESSERA_QUICK=1 (make test-quick): no fuzzing, no lint, one platform unless told.
+quick=${TESSERA_QUICK:-}
+[ -n "$quick" ] && [ "$platforms" = "qemu7 qemu10" ] && platforms=qemu7
 
 # Each platform's own virt trees (QEMU dumps them), and broken ones made from them.
 make_dtbs() {  # PLATFORM
@@ -89,17 +92,19 @@ if [ "$mode" != "--qemu-only" ]; then
 		host_test "host-$v-vmpkg" -- build/host/$v/test_vmpkg "vmpkg-$v"
 	done
 	host_test "configs" -- tests/configs/check-configs.sh
-	# fuzz smoke: replay the kept regression inputs, then fuzz each parser a while
-	# a fixed seed: the smoke run explores the same inputs each time (make fuzz: random)
-	FUZZ_BUILD=build FUZZ_SEED=${FUZZ_SEED:-1} tests/fuzz/run.sh "${FUZZ_SMOKE_SECONDS:-60}" \
-		>"$T/logs/fuzz.log" 2>&1
-	record <"$T/logs/fuzz.log"
-	grep -qE '^(PASS|FAIL) fuzz-' "$T/logs/fuzz.log" ||
-		record <<<"FAIL fuzz: tests/fuzz/run.sh reported nothing (log: $T/logs/fuzz.log)"
-	if tools/lint.sh >"$T/logs/lint.log" 2>&1; then
-		record <<<"PASS lint: cppcheck and clang-tidy, no findings"
-	else
-		record <<<"FAIL lint: $(grep -E '^lint: ' "$T/logs/lint.log" | tr '\n' ' ')(log: $T/logs/lint.log)"
+	if [ -z "$quick" ]; then
+		# fuzz smoke: replay the kept regression inputs, then fuzz each parser a while
+		# a fixed seed: the smoke run explores the same inputs each time (make fuzz: random)
+		FUZZ_BUILD=build FUZZ_SEED=${FUZZ_SEED:-1} tests/fuzz/run.sh "${FUZZ_SMOKE_SECONDS:-60}" \
+			>"$T/logs/fuzz.log" 2>&1
+		record <"$T/logs/fuzz.log"
+		grep -qE '^(PASS|FAIL) fuzz-' "$T/logs/fuzz.log" ||
+			record <<<"FAIL fuzz: tests/fuzz/run.sh reported nothing (log: $T/logs/fuzz.log)"
+		if tools/lint.sh >"$T/logs/lint.log" 2>&1; then
+			record <<<"PASS lint: cppcheck and clang-tidy, no findings"
+		else
+			record <<<"FAIL lint: $(grep -E '^lint: ' "$T/logs/lint.log" | tr '\n' ' ')(log: $T/logs/lint.log)"
+		fi
 	fi
 fi
 if [ "$mode" != "--host-only" ]; then

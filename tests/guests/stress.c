@@ -29,7 +29,7 @@ static int idx_of_slot[GUEST_MAX_HARTS];
 static volatile int got_ipi[GUEST_MAX_HARTS], got_timer[GUEST_MAX_HARTS];
 static volatile int ipi_wakeups[GUEST_MAX_HARTS], timer_wakeups[GUEST_MAX_HARTS];
 static volatile unsigned long last_progress[GUEST_MAX_HARTS];
-static volatile int done[GUEST_MAX_HARTS], ready, go;
+static volatile int done[GUEST_MAX_HARTS], ready, go, stop;
 static volatile unsigned long t_end;
 
 static int me_idx(void)
@@ -137,11 +137,24 @@ static void run(int me)
 		pass_token(me);                  /* the one token of the ring */
 	for (;;) {
 		if (n > 1) {
+			/*
+			 * The boot hart decides when the ring stops and says so before
+			 * it passes the token on, so every hart learns it with the
+			 * token: a hart that read the clock itself could still see time
+			 * left after the boot hart had stopped, and wait for ever for a
+			 * token nobody passes.
+			 */
 			wait_token(me);
-			pass_token(me);
-		}
-		if (rdtime() >= t_end)
+			if (me == 0 && rdtime() >= t_end)
+				atomic_store(&stop, 1);
+			int last = atomic_load(&stop);
+			if (!last || me != n - 1)
+				pass_token(me);          /* the last hart keeps the final token */
+			if (last)
+				break;
+		} else if (rdtime() >= t_end) {
 			break;
+		}
 		wait_timer(me, &seed);
 	}
 	csr_write(sie, 0);

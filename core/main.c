@@ -220,6 +220,15 @@ void boot_main(unsigned long hartid, const void *fdt)
 			 hartid, isa);
 		system_poweroff(true);
 	}
+	char why[96];
+	if (arch_gstage_probe(why, sizeof(why))) {
+		log_line("tessera: boot hart %lu has %s: cannot host VMs", hartid, why);
+		system_poweroff(true);
+	}
+	if (hostdt_bootarg(&plat, "tessera.shared-vmid"))
+		arch_gstage_limit_vmid_bits(0);
+	log_line("  g-stage  Sv39x4, %u VMID bits%s", arch_gstage_vmid_bits(),
+		 arch_gstage_vmid_bits() ? "" : ": every VM shares VMID 0, fenced at each switch");
 	choose_cores();
 	if (plat.plic.present)
 		arch_irqc_init(plat.plic.base, plat.plic.ndev);

@@ -216,6 +216,10 @@ static int read_harts(const void *fdt, uint64_t boot_hartid, struct host_platfor
 		     (unsigned long)boot_hartid);
 	if (!have_tb || tb == 0)
 		FAIL(HOSTDT_EMISSING, "/cpus: timebase-frequency missing or zero");
+	/* slices, timeouts and the watchdog are whole ticks: below 1 kHz they round to none */
+	if (tb < HOSTDT_MIN_TIMEBASE || tb > HOSTDT_MAX_TIMEBASE)
+		FAIL(HOSTDT_EINVAL, "/cpus: timebase-frequency %lu Hz is outside %u Hz .. %lu Hz",
+		     (unsigned long)tb, HOSTDT_MIN_TIMEBASE, (unsigned long)HOSTDT_MAX_TIMEBASE);
 	p->timebase_hz = tb;
 	return 0;
 }
@@ -359,6 +363,11 @@ static int read_plic_contexts(const void *fdt, int node, struct host_platform *p
 	for (int ctx = 0; ctx < len / 8; ctx++) {
 		if (fdt32_ld(&ext[2 * ctx + 1]) != 9)
 			continue;   /* M-mode external (11) or other: not tessera's */
+		/* tessera writes this context's enable, threshold and claim registers:
+		 * they must be a PLIC's (15872 contexts at most) and inside its reg */
+		if (ctx >= PLIC_MAX_CONTEXTS || PLIC_CONTEXT_END(ctx) > p->plic.size)
+			FAIL(HOSTDT_EINVAL, "%s: interrupts-extended entry %d: context %d is beyond the "
+			     "PLIC's reg (size 0x%lx)", name, ctx, ctx, (unsigned long)p->plic.size);
 		int intc = node_by_phandle(fdt, fdt32_ld(&ext[2 * ctx]));
 		int cpu = intc >= 0 ? node_parent(fdt, intc) : intc;
 		int rlen = 0;
@@ -384,6 +393,9 @@ static int read_plic(const void *fdt, struct host_platform *p, char *err, size_t
 	if (rc < 0)
 		FAIL(HOSTDT_EINVAL, "%s: reg: %s", fdt_get_name(fdt, node, NULL), fdt_strerror(rc));
 	p->plic.ndev = prop_u32(fdt, node, "riscv,ndev", 0);
+	if (p->plic.ndev > PLIC_MAX_SOURCES)
+		FAIL(HOSTDT_EINVAL, "%s: riscv,ndev %u: a PLIC has at most %u sources",
+		     fdt_get_name(fdt, node, NULL), p->plic.ndev, PLIC_MAX_SOURCES);
 	p->plic.phandle = fdt_get_phandle(fdt, node);
 	p->plic.present = true;
 	return read_plic_contexts(fdt, node, p, err, errlen);

@@ -14,6 +14,12 @@
 #define HOSTDT_MAX_HARTS    64
 #define HOSTDT_MAX_RAM      8
 #define HOSTDT_MAX_RESERVED 16
+/* Bounds on what the host tree may say (the PLIC's from the RISC-V PLIC spec). */
+#define HOSTDT_MIN_TIMEBASE 1000u                  /* Hz */
+#define HOSTDT_MAX_TIMEBASE 10000000000ull         /* 10 GHz */
+#define PLIC_MAX_SOURCES    1023u
+#define PLIC_MAX_CONTEXTS   15872
+#define PLIC_CONTEXT_END(c) (0x200000ull + 0x1000ull * ((uint64_t)(c) + 1))   /* its threshold/claim page */
 #define HOSTDT_ERR_LEN      160
 
 /* Error codes (negative returns). */

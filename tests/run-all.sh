@@ -65,6 +65,10 @@ make_dtbs() {  # PLATFORM
 	fdtput -d "$d/nouart.dtb" /chosen stdout-path
 	cp "$d/virt2.dtb" "$d/badtree.dtb"
 	fdtput -d "$d/badtree.dtb" /cpus timebase-frequency
+	cp "$d/virt2.dtb" "$d/bad-ndev.dtb"
+	fdtput -t x "$d/bad-ndev.dtb" /soc/plic@c000000 riscv,ndev 0xffffffe0
+	cp "$d/virt2.dtb" "$d/bad-timebase.dtb"
+	fdtput -t i "$d/bad-timebase.dtb" /cpus timebase-frequency 100
 }
 
 start=$(date +%s)
@@ -115,6 +119,9 @@ if [ "$mode" != "--host-only" ]; then
 		echo "== QEMU matrix on $plat: $(tools/run-qemu --version | head -n1)"
 		tools/mkdisk "$T/disk-nouart.img" "$BIN" --dtb "$T/dtb/$plat/nouart.dtb" --bootargs tessera.selftest
 		tools/mkdisk "$T/disk-badtree.img" "$BIN" --dtb "$T/dtb/$plat/badtree.dtb"
+		for b in ndev timebase; do
+			tools/mkdisk "$T/disk-bad-$b.img" "$BIN" --dtb "$T/dtb/$plat/bad-$b.dtb"
+		done
 		. tests/qemu/matrix.sh
 		. tests/qemu/vm-scenarios.sh
 		. tests/qemu/hostile-scenarios.sh

@@ -3,6 +3,8 @@
  * addresses), 1 GiB and 2 MiB leaves wherever both addresses are aligned.
  */
 #include <stddef.h>
+#include <stdio.h>
+#include <arch/cpu.h>
 #include <arch/csr.h>
 #include <arch/vcpu.h>
 
@@ -34,11 +36,51 @@ static unsigned vpn(uint64_t gpa, int level)
 	return (unsigned)(gpa >> (PAGE_SHIFT + 9 * level)) & ((1u << bits) - 1);
 }
 
+static unsigned vmid_bits;   /* written by the boot core before any VM is built */
+
+/* hgatp is WARL: a mode the hart lacks reads back as Bare, VMID bits it lacks as 0. */
+int arch_gstage_probe(char *why, size_t whylen)
+{
+	csr_write(CSR_HGATP, HGATP_MODE_SV39X4 | (HGATP_VMID_MASK << HGATP_VMID_SHIFT));
+	unsigned long v = csr_read(CSR_HGATP);
+	csr_write(CSR_HGATP, 0);
+	if ((v & HGATP_MODE_MASK) != HGATP_MODE_SV39X4) {
+		snprintf(why, whylen, "no Sv39x4 G-stage (hgatp.MODE reads back %lu)", v >> 60);
+		return -1;
+	}
+	unsigned long ids = (v >> HGATP_VMID_SHIFT) & HGATP_VMID_MASK;
+	vmid_bits = 0;
+	while (ids & 1) {   /* VMIDLEN: the implemented bits are the low ones */
+		vmid_bits++;
+		ids >>= 1;
+	}
+	return 0;
+}
+
+unsigned arch_gstage_vmid_bits(void)
+{
+	return vmid_bits;
+}
+
+void arch_gstage_limit_vmid_bits(unsigned bits)
+{
+	if (bits < vmid_bits)
+		vmid_bits = bits;
+}
+
+/*
+ * VM ids 1 .. 2^VMIDLEN - 1 are the VMs' own; the VMs past them (or all, with
+ * no VMID bits) share VMID 0, and their G-stage translations are fenced
+ * whenever a core loads one of them after another (arch_vcpu_load).
+ */
 int arch_vm_init(struct arch_vm *vm, unsigned vmid, uintptr_t root16k)
 {
 	if (root16k & 0x3fff)
 		return -1;
 	vm->root = root16k;
+	vm->shared_vmid = vmid >= (1u << vmid_bits);
+	if (vm->shared_vmid)
+		vmid = 0;
 	vm->hgatp = HGATP_MODE_SV39X4 | ((unsigned long)(vmid & HGATP_VMID_MASK) << HGATP_VMID_SHIFT) |
 		    (root16k >> PAGE_SHIFT);
 	return 0;

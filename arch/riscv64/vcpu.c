@@ -17,11 +17,18 @@ void arch_vcpu_reset(struct arch_vcpu *a, uint64_t entry, unsigned long a0, unsi
 	a->sstatus = SSTATUS_SPP | SSTATUS_FS_INITIAL;   /* sret to VS-mode */
 	a->hstatus = HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_VTW | HSTATUS_VSXL_64;
 	a->vs.vstimecmp = UINT64_MAX;
+	/* f0-f31 and fcsr start at zero: the first load restores the zeroed fp[]
+	 * instead of keeping whatever the core's last vCPU left in them */
+	a->fp_saved = true;
 }
 
 void arch_vcpu_load(struct arch_vcpu *a, const struct arch_vm *vm)
 {
+	/* a VMID shared with other VMs: what the last one cached under it is not this VM's */
+	bool fence = vm->shared_vmid && csr_read(CSR_HGATP) != vm->hgatp;
 	csr_write(CSR_HGATP, vm->hgatp);
+	if (fence)
+		hfence_gvma_all();
 	csr_write(CSR_HENVCFG, vm->sstc ? HENVCFG_STCE : 0);
 	csr_write(CSR_VSSTATUS, a->vs.vsstatus);
 	csr_write(CSR_VSIE, a->vs.vsie);
@@ -31,6 +38,8 @@ void arch_vcpu_load(struct arch_vcpu *a, const struct arch_vm *vm)
 	csr_write(CSR_VSCAUSE, a->vs.vscause);
 	csr_write(CSR_VSTVAL, a->vs.vstval);
 	csr_write(CSR_VSATP, a->vs.vsatp);
+	csr_write(CSR_SCOUNTEREN, a->vs.scounteren);
+	csr_write(CSR_SENVCFG, a->vs.senvcfg);
 	csr_write(CSR_HVIP, a->vs.hvip);
 	if (vm->sstc)
 		csr_write(CSR_VSTIMECMP, a->vs.vstimecmp);
@@ -49,6 +58,8 @@ void arch_vcpu_put(struct arch_vcpu *a)
 	a->vs.vscause = csr_read(CSR_VSCAUSE);
 	a->vs.vstval = csr_read(CSR_VSTVAL);
 	a->vs.vsatp = csr_read(CSR_VSATP);
+	a->vs.scounteren = csr_read(CSR_SCOUNTEREN);
+	a->vs.senvcfg = csr_read(CSR_SENVCFG);
 	a->vs.hvip = csr_read(CSR_HVIP);
 	if (csr_read(CSR_HENVCFG) & HENVCFG_STCE) {
 		/* VSTIP comes from vstimecmp, which is saved: it is not an injected bit */

@@ -100,6 +100,19 @@ static int list_nodes(const void *fdt, int *offs, int max)
 /* The node and property the last edit set, for cut_struct. */
 static char last_path[256], last_prop[64];
 
+/* libfdt's fdt_get_path reads out of bounds on a named root or a '/' in a name
+ * (hostdt_read refuses such trees; the mutator must not walk them either). */
+static bool names_walkable(const void *fdt)
+{
+	for (int node = 0, depth = 0; node >= 0; node = fdt_next_node(fdt, node, &depth)) {
+		int len;
+		const char *name = fdt_get_name(fdt, node, &len);
+		if (!name || (depth == 0 && len != 0) || memchr(name, '/', (size_t)len))
+			return false;
+	}
+	return true;
+}
+
 static int tree_edit(void *fdt, uint8_t *scratch, size_t scratch_max)
 {
 	int offs[512];
@@ -120,7 +133,7 @@ static int tree_edit(void *fdt, uint8_t *scratch, size_t scratch_max)
 	}
 	char nm[64];
 	snprintf(nm, sizeof(nm), "%s", name);   /* the name moves when the tree does */
-	if (fdt_get_path(fdt, node, last_path, sizeof(last_path)) < 0)
+	if (!names_walkable(fdt) || fdt_get_path(fdt, node, last_path, sizeof(last_path)) < 0)
 		last_path[0] = '\0';
 	snprintf(last_prop, sizeof(last_prop), "%s", nm);
 	switch (rnd(8)) {

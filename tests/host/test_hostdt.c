@@ -91,6 +91,38 @@ static void test_no_timebase(void)
 	CHECK(strstr(err, "/cpus") && strstr(err, "timebase-frequency"), "message: %s", err);
 }
 
+/* Every value read from the tree is bounded (issue 11, item 9). */
+static void test_bounded_values(void)
+{
+	void *fdt = fresh();
+	int cpus = node(fdt, "/cpus");
+	fdt_setprop_u32(fdt, cpus, "timebase-frequency", 100);
+	CHECK(read_tree(fdt, 0) == HOSTDT_EINVAL, "a 100 Hz timebase accepted");
+	CHECK(strstr(err, "/cpus: timebase-frequency 100 Hz is outside"), "message: %s", err);
+	fdt_setprop_u32(fdt, cpus, "timebase-frequency", 1000);
+	CHECK(read_tree(fdt, 0) == 0, "a 1 kHz timebase refused: %s", err);
+
+	fdt = fresh();
+	int plic = node(fdt, "/soc/plic@c000000");
+	fdt_setprop_u32(fdt, plic, "riscv,ndev", 0xffffffe0u);   /* once an endless loop in plic.c */
+	CHECK(read_tree(fdt, 0) == HOSTDT_EINVAL, "riscv,ndev 0xffffffe0 accepted");
+	CHECK(strstr(err, "plic@c000000: riscv,ndev 4294967264: a PLIC has at most 1023 sources"),
+	      "message: %s", err);
+	fdt_setprop_u32(fdt, plic, "riscv,ndev", 1024);
+	CHECK(read_tree(fdt, 0) == HOSTDT_EINVAL, "riscv,ndev 1024 accepted");
+	fdt_setprop_u32(fdt, plic, "riscv,ndev", 1023);
+	CHECK(read_tree(fdt, 0) == 0 && plat.plic.ndev == 1023, "riscv,ndev 1023 refused: %s", err);
+
+	/* a reg too small for the contexts tessera writes */
+	fdt = fresh();
+	plic = node(fdt, "/soc/plic@c000000");
+	fdt32_t reg[4] = { 0, cpu_to_fdt32(0xc000000), 0, cpu_to_fdt32(0x201000) };
+	fdt_setprop(fdt, plic, "reg", reg, sizeof(reg));
+	CHECK(read_tree(fdt, 0) == HOSTDT_EINVAL, "a PLIC reg without the S-mode contexts accepted");
+	CHECK(strstr(err, "interrupts-extended entry 1: context 1 is beyond the PLIC's reg (size 0x201000)"),
+	      "message: %s", err);
+}
+
 static void test_boot_hart_absent(void)
 {
 	CHECK(read_tree(fresh(), 7) == HOSTDT_EMISSING, "unknown boot hart accepted");
@@ -277,6 +309,7 @@ int main(int argc, char **argv)
 	RUN_CASE(p, test_null_and_bad_magic);
 	RUN_CASE(p, test_truncated_structure);
 	RUN_CASE(p, test_no_timebase);
+	RUN_CASE(p, test_bounded_values);
 	RUN_CASE(p, test_boot_hart_absent);
 	RUN_CASE(p, test_disabled_hart_skipped);
 	RUN_CASE(p, test_no_cpus);

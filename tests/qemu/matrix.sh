@@ -12,6 +12,7 @@ boot_rules() {  # N
 		echo "once tessera [^ ]+: $n harts, 1024 MiB RAM, timebase 10000000 Hz"
 		for ((i = 0; i < n; i++)); do echo "once core $i \\(hart $i\\) online"; done
 		echo "count=$n core [0-9]+ \\(hart [0-9]+\\) online"
+		echo "once   g-stage  Sv39x4, [1-9][0-9]* VMID bits"
 		echo "once tessera: $n cores online"
 		echo "once mailbox: $((2 * n * (n - 1))) messages ok"
 		echo "once tessera: self-test done, powering off"
@@ -66,6 +67,21 @@ once tessera: cannot continue, powering off
 never core [0-9]+ .*online
 RULES
 qemu_case "bad-dtb-uboot-smp2" 150 0 "$T/rules/bad-dtb" -- --boot uboot --smp 2 --disk "$T/disk-badtree.img"
+
+# Values the tree may not hold: an unbounded riscv,ndev (once an endless loop
+# at PLIC set-up) and a timebase so slow that every slice is zero ticks.
+bad_dtb_case() {  # NAME MESSAGE-REGEX DISK
+	cat >"$T/rules/$1" <<RULES
+once tessera: bad host device tree: $2
+once tessera: cannot continue, powering off
+never core [0-9]+ .*online
+RULES
+	qemu_case "$1" 150 0 "$T/rules/$1" -- --boot uboot --smp 2 --disk "$3"
+}
+bad_dtb_case bad-dtb-ndev-uboot-smp2 'plic@c000000: riscv,ndev 4294967264: a PLIC has at most 1023 sources' \
+	"$T/disk-bad-ndev.img"
+bad_dtb_case bad-dtb-timebase-uboot-smp2 '/cpus: timebase-frequency 100 Hz is outside 1000 Hz .. 10000000000 Hz' \
+	"$T/disk-bad-timebase.img"
 
 # A hart without the H extension cannot host VMs: refuse, exit with status 1.
 cat >"$T/rules/no-hext" <<RULES

@@ -133,6 +133,19 @@ vm_cfg "$T/scen/$c" hello.json 1 hello hello.bin 1 0
 vm_cfg "$T/scen/$c" smp.json 2 smp smp.bin 1 0
 vm_cfg "$T/scen/$c" timer.json 3 timer timer.bin 1 0
 pack "$c" && vm_case "$c" 1 120 "$(vm_rules "$c" hello:hello smp:smp timer:timer)"
+# The same with no VMIDs to give (tessera.shared-vmid: what a hart with fewer
+# VMIDs than VMs gets): all three share VMID 0 and the G-stage is fenced at
+# every switch; the two leak VMs share the core as well.
+c=one-core-shared-vmid-smp1
+vm_cfg "$T/scen/$c" hello.json 1 hello hello.bin 1 0
+vm_cfg "$T/scen/$c" timer.json 3 timer timer.bin 1 0
+vm_cfg "$T/scen/$c" leak1.json 4 leak1 leak.bin 1 0
+vm_cfg "$T/scen/$c" leak2.json 5 leak2 leak.bin 1 0
+if pack "$c"; then
+	f=$(vm_rules "$c" hello:hello timer:timer leak1:leak leak2:leak)
+	echo 'once   g-stage  Sv39x4, 0 VMID bits: every VM shares VMID 0, fenced at each switch' >>"$f"
+	vm_case "$c" 1 120 "$f" --append tessera.shared-vmid
+fi
 
 # ---- configs tessera must refuse while the others run ----
 # Packed for an 8-core board, booted on 2 cores; and more RAM than the machine has.
@@ -313,6 +326,27 @@ if pack "$c"; then
 	echo 'once \[mmio\] mmio: 11 load/store forms emulated' >>"$f"
 	vm_case "$c" 1 30 "$f"
 fi
+
+# FP registers, fcsr, scounteren and senvcfg: zero at every vCPU start, and
+# switched between VMs sharing a core (each leak VM writes its own pattern and
+# reboots twice; before the fix the guest saw the firmware's and the other
+# VM's values).
+leak_rules() {  # CASE VM...
+	local c=$1 f; shift
+	f=$(vm_rules "$c" "${@/%/:leak}")
+	for vm in "$@"; do
+		echo "count=3 \\[$vm\\] leak: boot [012]: f0-f31, fcsr, scounteren, senvcfg clear" >>"$f"
+		echo "once vm [0-9]+ \\($vm\\): rebooting \\(boot 2\\).*" >>"$f"
+	done
+	echo "$f"
+}
+c=leak-reboot-smp1
+vm_cfg "$T/scen/$c" leak.json 1 leak leak.bin 1 0
+pack "$c" && vm_case "$c" 1 60 "$(leak_rules "$c" leak)"
+c=leak-shared-core-smp1
+vm_cfg "$T/scen/$c" leak1.json 1 leak1 leak.bin 1 0
+vm_cfg "$T/scen/$c" leak2.json 2 leak2 leak.bin 1 0
+pack "$c" && vm_case "$c" 1 60 "$(leak_rules "$c" leak1 leak2)"
 
 # The same guest with a device tree of the user's own ("dtb": {"image": ...}).
 c=devices-dtb-image-smp1

@@ -6,6 +6,7 @@
 #define ARCH_CPU_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct pcpu;
@@ -31,6 +32,17 @@ uint64_t arch_time_now(void);
 void arch_timer_arm(uint64_t deadline);
 void arch_timer_disarm(void);
 long arch_start_secondary(unsigned long hartid, struct pcpu *p);
+/*
+ * The boot hart's second-stage translation, probed (not assumed): whether the
+ * G-stage mode tessera uses is there, and how many VM ids (VMIDs) the hart
+ * has. 0, or negative with a sentence in why. With fewer VMIDs than VMs, the
+ * VMs past them share one and the G-stage is fenced when a core switches
+ * between them (gstage.c).
+ */
+int arch_gstage_probe(char *why, size_t whylen);
+unsigned arch_gstage_vmid_bits(void);
+/* Use at most this many VMID bits (the boot option tessera.shared-vmid: 0, to test the fallback). */
+void arch_gstage_limit_vmid_bits(unsigned bits);
 const char *arch_strerror(long err);
 void arch_early_putc(int c);
 __attribute__((noreturn)) void arch_poweroff(bool failure);

@@ -3,6 +3,8 @@
 #define ARCH_CSR_H
 
 /* Hypervisor and VS CSRs by number: GCC 12's assembler flags lack 'h'. */
+#define CSR_SCOUNTEREN 0x106
+#define CSR_SENVCFG    0x10a
 #define CSR_HSTATUS    0x600
 #define CSR_HEDELEG    0x602
 #define CSR_HIDELEG    0x603
@@ -41,6 +43,7 @@
 #define HIP_VSEIP      (1UL << 10)
 #define HIP_VS_MASK    (HIP_VSSIP | HIP_VSTIP | HIP_VSEIP)
 #define HGATP_MODE_SV39X4 (8UL << 60)
+#define HGATP_MODE_MASK   (0xfUL << 60)
 #define HGATP_VMID_SHIFT 44
 #define HGATP_VMID_MASK  0x3fffUL
 

@@ -25,10 +25,15 @@
 
 #ifndef __ASSEMBLY__
 
-/* VS-level state that stays in the CSRs while the vCPU is loaded on its core. */
+/*
+ * VS-level state that stays in the CSRs while the vCPU is loaded on its core;
+ * scounteren and senvcfg have no VS copy (a guest in VS-mode writes the
+ * hart's own), so they are switched with the rest.
+ */
 struct arch_vs_csrs {
 	unsigned long vsstatus, vsie, vstvec, vsscratch, vsepc, vscause, vstval, vsatp;
 	unsigned long hvip, vstimecmp;
+	unsigned long scounteren, senvcfg;
 };
 
 struct arch_vcpu {
@@ -37,7 +42,7 @@ struct arch_vcpu {
 	unsigned long scause, stval, htval, htinst;   /* last trap */
 	struct arch_vs_csrs vs;
 	uint64_t fp[33];           /* f0-f31, fcsr: saved only when another vCPU takes the core */
-	bool fp_saved;
+	bool fp_saved;             /* fp[] is to be loaded: after a put, and at reset (zeros) */
 };
 
 /* Per-VM arch state: the G-stage root and what goes into hgatp. */
@@ -45,6 +50,7 @@ struct arch_vm {
 	unsigned long hgatp;
 	uintptr_t root;            /* host physical address of the 16 KiB root table */
 	bool sstc;                 /* guest gets Sstc (henvcfg.STCE) */
+	bool shared_vmid;          /* past the hart's VMIDs: VMID 0, fenced on every switch to it */
 };
 
 enum arch_irq { ARCH_VIRQ_SOFT = 1u << 0, ARCH_VIRQ_TIMER = 1u << 1, ARCH_VIRQ_EXT = 1u << 2 };

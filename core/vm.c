@@ -312,8 +312,9 @@ void vm_msg_rfence(struct pcpu *p, const struct mbox_msg *m)
 {
 	(void)p;
 	_Atomic unsigned *left = (_Atomic unsigned *)(uintptr_t)m->arg[1];
-	arch_flush_guest_tlb();
-	__asm__ volatile("fence.i" ::: "memory");
+	struct vm *vm = vm_by_index((unsigned)m->arg[0]);
+	if (vm)
+		arch_rfence(&vm->arch, (unsigned)m->arg[2]);
 	atomic_fetch_sub_explicit(left, 1, memory_order_release);
 }
 
@@ -534,7 +535,7 @@ int vm_send_ipi(struct pcpu *p, struct vcpu *self, uint32_t targets)
 	return 0;
 }
 
-int vm_rfence(struct pcpu *p, struct vcpu *self, uint32_t targets)
+int vm_rfence(struct pcpu *p, struct vcpu *self, uint32_t targets, unsigned kinds)
 {
 	struct vm *vm = self->vm;
 	uint32_t cores = 0;
@@ -542,8 +543,7 @@ int vm_rfence(struct pcpu *p, struct vcpu *self, uint32_t targets)
 		if (targets & (1u << i))
 			cores |= 1u << vm->vcpu[i].pcpu;
 	if (cores & (1u << p->id)) {
-		arch_flush_guest_tlb();
-		__asm__ volatile("fence.i" ::: "memory");
+		arch_rfence(&vm->arch, kinds);
 		cores &= ~(1u << p->id);
 	}
 	_Atomic unsigned left = 0;
@@ -553,7 +553,7 @@ int vm_rfence(struct pcpu *p, struct vcpu *self, uint32_t targets)
 	for (unsigned c = 0; c < CONFIG_MAX_CORES; c++) {
 		if (!(cores & (1u << c)))
 			continue;
-		struct mbox_msg m = { .type = MSG_RFENCE, .arg = { vm->index, (uintptr_t)&left } };
+		struct mbox_msg m = { .type = MSG_RFENCE, .arg = { vm->index, (uintptr_t)&left, kinds } };
 		core_send(p, c, &m);
 	}
 	/* Wait for every fence, serving our own inbox meanwhile (others may fence us). */

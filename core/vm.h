@@ -100,7 +100,8 @@ int vcpu_suspend(struct pcpu *p, struct vcpu *self, uint32_t type, uint64_t resu
 		 unsigned long opaque);
 int vm_hart_mask(struct vm *vm, unsigned long mask, unsigned long base, uint32_t *out);
 int vm_send_ipi(struct pcpu *p, struct vcpu *self, uint32_t targets);
-int vm_rfence(struct pcpu *p, struct vcpu *self, uint32_t targets);
+/* Fence (arch_rfence kinds) on every core that holds one of the target vCPUs; waits for all. */
+int vm_rfence(struct pcpu *p, struct vcpu *self, uint32_t targets, unsigned kinds);
 void vm_system_down(struct pcpu *p, struct vcpu *self, enum vm_down how, const char *why);
 void vm_fault(struct pcpu *p, struct vcpu *v, const struct vcpu_exit *e);
 int vm_gpa_to_hpa(const struct vm *vm, uint64_t gpa, uint64_t len, uintptr_t *hpa);

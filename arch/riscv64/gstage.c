@@ -159,3 +159,24 @@ void arch_flush_guest_tlb(void)
 {
 	hfence_gvma_all();
 }
+
+/*
+ * A guest's sfence.vma on other harts changes nothing in the G-stage: what it
+ * needs gone are VS-stage translations (guest virtual to guest physical, and
+ * any combined with them), which HFENCE.GVMA need not flush; HFENCE.VVMA
+ * does, for the VMID in hgatp. The core may have another VM loaded, so hgatp
+ * is the target VM's for the fence and then put back.
+ */
+void arch_rfence(const struct arch_vm *vm, unsigned kinds)
+{
+	if (kinds & ARCH_RFENCE_VS_TLB) {
+		unsigned long loaded = csr_read(CSR_HGATP);
+		if (loaded != vm->hgatp)
+			csr_write(CSR_HGATP, vm->hgatp);
+		hfence_vvma_all();
+		if (loaded != vm->hgatp)
+			csr_write(CSR_HGATP, loaded);
+	}
+	if (kinds & ARCH_RFENCE_I)
+		__asm__ volatile("fence.i" ::: "memory");
+}

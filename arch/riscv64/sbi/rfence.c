@@ -1,7 +1,8 @@
 /*
- * SBI RFENCE: fence.i and sfence.vma on other vCPUs of the VM. Every fence is
- * done in full on each target core (all of the VM's translations), which is
- * always correct; ranges and ASIDs are checked, not used to narrow it.
+ * SBI RFENCE: remote_fence_i is a fence.i, remote_sfence_vma(_asid) an
+ * HFENCE.VVMA of the VM's VMID, on each core that holds a target vCPU. Each
+ * flushes all of the VM's VS-stage translations, which is always correct;
+ * ranges and ASIDs are checked, not used to narrow it.
  */
 #include "arch/riscv64/sbi/sbi_guest.h"
 
@@ -12,7 +13,7 @@ static void rfence_handle(struct sbi_call *c)
 	uint32_t targets;
 	int rc = vm_hart_mask(c->v->vm, c->a[0], c->a[1], &targets);
 	if (rc == 0)
-		rc = vm_rfence(c->p, c->v, targets);
+		rc = vm_rfence(c->p, c->v, targets, c->fid == 0 ? ARCH_RFENCE_I : ARCH_RFENCE_VS_TLB);
 	c->error = sbi_error_from(rc);
 }
 

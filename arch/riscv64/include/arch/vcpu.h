@@ -86,5 +86,9 @@ int arch_vm_map(struct arch_vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size, b
 		arch_page_alloc_fn alloc);
 int arch_vm_translate(const struct arch_vm *vm, uint64_t gpa, uint64_t *hpa);
 void arch_flush_guest_tlb(void);
+/* What a guest's remote fence asks of one core (arch_rfence). */
+enum arch_rfence_kind { ARCH_RFENCE_I = 1u << 0, ARCH_RFENCE_VS_TLB = 1u << 1 };
+/* The fences on this core for the VM: instruction fetch, and its VS-stage translations. */
+void arch_rfence(const struct arch_vm *vm, unsigned kinds);
 #endif
 #endif

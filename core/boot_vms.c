@@ -186,6 +186,7 @@ int vms_boot(struct pcpu *p, uint32_t online)
 		if (check_online(&cfgs[i], online, err) || prepare(&pkg, &img, &cfgs[i], err) ||
 		    vm_create(vm, i, &cfgs[i], img.layout.dtb_gpa, dtb_span(&cfgs[i], &img), err,
 			      sizeof(err))) {
+			vm_release_devices(vm);
 			refuse(i, err);
 			continue;
 		}
@@ -198,6 +199,7 @@ int vms_boot(struct pcpu *p, uint32_t online)
 		vm->layout = img.layout;
 		if ((cfgs[i].dtb == VMCFG_DTB_GENERATE && vm_generate_dtb(vm, err, sizeof(err))) ||
 		    hwirq_register(vm, err, sizeof(err))) {
+			vm_release_devices(vm);
 			refuse(i, err);
 			continue;
 		}

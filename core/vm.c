@@ -50,6 +50,84 @@ static int map_ram(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size, uin
 	return 0;
 }
 
+/*
+ * Host ranges given to VMs so far (their mmio and passed-through devices),
+ * for the check across VMs and across kinds: the plan check compares like
+ * with like only (mmio with mmio, node with node).
+ */
+#define CLAIMED_MAX (VM_MAX * VMCFG_MAX_DEVICES * 2)
+static struct { uint64_t base, size; const struct vm *vm; } claimed[CLAIMED_MAX];
+static unsigned nclaimed;
+
+/* A refused VM gives back what it claimed. */
+void vm_release_devices(const struct vm *vm)
+{
+	unsigned n = 0;
+	for (unsigned k = 0; k < nclaimed; k++)
+		if (claimed[k].vm != vm)
+			claimed[n++] = claimed[k];
+	nclaimed = n;
+}
+
+static int claim_range(const struct vm *vm, unsigned i, uint64_t base, uint64_t size, char *err,
+		       size_t errlen)
+{
+	const struct vmcfg *cfg = &vm->cfg;
+	for (unsigned k = 0; k < nclaimed; k++)
+		if (claimed[k].vm != vm && base < claimed[k].base + claimed[k].size &&
+		    claimed[k].base < base + size) {
+			snprintf(err, errlen, "%s: devices[%u]: host 0x%lx+0x%lx is already vm %u's (%s)",
+				 cfg->file, i, (unsigned long)base, (unsigned long)size,
+				 claimed[k].vm->cfg.id, claimed[k].vm->cfg.name);
+			return E_INVAL;
+		}
+	if (nclaimed == CLAIMED_MAX) {
+		snprintf(err, errlen, "%s: devices[%u]: more device ranges than tessera has room for",
+			 cfg->file, i);
+		return E_NOMEM;
+	}
+	claimed[nclaimed].base = base;
+	claimed[nclaimed].size = size;
+	claimed[nclaimed].vm = vm;
+	nclaimed++;
+	return 0;
+}
+
+/*
+ * Every host range a device entry would give the VM (an mmio range, or each
+ * reg of a passed node): never host RAM, reserved memory, a controller
+ * tessera keeps, the console UART unless its node is the one passed, or
+ * another VM's device.
+ */
+static int device_host_ranges_ok(const struct vm *vm, unsigned i, uint64_t hpa, uint64_t size,
+				 char *err, size_t errlen)
+{
+	const struct vmcfg_device *d = &vm->cfg.devices[i];
+	const struct host_platform *h = core_platform();
+	char what[128];
+	if (d->kind != VMCFG_DEV_PASSTHROUGH) {
+		if (hostdt_check_vm_range(h, hpa, size, false, what, sizeof(what))) {
+			snprintf(err, errlen, "%s: devices[%u].mmio: 0x%lx+0x%lx is %s", vm->cfg.file, i,
+				 (unsigned long)hpa, (unsigned long)size, what);
+			return E_INVAL;
+		}
+		return claim_range(vm, i, hpa, size, err, errlen);
+	}
+	bool console = h->uart.present && !strcmp(d->path, h->uart.path);
+	uint64_t base, len;
+	for (int r = 0; hostdt_node_reg_at(h->fdt, d->path, r, &base, &len) == 0; r++) {
+		if (hostdt_check_vm_range(h, base, len, console, what, sizeof(what))) {
+			snprintf(err, errlen, "%s: devices[%u].passthrough: %s: reg[%d] 0x%lx+0x%lx is %s",
+				 vm->cfg.file, i, d->path, r, (unsigned long)base, (unsigned long)len, what);
+			return E_INVAL;
+		}
+		int rc = claim_range(vm, i, base, len, err, errlen);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 int vm_create(struct vm *vm, unsigned index, const struct vmcfg *cfg, uint64_t nx_gpa, uint64_t nx_size,
 	      char *err, unsigned errlen)
 {
@@ -95,6 +173,9 @@ int vm_create(struct vm *vm, unsigned index, const struct vmcfg *cfg, uint64_t n
 				 (unsigned long)size);
 			return E_INVAL;
 		}
+		int rc = device_host_ranges_ok(vm, i, hpa, size, err, errlen);
+		if (rc)
+			return rc;
 		if (d->kind == VMCFG_DEV_PASSTHROUGH) {
 			gpa = hpa;
 			size = (size + 4095) & ~4095ull;

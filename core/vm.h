@@ -101,6 +101,8 @@ int vcpu_suspend(struct pcpu *p, struct vcpu *self, uint32_t type, uint64_t resu
 int vm_hart_mask(struct vm *vm, unsigned long mask, unsigned long base, uint32_t *out);
 int vm_send_ipi(struct pcpu *p, struct vcpu *self, uint32_t targets);
 /* Fence (arch_rfence kinds) on every core that holds one of the target vCPUs; waits for all. */
+/* Give back the host device ranges a VM claimed (it was refused). */
+void vm_release_devices(const struct vm *vm);
 int vm_rfence(struct pcpu *p, struct vcpu *self, uint32_t targets, unsigned kinds);
 void vm_system_down(struct pcpu *p, struct vcpu *self, enum vm_down how, const char *why);
 void vm_fault(struct pcpu *p, struct vcpu *v, const struct vcpu_exit *e);

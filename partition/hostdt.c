@@ -416,6 +416,84 @@ static int read_poweroff(const void *fdt, struct host_platform *p, char *err, si
 	return 0;
 }
 
+/* The machine's controllers: a VM given one could reach every hart or the whole machine. */
+static const char *const kept_compatibles[] = {
+	"riscv,clint0", "sifive,clint0", "riscv,aclint-mswi", "riscv,aclint-mtimer",
+	"riscv,aclint-sswi", "riscv,plic0", "sifive,plic-1.0.0", "riscv,aplic", "riscv,imsics",
+	"sifive,test0", "sifive,test1",
+};
+
+static int read_kept(const void *fdt, struct host_platform *p, char *err, size_t errlen)
+{
+	for (unsigned c = 0; c < sizeof(kept_compatibles) / sizeof(kept_compatibles[0]); c++) {
+		for (int node = node_by_compatible(fdt, -1, kept_compatibles[c]); node >= 0;
+		     node = node_by_compatible(fdt, node, kept_compatibles[c])) {
+			uint64_t base, size;
+			for (int i = 0; read_reg(fdt, node, i, &base, &size) == 0; i++) {
+				bool seen = false;
+				for (unsigned k = 0; k < p->nkept; k++)
+					seen |= p->kept[k].base == base && p->kept[k].size == size;
+				if (seen)
+					continue;   /* a node with two of the compatibles */
+				if (p->nkept == HOSTDT_MAX_KEPT)
+					FAIL(HOSTDT_ETOOMANY, "more than %d controller ranges", HOSTDT_MAX_KEPT);
+				p->kept[p->nkept].base = base;
+				p->kept[p->nkept].size = size;
+				snprintf(p->kept[p->nkept].what, sizeof(p->kept[0].what), "%s",
+					 fdt_get_name(fdt, node, NULL));
+				p->nkept++;
+			}
+		}
+	}
+	return 0;
+}
+
+static bool overlaps(uint64_t a, uint64_t an, uint64_t b, uint64_t bn)
+{
+	return a < b + bn && b < a + an;
+}
+
+int hostdt_check_vm_range(const struct host_platform *p, uint64_t base, uint64_t size,
+			  bool console_passed, char *what, size_t whatlen)
+{
+	if (size == 0 || base + size < base) {
+		snprintf(what, whatlen, "an empty or wrapping range");
+		return HOSTDT_EINVAL;
+	}
+	for (unsigned i = 0; i < p->nram; i++)
+		if (overlaps(base, size, p->ram[i].base, p->ram[i].size)) {
+			snprintf(what, whatlen, "host RAM (0x%lx+0x%lx: tessera, the firmware and "
+				 "every VM's memory)", (unsigned long)p->ram[i].base,
+				 (unsigned long)p->ram[i].size);
+			return HOSTDT_EINVAL;
+		}
+	for (unsigned i = 0; i < p->nreserved; i++)
+		if (overlaps(base, size, p->reserved[i].base, p->reserved[i].size)) {
+			snprintf(what, whatlen, "reserved memory 0x%lx+0x%lx",
+				 (unsigned long)p->reserved[i].base, (unsigned long)p->reserved[i].size);
+			return HOSTDT_EINVAL;
+		}
+	for (unsigned i = 0; i < p->nkept; i++)
+		if (overlaps(base, size, p->kept[i].base, p->kept[i].size)) {
+			snprintf(what, whatlen, "the host's %s, which tessera keeps", p->kept[i].what);
+			return HOSTDT_EINVAL;
+		}
+	if (p->uart.present && !console_passed && overlaps(base, size, p->uart.base, p->uart.size)) {
+		snprintf(what, whatlen, "the console UART %s (pass its node to give it to a VM)",
+			 p->uart.path);
+		return HOSTDT_EINVAL;
+	}
+	return 0;
+}
+
+int hostdt_node_reg_at(const void *fdt, const char *path, int idx, uint64_t *base, uint64_t *size)
+{
+	int node = fdt_path_offset(fdt, path);
+	if (node < 0)
+		return node;
+	return read_reg(fdt, node, idx, base, size);
+}
+
 static int read_initrd(const void *fdt, struct host_platform *p, char *err, size_t errlen)
 {
 	int chosen = fdt_path_offset(fdt, "/chosen");
@@ -519,6 +597,7 @@ int hostdt_read(const void *fdt, uint64_t boot_hartid, struct host_platform *p,
 	    (rc = read_uart(fdt, p, err, errlen)) ||
 	    (rc = read_plic(fdt, p, err, errlen)) ||
 	    (rc = read_poweroff(fdt, p, err, errlen)) ||
+	    (rc = read_kept(fdt, p, err, errlen)) ||
 	    (rc = read_initrd(fdt, p, err, errlen)))
 		return rc;
 	read_bootargs(fdt, p);

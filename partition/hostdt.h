@@ -14,6 +14,7 @@
 #define HOSTDT_MAX_HARTS    64
 #define HOSTDT_MAX_RAM      8
 #define HOSTDT_MAX_RESERVED 16
+#define HOSTDT_MAX_KEPT     32   /* reg ranges of the controllers tessera keeps */
 /* Bounds on what the host tree may say (the PLIC's from the RISC-V PLIC spec). */
 #define HOSTDT_MIN_TIMEBASE 1000u                  /* Hz */
 #define HOSTDT_MAX_TIMEBASE 10000000000ull         /* 10 GHz */
@@ -52,6 +53,13 @@ struct host_platform {
 	unsigned nreserved;
 	struct hostdt_region reserved[HOSTDT_MAX_RESERVED];
 	struct hostdt_uart uart;
+	/* Ranges of the machine's own controllers, which no VM may be given:
+	 * interrupt controllers, timers, IPI devices, the power-off device. */
+	unsigned nkept;
+	struct {
+		uint64_t base, size;
+		char what[32];                     /* the node's name */
+	} kept[HOSTDT_MAX_KEPT];
 	struct {
 		bool present;
 		uint64_t base, size;
@@ -83,6 +91,16 @@ int hostdt_read(const void *fdt, uint64_t boot_hartid, struct host_platform *p,
 uint64_t hostdt_ram_total(const struct host_platform *p);
 /* The first reg range of the node at `path`: 0, or negative if there is none. */
 int hostdt_node_reg(const void *fdt, const char *path, uint64_t *base, uint64_t *size);
+/*
+ * Whether a VM may be given [base, base + size) of host physical address
+ * space: not host RAM (tessera, the firmware, every VM's memory), not
+ * reserved memory, not a controller tessera keeps, not the console UART
+ * unless console_passed. 0, or negative with what it is in `what`.
+ */
+int hostdt_check_vm_range(const struct host_platform *p, uint64_t base, uint64_t size,
+			  bool console_passed, char *what, size_t whatlen);
+/* The idx-th reg range of the node at `path`: 0, or negative past the last. */
+int hostdt_node_reg_at(const void *fdt, const char *path, int idx, uint64_t *base, uint64_t *size);
 /* Whether the whitespace-separated word appears in /chosen/bootargs. */
 bool hostdt_bootarg(const struct host_platform *p, const char *word);
 

@@ -123,6 +123,45 @@ static void test_bounded_values(void)
 	      "message: %s", err);
 }
 
+/* What a VM may not be given (issue 11: a config could hand a VM host RAM or tessera). */
+static void test_vm_ranges(void)
+{
+	char what[128];
+	CHECK(read_tree(fresh(), 0) == 0, "error: %s", err);
+	CHECK(plat.nkept >= 3, "%u controller ranges (want the CLINT, the PLIC, sifive,test)", plat.nkept);
+	CHECK(hostdt_check_vm_range(&plat, 0x80200000, 0x10000, false, what, sizeof(what)) < 0 &&
+	      strstr(what, "host RAM"), "tessera's own code given: %s", what);
+	CHECK(hostdt_check_vm_range(&plat, 0x7ffff000, 0x2000, false, what, sizeof(what)) < 0,
+	      "a range running into RAM given");
+	CHECK(hostdt_check_vm_range(&plat, 0x2000000, 0x1000, false, what, sizeof(what)) < 0 &&
+	      strstr(what, "clint"), "the CLINT given: %s", what);
+	CHECK(hostdt_check_vm_range(&plat, 0xc100000, 0x1000, false, what, sizeof(what)) < 0 &&
+	      strstr(what, "plic"), "the PLIC given: %s", what);
+	CHECK(hostdt_check_vm_range(&plat, 0x100000, 0x1000, false, what, sizeof(what)) < 0 &&
+	      strstr(what, "test"), "the power-off device given: %s", what);
+	CHECK(hostdt_check_vm_range(&plat, 0x10000000, 0x100, false, what, sizeof(what)) < 0 &&
+	      strstr(what, "console UART"), "the console UART given as mmio: %s", what);
+	CHECK(hostdt_check_vm_range(&plat, 0x10000000, 0x100, true, what, sizeof(what)) == 0,
+	      "the console UART refused when its node is passed: %s", what);
+	CHECK(hostdt_check_vm_range(&plat, 0x101000, 0x1000, false, what, sizeof(what)) == 0,
+	      "the RTC refused: %s", what);
+	CHECK(hostdt_check_vm_range(&plat, 0x101000, 0, false, what, sizeof(what)) < 0, "empty range");
+	CHECK(hostdt_check_vm_range(&plat, ~0ull - 0xfff, 0x2000, false, what, sizeof(what)) < 0,
+	      "wrapping range");
+	/* a region outside RAM that /reserved-memory names */
+	void *fdt = fresh();
+	int rm = fdt_add_subnode(fdt, 0, "reserved-memory");
+	fdt_setprop_u32(fdt, rm, "#address-cells", 2);
+	fdt_setprop_u32(fdt, rm, "#size-cells", 2);
+	fdt_setprop(fdt, rm, "ranges", NULL, 0);
+	int r = fdt_add_subnode(fdt, rm, "fw@50000000");
+	fdt32_t reg[4] = { 0, cpu_to_fdt32(0x50000000), 0, cpu_to_fdt32(0x10000) };
+	fdt_setprop(fdt, r, "reg", reg, sizeof(reg));
+	CHECK(read_tree(fdt, 0) == 0, "error: %s", err);
+	CHECK(hostdt_check_vm_range(&plat, 0x50008000, 0x1000, false, what, sizeof(what)) < 0 &&
+	      strstr(what, "reserved memory"), "reserved memory given: %s", what);
+}
+
 static void test_boot_hart_absent(void)
 {
 	CHECK(read_tree(fresh(), 7) == HOSTDT_EMISSING, "unknown boot hart accepted");
@@ -310,6 +349,7 @@ int main(int argc, char **argv)
 	RUN_CASE(p, test_truncated_structure);
 	RUN_CASE(p, test_no_timebase);
 	RUN_CASE(p, test_bounded_values);
+	RUN_CASE(p, test_vm_ranges);
 	RUN_CASE(p, test_boot_hart_absent);
 	RUN_CASE(p, test_disabled_hart_skipped);
 	RUN_CASE(p, test_no_cpus);

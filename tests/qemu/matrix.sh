@@ -12,7 +12,7 @@ boot_rules() {  # N
 		echo "once tessera [^ ]+: $n harts, 1024 MiB RAM, timebase 10000000 Hz"
 		for ((i = 0; i < n; i++)); do echo "once core $i \\(hart $i\\) online"; done
 		echo "count=$n core [0-9]+ \\(hart [0-9]+\\) online"
-		echo "once   g-stage  Sv39x4, [1-9][0-9]* VMID bits"
+		echo "once [ ]+g-stage  Sv39x4, [1-9][0-9]* VMID bits"
 		echo "once tessera: $n cores online"
 		echo "once mailbox: $((2 * n * (n - 1))) messages ok"
 		echo "once tessera: self-test done, powering off"

@@ -143,7 +143,7 @@ vm_cfg "$T/scen/$c" leak1.json 4 leak1 leak.bin 1 0
 vm_cfg "$T/scen/$c" leak2.json 5 leak2 leak.bin 1 0
 if pack "$c"; then
 	f=$(vm_rules "$c" hello:hello timer:timer leak1:leak leak2:leak)
-	echo 'once   g-stage  Sv39x4, 0 VMID bits: every VM shares VMID 0, fenced at each switch' >>"$f"
+	echo 'once [ ]+g-stage  Sv39x4, 0 VMID bits: every VM shares VMID 0, fenced at each switch' >>"$f"
 	vm_case "$c" 1 120 "$f" --append tessera.shared-vmid
 fi
 
@@ -169,6 +169,35 @@ once tessera: VM refused: plic.json: devices\\[0\\]: 0xc000000\\+0x600000 is the
 once tessera: VM refused: rtc2.json: devices\\[0\\].passthrough: /soc/rtc@101000 is already passed through to vm "hello" \\(hello.json\\)
 once tessera: VM refused: clash.json: devices\\[0\\]: 0x10000000\\+0x1000 overlaps the emulated console UART at 0x10000000
 never vm [0-9]+ \\((bigboard|huge|plic|rtc2|clash)\\).*
+RULES
+	vm_case "$c" 2 60 "$f"
+fi
+
+# Host ranges no config may hand a VM (issue 11): tessera's own code, all of
+# host RAM through its memory node, the CLINT, the console UART as mmio, and
+# a device another VM has (an mmio range over a node passed to "hello").
+# Before, all of these booted and ran.
+c=refused-host-ranges-smp2
+vm_cfg "$T/scen/$c" a-hello.json 1 hello hello.bin 1 1
+sed -i 's|"dtb": "none"|"dtb": "none", "devices": [ { "passthrough": "/soc/rtc@101000" } ]|' "$T/scen/$c/a-hello.json"
+mmio_dev() {  # HPA SIZE -> a devices entry mapping it at 0x40000000
+	echo ", \"devices\": [ { \"mmio\": { \"hpa\": \"$1\", \"gpa\": \"0x40000000\", \"size\": \"$2\" } } ]"
+}
+vm_cfg "$T/scen/$c" b-tess.json 2 tess hello.bin 1 0 "$(mmio_dev 0x80200000 0x10000)"
+vm_cfg "$T/scen/$c" c-ram.json 3 ram hello.bin 1 0 ', "devices": [ { "passthrough": "/memory@80000000" } ]'
+sed -i 's/"gpa": "0x80000000", "size": "32M"/"gpa": "0x100000000", "size": "32M"/; s/"gpa": "0x80200000"/"gpa": "0x100200000"/' "$T/scen/$c/c-ram.json"
+vm_cfg "$T/scen/$c" d-clint.json 4 clint hello.bin 1 0 "$(mmio_dev 0x2000000 0x10000)"
+vm_cfg "$T/scen/$c" e-uart.json 5 uart hello.bin 1 0 "$(mmio_dev 0x10000000 0x1000)"
+vm_cfg "$T/scen/$c" f-rtc.json 6 rtc hello.bin 1 0 "$(mmio_dev 0x101000 0x1000)"
+if pack "$c"; then
+	f=$(vm_rules "$c" hello:hello)
+	cat >>"$f" <<'RULES'
+once tessera: VM refused: b-tess.json: devices\[0\].mmio: 0x80200000\+0x10000 is host RAM \(0x80000000\+0x40000000: .*\)
+once tessera: VM refused: c-ram.json: devices\[0\].passthrough: /memory@80000000: reg\[0\] 0x80000000\+0x40000000 is host RAM .*
+once tessera: VM refused: d-clint.json: devices\[0\].mmio: 0x2000000\+0x10000 is the host's clint@2000000, which tessera keeps
+once tessera: VM refused: e-uart.json: devices\[0\].mmio: 0x10000000\+0x1000 is the console UART /soc/serial@10000000 \(pass its node to give it to a VM\)
+once tessera: VM refused: f-rtc.json: devices\[0\]: host 0x101000\+0x1000 is already vm 1's \(hello\)
+never vm [0-9]+ \((tess|ram|clint|uart|rtc)\).*
 RULES
 	vm_case "$c" 2 60 "$f"
 fi

@@ -16,16 +16,18 @@ const char guest_name[] = "leak";
 
 static unsigned long fpr[32];
 
+/* One assembler line per FP register: op(n) for n = 0 .. 31. */
+#define FP_EACH(op) op(0) op(1) op(2) op(3) op(4) op(5) op(6) op(7) op(8) op(9) op(10) op(11) \
+	op(12) op(13) op(14) op(15) op(16) op(17) op(18) op(19) op(20) op(21) op(22) op(23) \
+	op(24) op(25) op(26) op(27) op(28) op(29) op(30) op(31)
+#define FP_STORE(n) "fsd f" #n ", " #n "*8(%1)\n\t"
+#define FP_LOAD(n)  "fld f" #n ", " #n "*8(%0)\n\t"
+
 /* f0-f31 into fpr[], fcsr returned. */
 static unsigned long read_fp(void)
 {
 	unsigned long fcsr;
-	asm volatile(".option push\n\t.option arch, +d\n\t"
-#define R(n) "fsd f" #n ", " #n "*8(%1)\n\t"
-		     R(0) R(1) R(2) R(3) R(4) R(5) R(6) R(7) R(8) R(9) R(10) R(11) R(12) R(13) R(14) R(15)
-		     R(16) R(17) R(18) R(19) R(20) R(21) R(22) R(23) R(24) R(25) R(26) R(27) R(28) R(29)
-		     R(30) R(31)
-#undef R
+	asm volatile(".option push\n\t.option arch, +d\n\t" FP_EACH(FP_STORE)
 		     "frcsr %0\n\t.option pop" : "=r"(fcsr) : "r"(fpr) : "memory");
 	return fcsr;
 }
@@ -34,12 +36,7 @@ static void write_fp(unsigned long pattern)
 {
 	for (int i = 0; i < 32; i++)
 		fpr[i] = pattern + (unsigned long)i;
-	asm volatile(".option push\n\t.option arch, +d\n\t"
-#define W(n) "fld f" #n ", " #n "*8(%0)\n\t"
-		     W(0) W(1) W(2) W(3) W(4) W(5) W(6) W(7) W(8) W(9) W(10) W(11) W(12) W(13) W(14) W(15)
-		     W(16) W(17) W(18) W(19) W(20) W(21) W(22) W(23) W(24) W(25) W(26) W(27) W(28) W(29)
-		     W(30) W(31)
-#undef W
+	asm volatile(".option push\n\t.option arch, +d\n\t" FP_EACH(FP_LOAD)
 		     "fscsr %1\n\t.option pop" :: "r"(fpr), "r"(0x7eul) : "memory");
 }
 

@@ -53,7 +53,7 @@ LIBFDT := fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c fdt_addresse
 OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(SRCS)) \
         $(patsubst %,$(BUILD)/obj/libfdt/%.o,$(LIBFDT))
 
-.PHONY: all deps run run-uboot test test-quick host-tests qemu-tests disk clean distclean linux-guest bench lint
+.PHONY: all deps run run-uboot test test-quick test-only host-tests qemu-tests disk clean distclean linux-guest bench lint
 all: $(BUILD)/tessera.bin
 
 deps: $(STAMP)
@@ -93,6 +93,7 @@ $(BUILD)/tessera.elf: $(OBJS) arch/$(ARCH)/tessera.ld
 $(BUILD)/tessera.bin: $(BUILD)/tessera.elf
 	@echo "  OBJCOPY $@"
 	$(Q)$(OBJCOPY) -O binary $< $@
+
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
@@ -180,6 +181,11 @@ qemu-tests: all host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)
 # on one platform (make test-quick PLATFORMS=qemu10 for the other): about 5 minutes.
 test-quick: all host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)
 	TESSERA_QUICK=1 tests/run-all.sh
+
+# Only the QEMU cases whose name matches ONLY (an extended regex), e.g.
+# make test-only ONLY='hostile-.*@qemu7'
+test-only: all host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)
+	TESSERA_ONLY='$(ONLY)' tests/run-all.sh --qemu-only
 
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/host $(BUILD)/tessera.* $(BUILD)/disk.img $(BUILD)/test $(BUILD)/include

@@ -51,7 +51,8 @@ static const char *mmio_emulate(struct vcpu *v, const struct vcpu_exit *e)
 			 : d->ops->read(v, d->dev, off, m.width, &val);
 	if (rc)
 		return m.write ? "MMIO write the device refuses" : "MMIO read the device refuses";
-	arch_mmio_complete(&v->arch, &m, val);
+	if (arch_this_pcpu()->loaded == v)   /* else: taken off meanwhile (see exit_try_fast) */
+		arch_mmio_complete(&v->arch, &m, val);
 	return NULL;
 }
 
@@ -105,34 +106,42 @@ _Static_assert(offsetof(struct vcpu, arch) == 0, "exit_try_fast finds the vCPU f
  * lines are brought up to date before the guest goes on, as the run loop
  * would (a vPLIC claim lowers the line, a complete may raise it).
  */
-bool exit_try_fast(struct arch_vcpu *a, const struct vcpu_exit *e)
+enum fast_exit exit_try_fast(struct arch_vcpu *a, const struct vcpu_exit *e)
 {
 	struct vcpu *v = (struct vcpu *)a;
 	if (e->reason != EXIT_MMIO || mmio_emulate(v, e))
-		return false;   /* the run loop handles it (and faults the VM, with the reason) */
+		return FAST_EXIT_SLOW;   /* the run loop handles it (and faults the VM, with the reason) */
+	/*
+	 * A device that woke another core may have waited for room in its
+	 * mailbox, serving this core's own inbox meanwhile: a shutdown of this
+	 * VM takes the vCPU off the core. Its guest must not go on.
+	 */
+	if (arch_this_pcpu()->loaded != v)
+		return FAST_EXIT_RESCHED;
 	arch_vcpu_set_ext(a, atomic_load_explicit(&v->ext_level, memory_order_acquire), true);
 	unsigned virqs = atomic_exchange_explicit(&v->pending_virq, 0, memory_order_acquire);
 	if (virqs)
 		arch_vcpu_inject(a, virqs, true);
 	v->exits[e->reason]++;
-	return true;
+	return FAST_EXIT_DONE;
 }
 
-bool exit_try_fast_timer(struct arch_vcpu *a)
+/* Neither of these two sends a message: the vCPU stays on the core. */
+enum fast_exit exit_try_fast_timer(struct arch_vcpu *a)
 {
 	struct vcpu *v = (struct vcpu *)a;
 	if (!sched_fast_timer(arch_this_pcpu(), v))
-		return false;
+		return FAST_EXIT_SLOW;
 	v->exits[EXIT_EXTERNAL_IRQ]++;
-	return true;
+	return FAST_EXIT_DONE;
 }
 
 /* A fast SBI call touches only the caller: no interrupt line to update. */
-bool exit_try_fast_hypercall(struct arch_vcpu *a)
+enum fast_exit exit_try_fast_hypercall(struct arch_vcpu *a)
 {
 	struct vcpu *v = (struct vcpu *)a;
 	if (!arch_handle_hypercall_fast(arch_this_pcpu(), v))
-		return false;
+		return FAST_EXIT_SLOW;
 	v->exits[EXIT_HYPERCALL]++;
-	return true;
+	return FAST_EXIT_DONE;
 }

@@ -30,8 +30,13 @@ struct vcpu_exit {
 };
 
 struct arch_vcpu;
-/* The short trap path: 1 if core handled the exit there (core/exit.c). */
-bool exit_try_fast(struct arch_vcpu *a, const struct vcpu_exit *e);
-bool exit_try_fast_hypercall(struct arch_vcpu *a);
-bool exit_try_fast_timer(struct arch_vcpu *a);
+/* What the short trap path does after core looked at an exit (core/exit.c). */
+enum fast_exit {
+	FAST_EXIT_SLOW,     /* not handled: the run loop handles it */
+	FAST_EXIT_DONE,     /* handled: the guest goes straight on */
+	FAST_EXIT_RESCHED,  /* handled, but the vCPU was taken off meanwhile: to the run loop */
+};
+enum fast_exit exit_try_fast(struct arch_vcpu *a, const struct vcpu_exit *e);
+enum fast_exit exit_try_fast_hypercall(struct arch_vcpu *a);
+enum fast_exit exit_try_fast_timer(struct arch_vcpu *a);
 #endif

@@ -60,6 +60,7 @@ __attribute__((noreturn)) void core_run(struct pcpu *p);
 void sched_add(struct pcpu *p, struct vcpu *v);
 void sched_remove(struct pcpu *p, struct vcpu *v);
 void sched_wake(struct pcpu *p, struct vcpu *v);
+void vcpu_reset_at(struct pcpu *p, struct vcpu *v, uint64_t pc, unsigned long arg);
 bool sched_fast_timer(struct pcpu *p, struct vcpu *v);   /* short trap path, core timer */
 void exit_handle(struct pcpu *p, struct vcpu *v, const struct vcpu_exit *e);
 void arch_handle_hypercall(struct pcpu *p, struct vcpu *v);

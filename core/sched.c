@@ -60,6 +60,18 @@ static bool has_pending(struct pcpu *p, struct vcpu *v, uint64_t now)
 	       arch_vcpu_irq_pending(&v->arch, p->loaded == v, now);
 }
 
+/* Start v afresh at pc the next time it runs (run_vcpu applies it). */
+void vcpu_reset_at(struct pcpu *p, struct vcpu *v, uint64_t pc, unsigned long arg)
+{
+	if (p->loaded == v) {
+		arch_vcpu_put(&v->arch);
+		p->loaded = NULL;
+	}
+	v->reset_pending = true;
+	v->reset_pc = pc;
+	v->reset_arg = arg;
+}
+
 /* Leaving a halt: a suspended vCPU is started again; a non-retentive one at its resume address. */
 static void resume(struct pcpu *p, struct vcpu *v)
 {
@@ -69,11 +81,7 @@ static void resume(struct pcpu *p, struct vcpu *v)
 		return;
 	if (v->suspend_nonret) {
 		v->suspend_nonret = false;
-		if (p->loaded == v) {
-			arch_vcpu_put(&v->arch);
-			p->loaded = NULL;
-		}
-		arch_vcpu_reset(&v->arch, v->resume_pc, v->id, v->resume_arg);
+		vcpu_reset_at(p, v, v->resume_pc, v->resume_arg);
 	}
 }
 
@@ -154,6 +162,10 @@ static void idle(struct pcpu *p)
 
 static void run_vcpu(struct pcpu *p, struct vcpu *v, unsigned runnable)
 {
+	if (v->reset_pending) {
+		v->reset_pending = false;
+		arch_vcpu_reset(&v->arch, v->reset_pc, v->id, v->reset_arg);
+	}
 	if (p->loaded != v) {
 		if (p->loaded)
 			arch_vcpu_put(&p->loaded->arch);
@@ -204,8 +216,17 @@ static void run_vcpu(struct pcpu *p, struct vcpu *v, unsigned runnable)
 	set_timer(p, deadline);
 	p->rq_last = v;
 
+	/*
+	 * A message left in the inbox (mailbox_poll takes a bounded number per
+	 * ring; a sender saw the ring non-empty and did not kick) would wait
+	 * for this vCPU's next exit, which may never come: serve it first.
+	 */
+	if (!mailbox_idle(&p->ep))
+		return;
 	struct vcpu_exit e;
 	arch_guest_enter(&v->arch);
+	if (p->loaded != v)
+		return;   /* taken off on the short path, its exit handled there (exit_try_fast) */
 	arch_vcpu_decode_exit(&v->arch, &e);
 	v->exits[e.reason]++;
 	exit_handle(p, v, &e);

@@ -358,11 +358,7 @@ void vm_msg_vcpu_start(struct pcpu *p, const struct mbox_msg *m)
 	struct vcpu *v = msg_vcpu(m, m->arg[4]);
 	if (!v || v->pcpu != p->id || atomic_load(&v->vm->state) != VM_RUNNING)
 		return;   /* stale: the VM went down or rebooted meanwhile */
-	if (p->loaded == v) {
-		arch_vcpu_put(&v->arch);
-		p->loaded = NULL;
-	}
-	arch_vcpu_reset(&v->arch, m->arg[2], v->id, (unsigned long)m->arg[3]);
+	vcpu_reset_at(p, v, m->arg[2], (unsigned long)m->arg[3]);
 	atomic_store(&v->pending_virq, 0);
 	v->run = VCPU_RUNNABLE;
 	atomic_store(&v->hsm, HSM_STARTED);
@@ -371,6 +367,12 @@ void vm_msg_vcpu_start(struct pcpu *p, const struct mbox_msg *m)
 		hwirq_attach(p, v->vm);
 }
 
+/*
+ * Wake-ups coalesce, as IPIs do on hardware: while one MSG_VIRQ for v is on
+ * its way, the owner core has yet to look at v's lines and will see every
+ * change made meanwhile. A guest that raises another core's line in a loop
+ * therefore keeps at most one message in flight, and never fills a ring.
+ */
 void vm_kick_vcpu(struct vcpu *v)
 {
 	struct pcpu *p = arch_this_pcpu();
@@ -378,12 +380,17 @@ void vm_kick_vcpu(struct vcpu *v)
 		sched_wake(p, v);
 		return;
 	}
+	if (atomic_exchange(&v->kick_queued, 1u))
+		return;
 	struct mbox_msg m = { .type = MSG_VIRQ, .arg = { v->vm->index, v->id, atomic_load(&v->vm->epoch) } };
 	core_send(p, v->pcpu, &m);
 }
 
 void vm_msg_virq(struct pcpu *p, const struct mbox_msg *m)
 {
+	struct vm *vm = vm_by_index((unsigned)m->arg[0]);
+	if (vm && m->arg[1] < vm->nvcpus)   /* stale or not, this one has arrived */
+		atomic_store(&vm->vcpu[m->arg[1]].kick_queued, 0u);
 	struct vcpu *v = msg_vcpu(m, m->arg[2]);
 	if (v && v->pcpu == p->id)
 		sched_wake(p, v);
@@ -468,6 +475,19 @@ static void log_exits(const struct vm *vm)
 	log_line("%s", line);
 }
 
+/* Every core's mailbox counters (a report: the others are idle or about to be). */
+static void log_mailbox_totals(void)
+{
+	uint64_t sent = 0, waited = 0;
+	for (unsigned c = 0; c < core_count(); c++) {
+		const struct pcpu *q = core_pcpu(c);
+		sent += q->ep.sent;
+		waited += q->ep.full_waits;
+	}
+	log_line("tessera: mailboxes: %lu messages sent, %lu sends waited for room", (unsigned long)sent,
+		 (unsigned long)waited);
+}
+
 static void vm_finish(struct pcpu *p, struct vm *vm)
 {
 	if (atomic_load(&vm->state) == VM_REBOOTING) {
@@ -491,6 +511,7 @@ static void vm_finish(struct pcpu *p, struct vm *vm)
 	log_line("vm %u (%s): stopped (%s)", vm->cfg.id, vm->cfg.name, vm->down_reason);
 	log_exits(vm);
 	if (atomic_fetch_sub(&running_vms, 1) == 1) {
+		log_mailbox_totals();
 		log_line("tessera: all VMs stopped, powering off");
 		system_poweroff(false);
 	}
@@ -592,26 +613,16 @@ int vcpu_suspend(struct pcpu *p, struct vcpu *self, uint32_t type, uint64_t resu
 int vm_send_ipi(struct pcpu *p, struct vcpu *self, uint32_t targets)
 {
 	struct vm *vm = self->vm;
-	unsigned epoch = atomic_load(&vm->epoch);
+	(void)p;   /* vm_kick_vcpu finds the core itself */
 	for (unsigned i = 0; i < vm->nvcpus; i++) {
 		if (!(targets & (1u << i)))
 			continue;
 		struct vcpu *v = &vm->vcpu[i];
 		unsigned before = atomic_fetch_or_explicit(&v->pending_virq, ARCH_VIRQ_SOFT,
 							   memory_order_acq_rel);
-		/*
-		 * Already pending: the owner core has a message coming and has not
-		 * taken the bit yet. IPIs coalesce, as on hardware, and a guest
-		 * sending them in a loop cannot flood another core's mailbox.
-		 */
-		if (before & ARCH_VIRQ_SOFT)
-			continue;
-		if (v->pcpu == p->id) {
-			sched_wake(p, v);
-		} else {
-			struct mbox_msg m = { .type = MSG_VIRQ, .arg = { vm->index, i, epoch } };
-			core_send(p, v->pcpu, &m);
-		}
+		/* Already pending: the owner core has yet to take the bit; nothing to tell it. */
+		if (!(before & ARCH_VIRQ_SOFT))
+			vm_kick_vcpu(v);
 	}
 	return 0;
 }

@@ -44,6 +44,15 @@ struct vcpu {
 	bool suspend_nonret;
 	uint64_t resume_pc;
 	unsigned long resume_arg;
+	/*
+	 * A (re)start asked for: applied by the run loop just before the vCPU
+	 * next runs, never inside a handler, which may be serving a message
+	 * nested in this very vCPU's exit (a send that waits for room).
+	 */
+	bool reset_pending;
+	uint64_t reset_pc;
+	unsigned long reset_arg;
+	_Atomic unsigned kick_queued;    /* a MSG_VIRQ for it is on its way to its core */
 	uint64_t exits[EXIT_REASON_COUNT];
 	char line[120];               /* console line being assembled */
 	unsigned line_len;

@@ -144,17 +144,23 @@ int mailbox_send(struct mbox_endpoint *ep, unsigned to, const struct mbox_msg *m
 		return MBOX_EDEADLK;
 	if (!valid_target(ep, to, m))
 		return MBOX_EINVAL;
-	bool waited = false;
-	for (;;) {
+	for (unsigned waits = 0;; waits++) {
 		/* Queued replies to `to` go first, to keep each pair in order. */
 		if (ep->deferred_to[to] == 0 || mailbox_class_of(m->type) == MBOX_REQUEST) {
 			int rc = mailbox_try_send(ep, to, m);
 			if (rc != MBOX_EFULL)
 				return rc;
 		}
-		if (!waited) {
+		if (waits == 0)
 			ep->full_waits++;
-			waited = true;
+		/*
+		 * Kick again now and then: the receiver may have stopped looking
+		 * (the one kick of the ring's empty->non-empty change came while it
+		 * was still polling, say), and only a kick brings it back.
+		 */
+		if (waits % MBOX_REKICK_EVERY == 0) {
+			ep->kicks++;
+			ipc_kick(to);
 		}
 		mailbox_poll(ep);  /* drain our own inbox while we wait: no deadlock */
 		ipc_relax();

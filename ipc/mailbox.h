@@ -5,8 +5,10 @@
  * ring[from][to] is written only by core `from` and read only by core `to`.
  * Indices are free-running 32-bit counters published with release and read
  * with acquire; there is no lock anywhere. The sender kicks the receiver
- * (ipc_kick, an IPI on hardware) only when its message turned the ring from
- * empty to non-empty.
+ * (ipc_kick, an IPI on hardware) when its message turned the ring from
+ * empty to non-empty, and again now and then while a send waits for room;
+ * a receiver looks at its inbox again before it leaves tessera
+ * (mailbox_idle), since mailbox_poll takes a bounded number per ring.
  *
  * Each ordered pair has two rings: one for requests and one for replies
  * (MSG_PONG). Handlers never block and never send requests; a request
@@ -32,6 +34,7 @@
 #define CONFIG_MBOX_SLOTS 16   /* power of two */
 #endif
 #define MBOX_DEFER_MAX (2 * CONFIG_MAX_CORES)  /* replies waiting for room */
+#define MBOX_REKICK_EVERY 64   /* a blocked send kicks its target again every this many polls */
 
 _Static_assert((CONFIG_MBOX_SLOTS & (CONFIG_MBOX_SLOTS - 1)) == 0, "slots: power of two");
 

@@ -44,6 +44,8 @@ host_test() {  # NAME -- command...
 
 qemu_case() {  # NAME TIMEOUT EXIT RULES -- run-qemu args...   (on $TESSERA_PLATFORM)
 	local name=$1@$TESSERA_PLATFORM to=$2 ex=$3 rules=$4; shift 4
+	# TESSERA_ONLY=REGEX (make test-only ONLY=REGEX): run just the cases it matches
+	[ -n "${TESSERA_ONLY:-}" ] && ! [[ $name =~ $TESSERA_ONLY ]] && return
 	record < <(tests/qemu/run-case "$name" "$T/logs" "$to" "$ex" "$rules" "$@")
 }
 

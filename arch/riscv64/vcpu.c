@@ -231,7 +231,7 @@ int arch_guest_fast_exit(struct arch_vcpu *a)
 	a->pc = csr_read(sepc);
 	a->scause = csr_read(scause);
 	/* SBI calls first, and cheaply: nothing on their path traps into HS-mode */
-	if (a->scause == 10 && exit_try_fast_hypercall(a)) {
+	if (a->scause == 10 && exit_try_fast_hypercall(a) == FAST_EXIT_DONE) {
 		csr_write(sepc, a->pc);
 		return 1;
 	}
@@ -241,7 +241,7 @@ int arch_guest_fast_exit(struct arch_vcpu *a)
 	a->htval = csr_read(CSR_HTVAL);
 	a->htinst = csr_read(CSR_HTINST);
 	/* the core's timer, due for this vCPU's own (emulated) deadline */
-	if (a->scause == (SCAUSE_INTERRUPT | 5) && exit_try_fast_timer(a))
+	if (a->scause == (SCAUSE_INTERRUPT | 5) && exit_try_fast_timer(a) == FAST_EXIT_DONE)
 		return 1;   /* no register of the guest changes */
 	/* only guest-page faults on loads and stores may be emulated MMIO */
 	if (a->scause != 21 && a->scause != 23)
@@ -249,7 +249,8 @@ int arch_guest_fast_exit(struct arch_vcpu *a)
 	struct vcpu_exit e = { .reason = EXIT_MMIO, .cause = a->scause, .pc = a->pc,
 			       .addr = (a->htval << 2) | (a->stval & 3),
 			       .what = a->scause == 21 ? "load guest-page fault" : "store guest-page fault" };
-	if (!exit_try_fast(a, &e))
+	/* RESCHED: handled, and the run loop sees the vCPU gone (the state is all in a) */
+	if (exit_try_fast(a, &e) != FAST_EXIT_DONE)
 		return 0;
 	csr_write(sepc, a->pc);
 	csr_write(sstatus, a->sstatus);

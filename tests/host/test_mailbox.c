@@ -34,8 +34,14 @@ void ipc_kick(unsigned core)
 	pthread_mutex_unlock(&c->lock);
 }
 
+/* test_no_stranded_message: the receiver drains only after this many waits */
+static unsigned drain_after_relaxes;
+static struct mbox_endpoint *drain_ep;
+
 void ipc_relax(void)
 {
+	if (drain_after_relaxes && --drain_after_relaxes == 0)
+		mailbox_poll(drain_ep);
 	sched_yield();
 }
 
@@ -100,6 +106,62 @@ static void test_empty_and_full(void)
 	CHECK(sb.post_rc == MBOX_EDEADLK, "blocking send inside a handler returned %d", sb.post_rc);
 	CHECK(mailbox_idle(&b), "drained inbox not idle");
 	CHECK(b.seq_errors == 0, "sequence errors %lu", (unsigned long)b.seq_errors);
+}
+
+/*
+ * A sender that fills the ring while the receiver is polling gets no kick
+ * (the ring was never empty), and the receiver's poll takes a bounded number
+ * per ring: what is left must show in mailbox_idle, which the run loop asks
+ * before it enters a guest. A send blocked on a full ring kicks again.
+ */
+static struct mbox_endpoint *refill_from;
+static unsigned refill_to, refills;
+
+static void refill_handler(struct mbox_endpoint *ep, const struct mbox_msg *m, void *ctx)
+{
+	(void)ep;
+	(void)m;
+	(void)ctx;
+	struct mbox_msg more = msg(MSG_PING, 1000 + refills);
+	if (refills < 4 && mailbox_try_send(refill_from, refill_to, &more) == 0)
+		refills++;   /* the sender, "on another core", keeps the ring non-empty */
+}
+
+static void test_no_stranded_message(void)
+{
+	struct mbox_endpoint a, b;
+	sim_reset(2);
+	mailbox_endpoint_init(&a, &net, 0, record_handler, NULL);
+	mailbox_endpoint_init(&b, &net, 1, refill_handler, NULL);
+	refill_from = &a;
+	refill_to = 1;
+	refills = 0;
+	for (unsigned i = 0; i < CONFIG_MBOX_SLOTS; i++) {
+		struct mbox_msg m = msg(MSG_PING, i);
+		CHECK(mailbox_try_send(&a, 1, &m) == 0, "send %u failed", i);
+	}
+	unsigned kicks = atomic_load(&sim[1].kicks);
+	CHECK(mailbox_poll(&b) == CONFIG_MBOX_SLOTS, "poll took more or less than one ring's worth");
+	CHECK(atomic_load(&sim[1].kicks) == kicks, "the refills kicked: the ring was never empty");
+	CHECK(!mailbox_idle(&b), "messages left behind by poll look idle: they would be stranded");
+	mailbox_endpoint_init(&b, &net, 1, record_handler, &(struct seen){ 0 });
+	mailbox_poll(&b);
+	CHECK(mailbox_idle(&b), "inbox not idle after the second poll");
+
+	/* a blocked send kicks again: fill the ring, let nobody drain it for a while */
+	for (unsigned i = 0; i < CONFIG_MBOX_SLOTS; i++) {
+		struct mbox_msg m = msg(MSG_PING, i);
+		CHECK(mailbox_try_send(&a, 1, &m) == 0, "send %u failed", i);
+	}
+	kicks = atomic_load(&sim[1].kicks);
+	struct mbox_msg m = msg(MSG_PING, 77);
+	CHECK(mailbox_try_send(&a, 1, &m) == MBOX_EFULL, "full ring took a message");
+	drain_after_relaxes = 3 * MBOX_REKICK_EVERY;
+	drain_ep = &b;
+	CHECK(mailbox_send(&a, 1, &m) == 0, "blocked send failed");
+	drain_after_relaxes = 0;
+	CHECK(atomic_load(&sim[1].kicks) - kicks >= 3, "a send blocked for %u polls kicked %u times",
+	      3 * MBOX_REKICK_EVERY, atomic_load(&sim[1].kicks) - kicks);
 }
 
 static void test_wraparound(void)
@@ -358,6 +420,7 @@ int main(int argc, char **argv)
 	stress_per_pair = argc > 2 ? strtoull(argv[2], NULL, 0) : 1000000;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	RUN_CASE(prefix, test_empty_and_full);
+	RUN_CASE(prefix, test_no_stranded_message);
 	RUN_CASE(prefix, test_wraparound);
 	RUN_CASE(prefix, test_invalid);
 	RUN_CASE(prefix, test_deferred_replies);

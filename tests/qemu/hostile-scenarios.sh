@@ -95,9 +95,9 @@ hostile_refused hostile-insn insn
 hostile_refused hostile-misaligned-atomics misaligned
 
 # Storms and hogs on the victim's own core: the victim's timer stays on time.
-hostile_storm() {  # CASE ATTACK AFFINITY VCPUS LINE
+hostile_storm() {  # CASE ATTACK AFFINITY VCPUS LINE [EXTRA_JSON]
 	local c=$1 f
-	f=$(hostile_case "$c" "attack=$2 ms=1500" 0 "$3" "$4") || return
+	f=$(hostile_case "$c" "attack=$2 ms=1500" 0 "$3" "$4" "${6:-}") || return
 	cat >>"$f" <<RULES
 once \\[hostile\\] $5
 once \\[hostile\\] PASS hostile: $2
@@ -108,3 +108,10 @@ RULES
 hostile_storm hostile-ecall-storm-shared-core ecall-storm 0 1 'hostile: ecall-storm: [0-9]+ calls'
 hostile_storm hostile-ipi-storm-at-victim-core ipi-storm "1, 0" 2 'hostile: ipi-storm: [0-9]+ IPIs at vCPU 1'
 hostile_storm hostile-spin-shared-core spin 0 1 'hostile: spin: done'
+# vCPU 1 alone on core 1 never exits; vCPU 0 beside the victim raises vCPU 1's
+# interrupt line again and again: its wake-ups must neither be lost nor fill
+# core 1's mailbox and hold core 0 (and the victim) in tessera.
+hostile_storm hostile-virq-flood virq-flood "0, 1" 2 \
+	'hostile: virq-flood: [0-9]+ wake-ups at vCPU 1 \(it spun [0-9]+ times\)' \
+	', "console": { "uart16550": "0x10000000" }'
+

@@ -305,10 +305,12 @@ never \\[cycler\\] FAIL.*
 never $never_bad
 RULES
 	vm_case "$c" 2 120 "$T/rules/$c"
-	# the same free memory at every reboot
-	n=$(grep -ao 'rebooting (boot [0-9]*): free host memory [0-9]* bytes' "$T/logs/$c@$TESSERA_PLATFORM.log" |
+	# the same free memory at every reboot (if the case ran: make test-only)
+	n=$(grep -aos 'rebooting (boot [0-9]*): free host memory [0-9]* bytes' "$T/logs/$c@$TESSERA_PLATFORM.log" |
 		sed 's/.*memory //' | sort -u | wc -l)
-	if [ "$n" = 1 ]; then
+	if [ ! -f "$T/logs/$c@$TESSERA_PLATFORM.log" ]; then
+		:
+	elif [ "$n" = 1 ]; then
 		record <<<"PASS $c-no-leak@$TESSERA_PLATFORM: free host memory identical at all 100 reboots"
 	else
 		record <<<"FAIL $c-no-leak@$TESSERA_PLATFORM: free host memory took $n different values over the reboots"

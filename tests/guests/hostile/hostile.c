@@ -276,6 +276,50 @@ static void attack_ipi_storm(void)
 	guest_printf("hostile: ipi-storm: %lu IPIs at vCPU 1\n", n);
 }
 
+/*
+ * Flood another core's mailbox: vCPU 1 spins alone on its core with its
+ * interrupts off (it never exits by itself) while vCPU 0, beside the victim,
+ * toggles vCPU 1's enable of a pending source (the emulated UART's THR-empty
+ * interrupt). Every 0->1 change of vCPU 1's line is a wake-up for its core.
+ */
+static volatile int flood_done;
+static volatile unsigned long flood_spins;
+
+static void flood_target(unsigned long hartid)
+{
+	(void)hartid;
+	irq_disable();
+	csr_write(sie, 0);
+	while (!atomic_load(&flood_done))
+		flood_spins++;
+}
+
+static void attack_virq_flood(void)
+{
+	volatile uint8_t *uart = (volatile uint8_t *)0x10000000UL;
+	volatile uint32_t *plic = (volatile uint32_t *)0x0c000000UL;
+	volatile uint32_t *enable1 = &plic[(0x2000 + 1 * 0x80) / 4];
+	struct sbiret r = guest_hart_start(1, flood_target);
+	if (r.error)
+		guest_fail("hart_start(1): %ld", r.error);
+	plic[10] = 1;                  /* priority of the UART's source */
+	uart[1] = 0x02;                /* IER: THR empty -> the source is pending */
+	unsigned long end = rdtime() + arg_ms("ms", 1500) * TICKS_PER_MS, n = 0;
+	while (rdtime() < end) {
+		for (int i = 0; i < 64; i++) {
+			*enable1 = 1u << 10;
+			*enable1 = 0;
+		}
+		n += 64;
+	}
+	uart[1] = 0;
+	atomic_store(&flood_done, 1);
+	unsigned long ids[2] = { 0, 1 };
+	guest_join_harts(ids, 2);
+	guest_printf("hostile: virq-flood: %lu wake-ups at vCPU 1 (it spun %lu times)\n", n,
+		     flood_spins);
+}
+
 static void attack_spin(void)
 {
 	unsigned long end = rdtime() + arg_ms("ms", 1500) * TICKS_PER_MS;
@@ -323,6 +367,8 @@ void guest_main(unsigned long hartid)
 		attack_ipi_storm();
 	else if (!strcmp(attack, "spin"))
 		attack_spin();
+	else if (!strcmp(attack, "virq-flood"))
+		attack_virq_flood();
 	else
 		guest_fail("unknown attack \"%s\"", attack);
 	guest_printf("PASS hostile: %s\n", attack);

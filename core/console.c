@@ -1,9 +1,11 @@
 /*
  * Console output without a lock on anyone's path: each core appends whole
- * lines to its own ring; whichever core finds the UART free (an atomic flag
- * it never waits for) drains every ring to it. A core that finds the UART
- * busy leaves its line for the current drainer, who looks at every ring
- * again after letting go of the flag, so no line is stranded.
+ * lines to its own ring and writes its own ring to the UART when it finds
+ * the UART free (an atomic flag it never waits for). A core writes only
+ * what it printed itself: a VM that floods the console spends its own
+ * core's time, never another core's. A line left behind because the UART
+ * was busy goes out at that core's next run-loop pass (console_flush), or
+ * before it sleeps.
  */
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -14,16 +16,16 @@
 #include "core/pcpu.h"
 #include "core/uart16550.h"
 
-#define CONSOLE_RING 4096u   /* power of two */
+#define CONSOLE_RING 16384u  /* per core, power of two: a guest line that finds no room is dropped */
 
 struct console_ring {
 	_Atomic uint32_t head;   /* written by the owning core */
-	_Atomic uint32_t tail;   /* written by the drainer */
+	_Atomic uint32_t tail;   /* written by the owning core too, as it writes out */
 	char buf[CONSOLE_RING];
 };
 
 static struct console_ring rings[CONFIG_MAX_CORES];
-static atomic_flag draining = ATOMIC_FLAG_INIT;
+static atomic_flag uart_busy = ATOMIC_FLAG_INIT;
 static void (*console_putc)(int c) = arch_early_putc;
 
 void console_use_uart(uintptr_t base, unsigned reg_shift, unsigned reg_io_width)
@@ -46,54 +48,90 @@ static void put_raw(const char *s, size_t n)
 	}
 }
 
-static bool rings_empty(void)
+/* Write a ring out up to what it holds now (the UART is ours: tail moves only under the flag). */
+static void write_out(struct console_ring *r)
 {
-	for (unsigned c = 0; c < CONFIG_MAX_CORES; c++)
-		if (atomic_load(&rings[c].head) != atomic_load(&rings[c].tail))
-			return false;
-	return true;
-}
-
-/* Drain every ring, one whole line at a time, while the UART is ours. */
-static void drain(void)
-{
-	while (!rings_empty() && !atomic_flag_test_and_set(&draining)) {
-		for (unsigned c = 0; c < CONFIG_MAX_CORES; c++) {
-			struct console_ring *r = &rings[c];
-			uint32_t t = atomic_load_explicit(&r->tail, memory_order_relaxed);
-			uint32_t h = atomic_load_explicit(&r->head, memory_order_acquire);
-			for (; t != h; t++) {
-				char ch = r->buf[t % CONSOLE_RING];
-				if (ch == '\n')
-					console_putc('\r');
-				console_putc(ch);
-			}
-			atomic_store_explicit(&r->tail, t, memory_order_release);
-		}
-		atomic_flag_clear(&draining);
+	uint32_t t = atomic_load_explicit(&r->tail, memory_order_relaxed);
+	uint32_t h = atomic_load_explicit(&r->head, memory_order_acquire);
+	for (; t != h; t++) {
+		char ch = r->buf[t % CONSOLE_RING];
+		if (ch == '\n')
+			console_putc('\r');
+		console_putc(ch);
 	}
+	atomic_store_explicit(&r->tail, t, memory_order_release);
 }
 
-void console_write(const char *s, size_t n)
+/* This core's ring, if the UART is free. */
+static void flush_ring(struct console_ring *r)
+{
+	if (atomic_load_explicit(&r->head, memory_order_relaxed) ==
+	    atomic_load_explicit(&r->tail, memory_order_relaxed))
+		return;
+	if (atomic_flag_test_and_set_explicit(&uart_busy, memory_order_acquire))
+		return;   /* someone else is writing; ours waits for the next pass */
+	write_out(r);
+	atomic_flag_clear_explicit(&uart_busy, memory_order_release);
+}
+
+/* Every core's lines, waiting for the UART: at power-off, when no VM is left to run. */
+void console_flush_all(void)
+{
+	while (atomic_flag_test_and_set_explicit(&uart_busy, memory_order_acquire))
+		arch_relax();
+	for (unsigned c = 0; c < CONFIG_MAX_CORES; c++)
+		write_out(&rings[c]);
+	atomic_flag_clear_explicit(&uart_busy, memory_order_release);
+}
+
+bool console_flush(void)
+{
+	struct pcpu *p = arch_this_pcpu();
+	if (!p)
+		return true;
+	struct console_ring *r = &rings[p->id];
+	flush_ring(r);
+	return atomic_load_explicit(&r->head, memory_order_relaxed) ==
+	       atomic_load_explicit(&r->tail, memory_order_relaxed);
+}
+
+/* Append to this core's ring; a full ring waits (wait) or refuses the text. */
+static bool append(const char *s, size_t n, bool wait)
 {
 	struct pcpu *p = arch_this_pcpu();
 	if (!p) {
-		/* Early boot, one core: nobody else can be draining. */
+		/* Early boot, one core: nobody else can be writing. */
 		put_raw(s, n);
-		return;
+		return true;
 	}
 	struct console_ring *r = &rings[p->id];
 	uint32_t h = atomic_load_explicit(&r->head, memory_order_relaxed);
+	if (!wait && CONSOLE_RING - (h - atomic_load_explicit(&r->tail, memory_order_relaxed)) < n) {
+		flush_ring(r);   /* make room if the UART is free; else refuse the text */
+		if (CONSOLE_RING - (h - atomic_load_explicit(&r->tail, memory_order_relaxed)) < n)
+			return false;
+	}
 	for (size_t i = 0; i < n; i++) {
-		while (h - atomic_load_explicit(&r->tail, memory_order_acquire) >= CONSOLE_RING) {
+		while (h - atomic_load_explicit(&r->tail, memory_order_relaxed) >= CONSOLE_RING) {
 			atomic_store_explicit(&r->head, h, memory_order_release);
-			drain();   /* full: output faster than the UART; help or wait for the drainer */
+			flush_ring(r);   /* full: this core's own output waits for the UART */
 			arch_relax();
 		}
 		r->buf[h++ % CONSOLE_RING] = s[i];
 	}
 	atomic_store_explicit(&r->head, h, memory_order_release);
-	drain();
+	flush_ring(r);
+	return true;
+}
+
+void console_write(const char *s, size_t n)
+{
+	append(s, n, true);
+}
+
+bool console_try_write(const char *s, size_t n)
+{
+	return append(s, n, false);
 }
 
 void console_write_direct(const char *s, size_t n)

@@ -8,6 +8,11 @@
 void console_use_uart(uintptr_t base, unsigned reg_shift, unsigned reg_io_width);
 void console_use_sbi(void);   /* the UART went to a VM */
 void console_write(const char *s, size_t n);
+/* A guest's text: false (nothing written) if this core's ring has no room for it. */
+bool console_try_write(const char *s, size_t n);
+/* Write out what this core printed, if the UART is free: true when nothing is left. */
+bool console_flush(void);
+void console_flush_all(void);   /* every core's lines, waiting for the UART (power-off) */
 /* For panic: straight to the device, whoever else is printing. */
 void console_write_direct(const char *s, size_t n);
 /* Print one line (a newline is added). */

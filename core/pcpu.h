@@ -32,7 +32,10 @@ struct pcpu {
 	struct mbox_endpoint ep;
 	/* run queue: the vCPUs started on this core (runnable or halted) */
 	struct vcpu *rq_head;
-	struct vcpu *rq_last;       /* last one run: round-robin starts after it */
+	struct vcpu *rq_last;       /* last one run: it keeps the core while its turn lasts */
+	uint64_t turn_start;        /* when rq_last got the core */
+	uint64_t round_start;       /* when this pass of the run loop began */
+	uint64_t vruntime_front;    /* the most run time any vCPU here has had (core/sched.c) */
 	struct vcpu *loaded;        /* whose VS CSRs are in the hardware */
 	uint64_t timer_deadline;    /* host timer as armed, UINT64_MAX when off */
 	uint32_t vm_finish_mask;    /* VMs whose teardown this core completes */

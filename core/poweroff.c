@@ -4,6 +4,7 @@
  * writes FAIL with exit code 1 there, so QEMU's exit status tells the truth.
  */
 #include <arch/cpu.h>
+#include "core/console.h"
 #include "core/pcpu.h"
 #include "core/poweroff.h"
 
@@ -24,6 +25,7 @@ void poweroff_use_sifive_test(uintptr_t base)
  */
 void system_poweroff(bool failure)
 {
+	console_flush_all();   /* lines other cores left for their next pass */
 	if (failure && sifive_test) {
 		*sifive_test = SIFIVE_TEST_FAIL | (1u << 16);
 		uint64_t hz = core_timebase_hz() ? core_timebase_hz() : 10000000;

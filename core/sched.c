@@ -1,7 +1,15 @@
 /*
- * The per-core run loop: each core runs the vCPUs pinned to it, round-robin
- * with a time slice when more than one is runnable, and sleeps in wfi when
- * none is. Only this core touches its run queue.
+ * The per-core run loop: each core runs the vCPUs pinned to it and sleeps in
+ * wfi when none is runnable. Only this core touches its run queue.
+ *
+ * Sharing is by time used, not by turns: each vCPU's run time on the core is
+ * summed (vruntime) and the runnable vCPU that has run least goes next. The
+ * one on the core keeps it until it is FAIR_GAP ahead of the next (or its
+ * turn of MIN_TURN is not over yet: wake-ups cannot preempt it sooner). A
+ * vCPU that wakes up is lifted to FAIR_GAP behind the core's front runner:
+ * sleeping earns no more credit than that. So however a vCPU times its
+ * exits, wake-ups and sleeps, over any few slices each runnable vCPU on the
+ * core gets an equal share of it (docs/scheduling.md).
  */
 #include <arch/cpu.h>
 #include <arch/vcpu.h>
@@ -11,14 +19,26 @@
 #include "core/vm.h"
 #include "partition/hostdt.h"
 
-#define SLICE_MS 5
+#define SLICE_MS 5           /* two vCPUs that both want the core swap this often */
+#define MIN_TURN_US 1000     /* a vCPU given the core keeps it at least this long */
+#define FAIR_GAP (SLICE_MS * core_platform()->timebase_hz / 2000)
+#define MIN_TURN (MIN_TURN_US * core_platform()->timebase_hz / 1000000)
 #define INPUT_POLL_MS 20   /* the console core looks at its UART this often */
 #define WATCH_GRACE_US 20  /* a lost VS timer interrupt is raised again this much later */
+
+/* v becomes runnable: no more credit for the time it was away than one gap. */
+static void fair_join(struct pcpu *p, struct vcpu *v)
+{
+	if (p->vruntime_front > FAIR_GAP && v->vruntime < p->vruntime_front - FAIR_GAP)
+		v->vruntime = p->vruntime_front - FAIR_GAP;
+}
 
 void sched_add(struct pcpu *p, struct vcpu *v)
 {
 	if (v->on_rq)
 		return;
+	v->vruntime = 0;   /* a (re)started vCPU brings no history */
+	fair_join(p, v);
 	v->on_rq = true;
 	v->rq_next = p->rq_head;
 	p->rq_head = v;
@@ -76,6 +96,7 @@ void vcpu_reset_at(struct pcpu *p, struct vcpu *v, uint64_t pc, unsigned long ar
 static void resume(struct pcpu *p, struct vcpu *v)
 {
 	v->run = VCPU_RUNNABLE;
+	fair_join(p, v);
 	int suspended = HSM_SUSPENDED;
 	if (!atomic_compare_exchange_strong(&v->hsm, &suspended, HSM_STARTED))
 		return;
@@ -92,26 +113,47 @@ void sched_wake(struct pcpu *p, struct vcpu *v)
 		resume(p, v);
 }
 
-static struct vcpu *pick(struct pcpu *p, unsigned *runnable)
+/* The runnable vCPU other than skip that has run least (ties: the first). */
+static struct vcpu *least_run(struct pcpu *p, const struct vcpu *skip)
+{
+	struct vcpu *best = NULL;
+	for (struct vcpu *v = p->rq_head; v; v = v->rq_next)
+		if (v != skip && v->run == VCPU_RUNNABLE && (!best || v->vruntime < best->vruntime))
+			best = v;
+	return best;
+}
+
+/*
+ * What runs next, and until when at most (*until: when another runnable
+ * vCPU's turn comes, UINT64_MAX if none is waiting).
+ */
+static struct vcpu *pick(struct pcpu *p, uint64_t *until)
 {
 	uint64_t now = arch_time_now();
-	struct vcpu *first = NULL, *after = NULL;
-	bool past_last = p->rq_last == NULL;
-	*runnable = 0;
-	for (struct vcpu *v = p->rq_head; v; v = v->rq_next) {
+	for (struct vcpu *v = p->rq_head; v; v = v->rq_next)
 		if (v->run == VCPU_HALTED && has_pending(p, v, now))
 			resume(p, v);
-		if (v->run == VCPU_RUNNABLE) {
-			(*runnable)++;
-			if (!first)
-				first = v;
-			if (past_last && !after)
-				after = v;
-		}
-		if (v == p->rq_last)
-			past_last = true;
+	struct vcpu *cur = p->rq_last && p->rq_last->run == VCPU_RUNNABLE ? p->rq_last : NULL;
+	struct vcpu *rival = least_run(p, cur), *next = rival;
+	if (cur && (!rival || now - p->turn_start < MIN_TURN ||
+		    cur->vruntime < rival->vruntime + FAIR_GAP))
+		next = cur;
+	*until = UINT64_MAX;
+	if (!next)
+		return NULL;
+	if (next != cur)
+		p->turn_start = now;
+	if (next == cur && rival == NULL)
+		return next;
+	struct vcpu *other = next == cur ? rival : least_run(p, next);
+	if (other) {
+		uint64_t ahead = other->vruntime + FAIR_GAP > next->vruntime
+				 ? other->vruntime + FAIR_GAP - next->vruntime : 0;
+		*until = now + ahead;
+		if (*until < p->turn_start + MIN_TURN)
+			*until = p->turn_start + MIN_TURN;
 	}
-	return after ? after : first;
+	return next;
 }
 
 static void set_timer(struct pcpu *p, uint64_t deadline)
@@ -155,12 +197,17 @@ static void idle(struct pcpu *p)
 		if (d < deadline)
 			deadline = d;
 	}
+	if (!console_flush()) {   /* the UART was busy: try again soon */
+		uint64_t retry = arch_time_now() + core_platform()->timebase_hz / 1000;
+		if (retry < deadline)
+			deadline = retry;
+	}
 	set_timer(p, deadline);
 	if (mailbox_idle(&p->ep))
 		arch_wait_for_interrupt();
 }
 
-static void run_vcpu(struct pcpu *p, struct vcpu *v, unsigned runnable)
+static void run_vcpu(struct pcpu *p, struct vcpu *v, uint64_t until)
 {
 	if (v->reset_pending) {
 		v->reset_pending = false;
@@ -178,9 +225,7 @@ static void run_vcpu(struct pcpu *p, struct vcpu *v, unsigned runnable)
 	if (virqs)
 		arch_vcpu_inject(&v->arch, virqs, true);
 	arch_vcpu_set_ext(&v->arch, atomic_load_explicit(&v->ext_level, memory_order_acquire), true);
-	/* Share the core only when someone else is waiting for it. */
-	uint64_t deadline = runnable > 1 ? now + SLICE_MS * core_platform()->timebase_hz / 1000
-					 : UINT64_MAX;
+	uint64_t deadline = until;   /* another vCPU's turn */
 	/* A halted vCPU on this core waits for its timer: wake up for it, however v behaves. */
 	for (struct vcpu *o = p->rq_head; o; o = o->rq_next) {
 		uint64_t d = o == v ? UINT64_MAX : arch_vcpu_timer_deadline(&o->arch, false);
@@ -225,11 +270,19 @@ static void run_vcpu(struct pcpu *p, struct vcpu *v, unsigned runnable)
 		return;
 	struct vcpu_exit e;
 	arch_guest_enter(&v->arch);
-	if (p->loaded != v)
-		return;   /* taken off on the short path, its exit handled there (exit_try_fast) */
-	arch_vcpu_decode_exit(&v->arch, &e);
-	v->exits[e.reason]++;
-	exit_handle(p, v, &e);
+	if (p->loaded == v) {   /* else taken off on the short path, its exit handled there */
+		arch_vcpu_decode_exit(&v->arch, &e);
+		v->exits[e.reason]++;
+		exit_handle(p, v, &e);
+	}
+	/*
+	 * The whole round is its time: the guest, its exit and the run loop's
+	 * work around them. A vCPU that exits all the time would otherwise run
+	 * mostly on time nobody is charged for.
+	 */
+	v->vruntime += arch_time_now() - p->round_start;
+	if (v->vruntime > p->vruntime_front)
+		p->vruntime_front = v->vruntime;
 }
 
 void core_run(struct pcpu *p)
@@ -237,6 +290,8 @@ void core_run(struct pcpu *p)
 	p->timer_deadline = 0;
 	set_timer(p, UINT64_MAX);
 	for (;;) {
+		p->round_start = arch_time_now();
+		console_flush();   /* what this core printed while the UART was busy */
 		arch_ipi_clear();
 		mailbox_poll(&p->ep);
 		if (p->vm_finish_mask)
@@ -249,10 +304,10 @@ void core_run(struct pcpu *p)
 			selftest_run_local(p);
 			continue;
 		}
-		unsigned runnable;
-		struct vcpu *v = pick(p, &runnable);
+		uint64_t until;
+		struct vcpu *v = pick(p, &until);
 		if (v)
-			run_vcpu(p, v, runnable);
+			run_vcpu(p, v, until);
 		else
 			idle(p);
 	}

@@ -657,31 +657,57 @@ int vm_rfence(struct pcpu *p, struct vcpu *self, uint32_t targets, unsigned kind
 }
 
 /*
- * Guest console output: whole lines, tagged with the VM's name. The length is
- * read once and clamped, so even a guest racing itself on one buffer cannot
- * push it past its end.
+ * One line of a guest's output, tagged with its name. It never waits: when
+ * its core's console ring has no room (the guest prints faster than the
+ * UART takes it) the line is dropped and counted, and the count goes out,
+ * as "[name] ... N bytes dropped", before the next line that fits.
  */
-void console_line_putc(const struct vm *vm, char *line, unsigned *len, unsigned cap, char c)
+static void guest_line(struct vm *vm, const char *text)
+{
+	char buf[200];
+	uint64_t dropped = atomic_load_explicit(&vm->console_dropped, memory_order_relaxed);
+	if (dropped) {
+		int k = snprintf(buf, sizeof(buf), "[%s] ... %lu bytes dropped\n", vm->cfg.name,
+				 (unsigned long)dropped);
+		if (!console_try_write(buf, (size_t)k)) {
+			atomic_fetch_add(&vm->console_dropped, strlen(text) + 1);
+			return;
+		}
+		atomic_fetch_sub(&vm->console_dropped, dropped);
+	}
+	int n = snprintf(buf, sizeof(buf), "[%s] %s\n", vm->cfg.name, text);
+	if (n >= (int)sizeof(buf))
+		n = sizeof(buf) - 1;
+	if (!console_try_write(buf, (size_t)n))
+		atomic_fetch_add(&vm->console_dropped, strlen(text) + 1);
+}
+
+/*
+ * Guest console output: whole lines. The length is read once and clamped, so
+ * even a guest racing itself on one buffer cannot push it past its end.
+ */
+bool console_line_putc(struct vm *vm, char *line, unsigned *len, unsigned cap, char c)
 {
 	unsigned n = *len < cap - 1 ? *len : cap - 1;
 	if (c == '\r')
-		return;
+		return false;
 	if (c != '\n' && n < cap - 1) {
 		line[n] = c;
 		*len = n + 1;
-		return;
+		return false;
 	}
 	line[n] = '\0';
-	log_line("[%s] %s", vm->cfg.name, line);
+	guest_line(vm, line);
 	*len = 0;
 	if (c != '\n') {   /* the line was full: c starts the next one */
 		line[0] = c;
 		*len = 1;
 	}
+	return true;
 }
 
 /* SBI console: each vCPU has its own line (harts print whole lines). */
-void vcpu_console_putc(struct vcpu *v, char c)
+bool vcpu_console_putc(struct vcpu *v, char c)
 {
-	console_line_putc(v->vm, v->line, &v->line_len, sizeof(v->line), c);
+	return console_line_putc(v->vm, v->line, &v->line_len, sizeof(v->line), c);
 }

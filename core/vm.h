@@ -40,6 +40,7 @@ struct vcpu {
 	enum vcpu_run_state run;
 	bool on_rq;
 	struct vcpu *rq_next;
+	uint64_t vruntime;            /* time it has run on its core (core/sched.c) */
 	uint64_t timer_watch;         /* an SBI deadline written to vstimecmp, until seen pending */
 	bool suspend_nonret;
 	uint64_t resume_pc;
@@ -86,6 +87,7 @@ struct vm {
 	enum vm_down down;
 	const char *down_reason;
 	unsigned boot_count;
+	_Atomic uint64_t console_dropped;   /* bytes of its output its core had no room for */
 };
 
 struct pcpu;
@@ -116,8 +118,9 @@ int vm_rfence(struct pcpu *p, struct vcpu *self, uint32_t targets, unsigned kind
 void vm_system_down(struct pcpu *p, struct vcpu *self, enum vm_down how, const char *why);
 void vm_fault(struct pcpu *p, struct vcpu *v, const struct vcpu_exit *e);
 int vm_gpa_to_hpa(const struct vm *vm, uint64_t gpa, uint64_t len, uintptr_t *hpa);
-void vcpu_console_putc(struct vcpu *v, char c);
-void console_line_putc(const struct vm *vm, char *line, unsigned *len, unsigned cap, char c);
+bool vcpu_console_putc(struct vcpu *v, char c);
+/* true when c completed a line (which went out, or was dropped and counted) */
+bool console_line_putc(struct vm *vm, char *line, unsigned *len, unsigned cap, char c);
 /* Make a vCPU look at its interrupts again (wake it, on whatever core). */
 void vm_kick_vcpu(struct vcpu *v);
 /* The emulated device at gpa, or NULL. */

@@ -115,3 +115,55 @@ hostile_storm hostile-virq-flood virq-flood "0, 1" 2 \
 	'hostile: virq-flood: [0-9]+ wake-ups at vCPU 1 \(it spun [0-9]+ times\)' \
 	', "console": { "uart16550": "0x10000000" }'
 
+
+# A console flood from cores 1 and 2 (DBCN writes of 4096 newlines for
+# 1.5 s): tessera takes a few lines per call; a core whose ring is full while
+# the other has the UART drops lines with a count; the victim's core, which
+# logs too, never writes the flood out for them.
+c=hostile-console-flood
+if f=$(hostile_case "$c" "attack=console-flood ms=1500" 0 "1, 2" 2); then
+	cat >>"$f" <<RULES
+once \\[hostile\\] hostile: console-flood: [0-9]+ calls, [0-9]+ bytes taken
+some \\[hostile\\] \\.\\.\\. [0-9]+ bytes dropped
+once \\[hostile\\] PASS hostile: console-flood
+once vm 21 \\(hostile\\): stopped \\(shutdown\\)
+RULES
+	vm_case "$c" 3 90 "$f"
+fi
+
+# CPU share on a shared core: the victim is CPU-bound and measures how much of
+# core 0 it got over 500 ms, under -icount (time advances with instructions,
+# so the host's own scheduling does not count). Fair is 50%; each hostile
+# pattern must leave it at least 45%. Alone on the core it gets nearly all.
+SHARE_RULE='victim: cpu share (4[5-9]|[5-9][0-9]|100)\.[0-9]% of the core over 500 ms, [0-9]+ waits, longest [0-9]+ us'
+share_case() {  # CASE ATTACK_ARGS AFFINITY VCPUS [SHARE_REGEX]
+	local c=$1 f
+	f=$(hostile_case "$c" "$2" 0 "$3" "$4") || return
+	sed -i 's/"bootargs": "beats=400"/"bootargs": "share=500 after=50"/' "$T/scen/$c/victim.json"
+	pack "$c" || return
+	sed -i '/PASS victim: 400 heartbeats/d' "$f"
+	cat >>"$f" <<RULES
+once \\[victim\\] ${5:-$SHARE_RULE}
+once \\[victim\\] PASS victim: cpu share measured
+once \\[hostile\\] PASS hostile: .*
+once vm 21 \\(hostile\\): stopped \\(shutdown\\)
+RULES
+	vm_case "$c" 2 120 "$f" -- -icount shift=0,sleep=off
+}
+share_case share-vs-spin "attack=spin ms=700" 0 1
+share_case share-vs-slice-steal "attack=slice-steal period=5020 ms=700" 0 1
+share_case share-vs-nap-flood "attack=slice-steal nap=10 ms=700" 0 1
+share_case share-vs-slow-calls "attack=slow-calls ms=700" 0 1
+# Woken from another core by IPIs. Under QEMU 7.2's -icount a halted hart's
+# timer does not interrupt the running hart (the partner sleeps between IPIs,
+# and would not get to send them during the victim's window), so these two
+# run where the harts interleave, and must show that they did (waits).
+if [ "$TESSERA_PLATFORM" != qemu7 ]; then
+	WAITS='victim: cpu share (4[5-9]|[5-9][0-9]|100)\.[0-9]% of the core over 500 ms, [0-9]{3,} waits, longest [0-9]+ us'
+	share_case share-vs-wake-steal "attack=wake-steal run=1 every=50 ms=700" "1, 0" 2 "$WAITS"
+	share_case share-vs-wake-flood "attack=wake-steal run=0 every=20 ms=700" "1, 0" 2 "$WAITS"
+fi
+# the measure itself: the hostile VM away on core 1 (asleep mostly: under
+# -icount a hart that spins takes time from every other), the victim has core 0 to itself
+share_case share-alone "attack=slice-steal nap=1000 ms=700" 1 1 \
+	'victim: cpu share (9[5-9]|100)\.[0-9]% of the core over 500 ms, [0-9]+ waits, longest [0-9]+ us'

@@ -250,6 +250,15 @@ static void ipi_sink(void)
 	csr_clear(sip, SIP_SSIP);
 }
 
+/* End the storm: vCPU 1 sees storm_done at its next interrupt, and stops. */
+static void stop_vcpu1(void)
+{
+	atomic_store(&storm_done, 1);
+	sbi_send_ipi(2, 0);
+	unsigned long ids[2] = { 0, 1 };
+	guest_join_harts(ids, 2);
+}
+
 static void storm_target(unsigned long hartid)
 {
 	(void)hartid;
@@ -269,10 +278,7 @@ static void attack_ipi_storm(void)
 		sbi_send_ipi(2, 0);
 		n++;
 	}
-	atomic_store(&storm_done, 1);
-	sbi_send_ipi(2, 0);
-	unsigned long ids[2] = { 0, 1 };
-	guest_join_harts(ids, 2);
+	stop_vcpu1();
 	guest_printf("hostile: ipi-storm: %lu IPIs at vCPU 1\n", n);
 }
 
@@ -318,6 +324,158 @@ static void attack_virq_flood(void)
 	guest_join_harts(ids, 2);
 	guest_printf("hostile: virq-flood: %lu wake-ups at vCPU 1 (it spun %lu times)\n", n,
 		     flood_spins);
+}
+
+/*
+ * Take the victim's core by asking for it back. vCPU 1 shares the victim's
+ * core; vCPU 0, on a core of its own, watches it every "every" us (asleep on
+ * its timer in between, so that under -icount it takes no time from the
+ * victim's core). With run=1, vCPU 1 spins and counts, and vCPU 0 sends it an
+ * IPI whenever the count has stopped (it is descheduled): the IPI makes the
+ * core look at its run queue again. With run=0, vCPU 1 waits in WFI and gets
+ * an IPI every time: a flood of wake-ups.
+ */
+static volatile unsigned long wake_beats;
+static unsigned long wake_spin;
+
+static void wake_target(unsigned long hartid)
+{
+	(void)hartid;
+	csr_set(sie, SIE_SSIE);
+	while (!atomic_load(&storm_done)) {
+		if (wake_spin) {
+			irq_enable();
+			wake_beats++;
+			irq_disable();
+		} else {
+			wfi_then_take_irqs();
+		}
+	}
+}
+
+static volatile unsigned long nap_done;
+static void nap_timer(void)
+{
+	nap_done = 1;
+	sbi_set_timer(~0UL);
+}
+
+static void nap(unsigned long ticks)
+{
+	nap_done = 0;
+	sbi_set_timer(rdtime() + ticks);
+	while (!nap_done)
+		wfi_then_take_irqs();
+}
+
+static void attack_wake_steal(void)
+{
+	wake_spin = arg_ms("run", 1);
+	unsigned long every = arg_ms("every", 50) * TICKS_PER_US, n = 0, seen = ~0UL;
+	guest_set_irq_handler(IRQ_S_SOFT, ipi_sink);
+	guest_set_irq_handler(IRQ_S_TIMER, nap_timer);
+	csr_set(sie, SIE_STIE);
+	struct sbiret r = guest_hart_start(1, wake_target);
+	if (r.error)
+		guest_fail("hart_start(1): %ld", r.error);
+	unsigned long end = rdtime() + arg_ms("ms", 1500) * TICKS_PER_MS;
+	while (rdtime() < end) {
+		unsigned long beats = wake_beats;
+		if (!wake_spin || beats == seen) {
+			sbi_send_ipi(2, 0);
+			n++;
+		}
+		seen = beats;
+		nap(every);
+	}
+	stop_vcpu1();
+	guest_printf("hostile: wake-steal: %lu IPIs at vCPU 1\n", n);
+}
+
+/*
+ * The same from the victim's own core, with no help: spin, with the timer
+ * set to fire "period" us after each time it got the core, just after a
+ * 5 ms slice would have ended, so that its interrupt takes the core back
+ * from whoever got it. With nap=N instead: sleep N us between short runs.
+ */
+static unsigned long steal_period;
+static void steal_timer(void)
+{
+	sbi_set_timer(rdtime() + steal_period);
+	nap_done++;
+}
+
+static void attack_slice_steal(void)
+{
+	unsigned long end = rdtime() + arg_ms("ms", 1500) * TICKS_PER_MS, n = 0;
+	unsigned long naps = arg_ms("nap", 0) * TICKS_PER_US;
+	steal_period = arg_ms("period", 5020) * TICKS_PER_US;
+	guest_set_irq_handler(IRQ_S_TIMER, naps ? nap_timer : steal_timer);
+	csr_set(sie, SIE_STIE);
+	if (!naps)
+		sbi_set_timer(rdtime() + steal_period);
+	while (rdtime() < end) {
+		if (naps) {
+			nap(naps);
+			n++;
+		} else {
+			irq_enable();
+			irq_disable();
+		}
+	}
+	sbi_set_timer(~0UL);
+	guest_printf("hostile: slice-steal: %lu %s\n", naps ? n : (unsigned long)nap_done,
+		     naps ? "naps" : "timer interrupts");
+}
+
+/*
+ * Console flood: DBCN writes of 4096 newlines, back to back. tessera takes a
+ * few lines per call and drops what its console cannot keep up with (it says
+ * how much); the other cores never write this VM's output for it.
+ */
+static char flood_text[4096];
+static volatile unsigned long flood_calls, flood_bytes;
+static volatile int floods_done;
+
+static void console_flood(unsigned long hartid)
+{
+	unsigned long end = rdtime() + arg_ms("ms", 1500) * TICKS_PER_MS;
+	while (rdtime() < end) {
+		struct sbiret r = sbi_dbcn_write(sizeof(flood_text), (unsigned long)flood_text, 0);
+		if (r.error)
+			guest_fail("DBCN write returned %ld", r.error);
+		if (r.value <= 0 || r.value > (long)sizeof(flood_text))
+			guest_fail("DBCN write took %ld of %lu bytes", r.value, sizeof(flood_text));
+		__atomic_add_fetch(&flood_calls, 1, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&flood_bytes, (unsigned long)r.value, __ATOMIC_RELAXED);
+	}
+	if (hartid)
+		atomic_add(&floods_done, 1);
+}
+
+/* Every vCPU of the VM floods, each from its own core: they fight for the UART. */
+static void attack_console_flood(void)
+{
+	memset(flood_text, '\n', sizeof(flood_text));
+	long n = sbi_tessera_vm_info(TESSERA_INFO_NR_VCPUS).value;
+	for (long h = 1; h < n; h++)
+		if (guest_hart_start((unsigned long)h, console_flood).error)
+			guest_fail("hart_start(%ld) failed", h);
+	console_flood(0);
+	while (atomic_load(&floods_done) < n - 1)
+		cpu_relax();
+	guest_printf("hostile: console-flood: %lu calls, %lu bytes taken\n", flood_calls, flood_bytes);
+}
+
+/* Exits that need the run loop, back to back (HSM status has no short path). */
+static void attack_slow_calls(void)
+{
+	unsigned long end = rdtime() + arg_ms("ms", 1500) * TICKS_PER_MS, n = 0;
+	while (rdtime() < end) {
+		sbi_hart_get_status(0);
+		n++;
+	}
+	guest_printf("hostile: slow-calls: %lu calls\n", n);
 }
 
 static void attack_spin(void)
@@ -369,6 +527,14 @@ void guest_main(unsigned long hartid)
 		attack_spin();
 	else if (!strcmp(attack, "virq-flood"))
 		attack_virq_flood();
+	else if (!strcmp(attack, "wake-steal"))
+		attack_wake_steal();
+	else if (!strcmp(attack, "slice-steal"))
+		attack_slice_steal();
+	else if (!strcmp(attack, "console-flood"))
+		attack_console_flood();
+	else if (!strcmp(attack, "slow-calls"))
+		attack_slow_calls();
 	else
 		guest_fail("unknown attack \"%s\"", attack);
 	guest_printf("PASS hostile: %s\n", attack);

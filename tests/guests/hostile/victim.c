@@ -5,6 +5,12 @@
  * is measured. Every 50 beats it checks the memory and prints a heartbeat.
  * Ends with "PASS victim: <n> heartbeats, memory intact, worst timer delay
  * <us> us" — or FAIL if its memory changed.
+ *
+ * With "share=MS" it is CPU-bound instead: for MS ms it reads the time in a
+ * tight loop; a step longer than RUN_STEP means it was not running (another
+ * vCPU had the core, or tessera did), shorter steps add up to the time it
+ * ran. It prints its share of the core (run on a shared core under
+ * -icount, where time advances with the instructions executed).
  */
 #include "guest.h"
 
@@ -30,10 +36,45 @@ static void on_timer(void)
 	sbi_set_timer(~0UL);
 }
 
+#define RUN_STEP (2 * TICKS_PER_US)   /* the loop takes well under 1 us per round */
+
+static unsigned long arg_num(const char *key)
+{
+	char buf[16];
+	unsigned long v = 0;
+	guest_bootarg(key, buf, sizeof(buf));
+	for (const char *c = buf; *c >= '0' && *c <= '9'; c++)
+		v = v * 10 + (unsigned long)(*c - '0');
+	return v;
+}
+
+static void measure_share(unsigned long ms)
+{
+	/* asleep, so that under -icount the other cores get going first */
+	guest_sleep(arg_num("after") * TICKS_PER_MS);
+	unsigned long start = rdtime(), last = start, now, ran = 0, longest = 0, waits = 0;
+	while ((now = rdtime()) - start < ms * TICKS_PER_MS) {
+		unsigned long step = now - last;
+		if (step < RUN_STEP)
+			ran += step;
+		else if (++waits && step > longest)
+			longest = step;
+		last = now;
+	}
+	unsigned long permille = ran * 1000 / (now - start);
+	guest_printf("victim: cpu share %lu.%lu%% of the core over %lu ms, %lu waits, longest %lu us\n",
+		     permille / 10, permille % 10, ms, waits, longest / TICKS_PER_US);
+	guest_printf("PASS victim: cpu share measured\n");
+}
+
 void guest_main(unsigned long hartid)
 {
 	(void)hartid;
 	char arg[16];
+	if (arg_num("share")) {
+		measure_share(arg_num("share"));
+		return;
+	}
 	int beats = 400;
 	if (guest_bootarg("beats", arg, sizeof(arg))[0]) {
 		beats = 0;

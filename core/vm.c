@@ -456,6 +456,27 @@ void vm_system_down(struct pcpu *p, struct vcpu *self, enum vm_down how, const c
 	}
 }
 
+/*
+ * What a vCPU carries from one boot to the next is reset when the VM
+ * reboots (every core has let go of it): its HSM state (a hart_start that
+ * raced the shutdown may have left START_PENDING), a pending non-retentive
+ * resume, its half-written console line, interrupts and timer watches, its
+ * counters. Registers and CSRs are reset when it starts (arch_vcpu_reset);
+ * kick_queued is left alone: it belongs to a MSG_VIRQ still on its way.
+ */
+static void vcpu_state_reset(struct vcpu *v)
+{
+	atomic_store(&v->hsm, HSM_STOPPED);
+	atomic_store(&v->pending_virq, 0);
+	v->suspend_nonret = false;
+	v->resume_pc = 0;
+	v->resume_arg = 0;
+	v->reset_pending = false;
+	v->timer_watch = 0;
+	v->line_len = 0;
+	memset(v->exits, 0, sizeof(v->exits));
+}
+
 /* Exit counts of all the VM's vCPUs; every core has let go of them by now. */
 static void log_exits(const struct vm *vm)
 {
@@ -498,7 +519,8 @@ static void vm_finish(struct pcpu *p, struct vm *vm)
 		atomic_fetch_add(&vm->epoch, 1);
 		vm->boot_count++;
 		for (unsigned i = 0; i < vm->nvcpus; i++)
-			memset(vm->vcpu[i].exits, 0, sizeof(vm->vcpu[i].exits));
+			vcpu_state_reset(&vm->vcpu[i]);
+		atomic_store(&vm->console_dropped, 0);
 		char err[VMCFG_ERR_LEN];
 		if (vm->cfg.dtb == VMCFG_DTB_GENERATE && vm_generate_dtb(vm, err, sizeof(err)))
 			log_line("vm %u (%s): %s", vm->cfg.id, vm->cfg.name, err);
@@ -567,6 +589,8 @@ int vcpu_cpu_up(struct pcpu *p, struct vcpu *self, unsigned long target, uint64_
 	uintptr_t hpa;
 	if (vm_gpa_to_hpa(vm, entry, 4, &hpa))
 		return E_ADDR;
+	if (atomic_load(&vm->state) != VM_RUNNING)
+		return E_FAILED;   /* the VM is going down: nothing starts now */
 	struct vcpu *v = &vm->vcpu[target];
 	int expect = HSM_STOPPED;
 	if (!atomic_compare_exchange_strong(&v->hsm, &expect, HSM_START_PENDING))

@@ -39,6 +39,8 @@ struct pcpu {
 	struct vcpu *loaded;        /* whose VS CSRs are in the hardware */
 	uint64_t timer_deadline;    /* host timer as armed, UINT64_MAX when off */
 	uint32_t vm_finish_mask;    /* VMs whose teardown this core completes */
+	struct vm *rebuild;         /* a VM this core is rebooting, step by step */
+	struct vcpu *rebuild_vcpu;  /* its vCPU here: the steps are charged to its share */
 	int irq_ctx;                /* its host PLIC S-mode context, -1 if none */
 	bool console_input;         /* this core polls the UART for console input */
 	/* bring-up: on the boot core, the cores that reported in */
@@ -64,6 +66,8 @@ void sched_add(struct pcpu *p, struct vcpu *v);
 void sched_remove(struct pcpu *p, struct vcpu *v);
 void sched_wake(struct pcpu *p, struct vcpu *v);
 void vcpu_reset_at(struct pcpu *p, struct vcpu *v, uint64_t pc, unsigned long arg);
+struct vm;
+void sched_rebuild(struct pcpu *p, struct vm *vm);   /* reboot vm's RAM and images in steps */
 bool sched_fast_timer(struct pcpu *p, struct vcpu *v);   /* short trap path, core timer */
 void exit_handle(struct pcpu *p, struct vcpu *v, const struct vcpu_exit *e);
 void arch_handle_hypercall(struct pcpu *p, struct vcpu *v);

@@ -285,6 +285,49 @@ static void run_vcpu(struct pcpu *p, struct vcpu *v, uint64_t until)
 		p->vruntime_front = v->vruntime;
 }
 
+/*
+ * A VM this core reboots is rebuilt in steps (vm_load_step), each charged to
+ * the VM's vCPU on this core as if it ran: the step goes when that vCPU
+ * would be picked, so a large VM's reboot takes its own share of a shared
+ * core and no more.
+ */
+void sched_rebuild(struct pcpu *p, struct vm *vm)
+{
+	struct vcpu *s = NULL;
+	for (unsigned i = 0; i < vm->nvcpus && !s; i++)
+		if (vm->vcpu[i].pcpu == p->id)
+			s = &vm->vcpu[i];
+	if (!s) {   /* not one of its cores (never: the last core out is): all at once */
+		vm_load_images(vm);
+		vm_rebuilt(p, vm);
+		return;
+	}
+	p->rebuild = vm;
+	p->rebuild_vcpu = s;
+	s->vruntime = 0;
+	fair_join(p, s);
+}
+
+static bool rebuild_turn(struct pcpu *p, const struct vcpu *next)
+{
+	return p->rebuild && (!next || p->rebuild_vcpu->vruntime <= next->vruntime);
+}
+
+static void rebuild_step(struct pcpu *p)
+{
+	struct vm *vm = p->rebuild;
+	bool done = vm_load_step(vm);
+	struct vcpu *s = p->rebuild_vcpu;
+	s->vruntime += arch_time_now() - p->round_start;
+	if (s->vruntime > p->vruntime_front)
+		p->vruntime_front = s->vruntime;
+	if (done) {
+		p->rebuild = NULL;
+		p->rebuild_vcpu = NULL;
+		vm_rebuilt(p, vm);
+	}
+}
+
 void core_run(struct pcpu *p)
 {
 	p->timer_deadline = 0;
@@ -306,6 +349,18 @@ void core_run(struct pcpu *p)
 		}
 		uint64_t until;
 		struct vcpu *v = pick(p, &until);
+		if (rebuild_turn(p, v)) {
+			rebuild_step(p);
+			continue;
+		}
+		if (p->rebuild) {   /* the rebuild's turn comes when v is a gap ahead of it */
+			uint64_t now = arch_time_now(), s = p->rebuild_vcpu->vruntime + FAIR_GAP;
+			uint64_t when = now + (s > v->vruntime ? s - v->vruntime : 0);
+			if (when < now + MIN_TURN)
+				when = now + MIN_TURN;
+			if (when < until)
+				until = when;
+		}
 		if (v)
 			run_vcpu(p, v, until);
 		else

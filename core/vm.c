@@ -298,14 +298,47 @@ void vm_reset_devices(struct vm *vm)
 		atomic_store(&vm->vcpu[i].ext_level, 0);
 }
 
-/* Fresh RAM and pristine images: first boot and every reboot. */
+/*
+ * Fresh RAM and pristine images, in steps of at most VM_LOAD_STEP bytes:
+ * zero each region, then copy the kernel, the initrd and the tree in. A
+ * reboot runs one step at a time between scheduling decisions, so that a
+ * large VM's reboot never holds a core its other VMs share (sched.c).
+ * Returns true when everything is in.
+ */
+bool vm_load_step(struct vm *vm)
+{
+	struct vm_load *l = &vm->load;
+	const struct { uint64_t gpa; const uint8_t *data; uint64_t size; } img[3] = {
+		{ vm->layout.kernel_gpa, vm->kernel, vm->kernel_size },
+		{ vm->layout.initrd_gpa, vm->initrd, vm->initrd_size },
+		{ vm->layout.dtb_gpa, vm->dtb_image, vm->dtb_size },
+	};
+	while (l->phase < vm->nregions + 3) {
+		bool zero = l->phase < vm->nregions;
+		uint64_t size = zero ? vm->region[l->phase].size : img[l->phase - vm->nregions].size;
+		if (l->off >= size) {
+			l->phase++;
+			l->off = 0;
+			continue;
+		}
+		uint64_t n = size - l->off < VM_LOAD_STEP ? size - l->off : VM_LOAD_STEP;
+		if (zero) {
+			memset((void *)(uintptr_t)(vm->region[l->phase].hpa + l->off), 0, n);
+		} else {
+			unsigned k = l->phase - vm->nregions;
+			copy_in(vm, img[k].gpa + l->off, img[k].data + l->off, n);
+		}
+		l->off += n;
+		return false;
+	}
+	return true;
+}
+
 int vm_load_images(struct vm *vm)
 {
-	for (unsigned i = 0; i < vm->nregions; i++)
-		memset((void *)(uintptr_t)vm->region[i].hpa, 0, vm->region[i].size);
-	copy_in(vm, vm->layout.kernel_gpa, vm->kernel, vm->kernel_size);
-	copy_in(vm, vm->layout.initrd_gpa, vm->initrd, vm->initrd_size);
-	copy_in(vm, vm->layout.dtb_gpa, vm->dtb_image, vm->dtb_size);
+	vm->load = (struct vm_load){ 0, 0 };
+	while (!vm_load_step(vm))
+		;
 	return 0;
 }
 
@@ -524,9 +557,8 @@ static void vm_finish(struct pcpu *p, struct vm *vm)
 		char err[VMCFG_ERR_LEN];
 		if (vm->cfg.dtb == VMCFG_DTB_GENERATE && vm_generate_dtb(vm, err, sizeof(err)))
 			log_line("vm %u (%s): %s", vm->cfg.id, vm->cfg.name, err);
-		vm_load_images(vm);
-		vm_reset_devices(vm);
-		vm_start(p, vm);
+		vm->load = (struct vm_load){ 0, 0 };
+		sched_rebuild(p, vm);   /* RAM and images in steps; then vm_rebuilt() */
 		return;
 	}
 	atomic_store(&vm->state, VM_STOPPED);
@@ -539,11 +571,20 @@ static void vm_finish(struct pcpu *p, struct vm *vm)
 	}
 }
 
+/* The last step of a reboot is done: the VM starts again. */
+void vm_rebuilt(struct pcpu *p, struct vm *vm)
+{
+	vm_reset_devices(vm);
+	vm_start(p, vm);
+}
+
 void vm_finish_pending(struct pcpu *p)
 {
 	for (unsigned i = 0; i < VM_MAX && p->vm_finish_mask; i++) {
 		if (!(p->vm_finish_mask & (1u << i)))
 			continue;
+		if (p->rebuild && vm_table[i] && atomic_load(&vm_table[i]->state) == VM_REBOOTING)
+			continue;   /* one reboot at a time per core: this one waits */
 		p->vm_finish_mask &= ~(1u << i);
 		if (vm_table[i])
 			vm_finish(p, vm_table[i]);

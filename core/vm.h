@@ -63,6 +63,12 @@ struct vm_region {
 	uint64_t gpa, hpa, size;
 };
 
+#define VM_LOAD_STEP (256u * 1024)   /* bytes zeroed or copied per reboot step */
+struct vm_load {
+	unsigned phase;               /* regions to zero, then kernel, initrd, dtb */
+	uint64_t off;
+};
+
 struct vm {
 	struct vmcfg cfg;
 	unsigned index;               /* slot in the VM table */
@@ -87,6 +93,7 @@ struct vm {
 	enum vm_down down;
 	const char *down_reason;
 	unsigned boot_count;
+	struct vm_load load;          /* how far a reboot has got (vm_load_step) */
 	_Atomic uint64_t console_dropped;   /* bytes of its output its core had no room for */
 };
 
@@ -97,6 +104,8 @@ struct pcpu;
 int vm_create(struct vm *vm, unsigned index, const struct vmcfg *cfg, uint64_t nx_gpa, uint64_t nx_size,
 	      char *err, unsigned errlen);
 int vm_load_images(struct vm *vm);
+bool vm_load_step(struct vm *vm);
+void vm_rebuilt(struct pcpu *p, struct vm *vm);
 void vm_reset_devices(struct vm *vm);
 int vm_generate_dtb(struct vm *vm, char *err, unsigned errlen);
 void vm_start(struct pcpu *p, struct vm *vm);

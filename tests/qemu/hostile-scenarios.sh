@@ -163,6 +163,34 @@ if [ "$TESSERA_PLATFORM" != qemu7 ]; then
 	share_case share-vs-wake-steal "attack=wake-steal run=1 every=50 ms=700" "1, 0" 2 "$WAITS"
 	share_case share-vs-wake-flood "attack=wake-steal run=0 every=20 ms=700" "1, 0" 2 "$WAITS"
 fi
+# A 512 MiB VM on the victim's core that faults at once on every boot: each
+# reboot zeroes its RAM and copies its image in, in steps charged to its own
+# share of the core (before, the core did it all at once, the victim waiting).
+c=share-vs-big-reboot
+mkdir -p "$T/scen/$c"
+cat >"$T/scen/$c/victim.json" <<JSON
+{ "id": 20, "name": "victim", "vcpus": 1, "affinity": [0],
+  "memory": [ { "gpa": "0x80000000", "size": "32M" } ],
+  "kernel": { "image": "victim.bin", "gpa": "0x80200000" }, "bootargs": "share=500 after=50" }
+JSON
+cat >"$T/scen/$c/big.json" <<JSON
+{ "id": 22, "name": "big", "vcpus": 1, "affinity": [0],
+  "memory": [ { "gpa": "0x80000000", "size": "512M" } ],
+  "kernel": { "image": "fault.bin", "gpa": "0x80200000" }, "bootargs": "cycles=6",
+  "on_fault": "reboot" }
+JSON
+if pack "$c"; then
+	cat >"$T/rules/$c" <<RULES
+once \\[victim\\] $SHARE_RULE
+once \\[victim\\] PASS victim: cpu share measured
+count=6 vm 22 \\(big\\): rebooting \\(boot [0-9]+\\): free host memory [0-9]+ bytes, messages in flight 0
+once \\[big\\] PASS fault: boot 6 after 6 fault-and-reboot cycles
+never \\[big\\] FAIL.*
+once tessera: all VMs stopped, powering off
+never $never_bad
+RULES
+	vm_case "$c" 2 180 "$T/rules/$c" --mem 2G -- -icount shift=0,sleep=off
+fi
 # the measure itself: the hostile VM away on core 1 (asleep mostly: under
 # -icount a hart that spins takes time from every other), the victim has core 0 to itself
 share_case share-alone "attack=slice-steal nap=1000 ms=700" 1 1 \

@@ -47,7 +47,7 @@ SRCS := boot/entry.S \
         core/panic.c core/poweroff.c core/format.c core/string.c \
         core/mem.c core/vm.c core/sched.c core/exit.c core/boot_vms.c core/vuart.c core/console_input.c core/hwirq.c \
         ipc/mailbox.c partition/hostdt.c partition/vmconfig.c partition/vmplan.c partition/json.c \
-        partition/vmpkg.c partition/crc32.c partition/guestdt.c partition/irqmap.c partition/isa.c
+        partition/vmpkg.c partition/crc32.c partition/guestdt.c partition/irqmap.c partition/isa.c partition/devranges.c
 LIBFDT := fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c fdt_addresses.c fdt_empty_tree.c
 
 OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(SRCS)) \

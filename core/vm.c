@@ -16,6 +16,7 @@
 #include "core/pcpu.h"
 #include "core/poweroff.h"
 #include "core/vm.h"
+#include "partition/devranges.h"
 #include "partition/guestdt.h"
 
 _Atomic unsigned running_vms;
@@ -51,81 +52,15 @@ static int map_ram(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size, uin
 }
 
 /*
- * Host ranges given to VMs so far (their mmio and passed-through devices),
- * for the check across VMs and across kinds: the plan check compares like
- * with like only (mmio with mmio, node with node).
+ * Host ranges given to VMs' devices so far, checked across VMs and kinds
+ * (the plan check compares like with like only): partition/devranges.c.
  */
-#define CLAIMED_MAX (VM_MAX * VMCFG_MAX_DEVICES * 2)
-static struct { uint64_t base, size; const struct vm *vm; } claimed[CLAIMED_MAX];
-static unsigned nclaimed;
+static struct devranges claimed;
 
 /* A refused VM gives back what it claimed. */
 void vm_release_devices(const struct vm *vm)
 {
-	unsigned n = 0;
-	for (unsigned k = 0; k < nclaimed; k++)
-		if (claimed[k].vm != vm)
-			claimed[n++] = claimed[k];
-	nclaimed = n;
-}
-
-static int claim_range(const struct vm *vm, unsigned i, uint64_t base, uint64_t size, char *err,
-		       size_t errlen)
-{
-	const struct vmcfg *cfg = &vm->cfg;
-	for (unsigned k = 0; k < nclaimed; k++)
-		if (claimed[k].vm != vm && base < claimed[k].base + claimed[k].size &&
-		    claimed[k].base < base + size) {
-			snprintf(err, errlen, "%s: devices[%u]: host 0x%lx+0x%lx is already vm %u's (%s)",
-				 cfg->file, i, (unsigned long)base, (unsigned long)size,
-				 claimed[k].vm->cfg.id, claimed[k].vm->cfg.name);
-			return E_INVAL;
-		}
-	if (nclaimed == CLAIMED_MAX) {
-		snprintf(err, errlen, "%s: devices[%u]: more device ranges than tessera has room for",
-			 cfg->file, i);
-		return E_NOMEM;
-	}
-	claimed[nclaimed].base = base;
-	claimed[nclaimed].size = size;
-	claimed[nclaimed].vm = vm;
-	nclaimed++;
-	return 0;
-}
-
-/*
- * Every host range a device entry would give the VM (an mmio range, or each
- * reg of a passed node): never host RAM, reserved memory, a controller
- * tessera keeps, the console UART unless its node is the one passed, or
- * another VM's device.
- */
-static int device_host_ranges_ok(const struct vm *vm, unsigned i, uint64_t hpa, uint64_t size,
-				 char *err, size_t errlen)
-{
-	const struct vmcfg_device *d = &vm->cfg.devices[i];
-	const struct host_platform *h = core_platform();
-	char what[128];
-	if (d->kind != VMCFG_DEV_PASSTHROUGH) {
-		if (hostdt_check_vm_range(h, hpa, size, false, what, sizeof(what))) {
-			snprintf(err, errlen, "%s: devices[%u].mmio: 0x%lx+0x%lx is %s", vm->cfg.file, i,
-				 (unsigned long)hpa, (unsigned long)size, what);
-			return E_INVAL;
-		}
-		return claim_range(vm, i, hpa, size, err, errlen);
-	}
-	bool console = h->uart.present && !strcmp(d->path, h->uart.path);
-	uint64_t base, len;
-	for (int r = 0; hostdt_node_reg_at(h->fdt, d->path, r, &base, &len) == 0; r++) {
-		if (hostdt_check_vm_range(h, base, len, console, what, sizeof(what))) {
-			snprintf(err, errlen, "%s: devices[%u].passthrough: %s: reg[%d] 0x%lx+0x%lx is %s",
-				 vm->cfg.file, i, d->path, r, (unsigned long)base, (unsigned long)len, what);
-			return E_INVAL;
-		}
-		int rc = claim_range(vm, i, base, len, err, errlen);
-		if (rc)
-			return rc;
-	}
-	return 0;
+	devranges_release(&claimed, &vm->cfg);
 }
 
 int vm_create(struct vm *vm, unsigned index, const struct vmcfg *cfg, uint64_t nx_gpa, uint64_t nx_size,
@@ -157,25 +92,27 @@ int vm_create(struct vm *vm, unsigned index, const struct vmcfg *cfg, uint64_t n
 			return E_NOMEM;
 		}
 	}
+	const struct host_platform *h = core_platform();
 	for (unsigned i = 0; i < cfg->ndevices; i++) {
 		const struct vmcfg_device *d = &cfg->devices[i];
-		uint64_t hpa = d->hpa, gpa = d->gpa, size = d->size;
-		if (d->kind == VMCFG_DEV_PASSTHROUGH &&
-		    hostdt_node_reg(core_platform()->fdt, d->path, &hpa, &size)) {
-			snprintf(err, errlen, "%s: devices[%u].passthrough: %s is not a node with a reg in "
-				 "the host device tree", cfg->file, i, d->path);
-			return E_INVAL;
-		}
-		const struct host_platform *h = core_platform();
+		uint64_t hpa = d->hpa, size = d->size;
+		if (d->kind == VMCFG_DEV_PASSTHROUGH && hostdt_node_reg(h->fdt, d->path, &hpa, &size))
+			continue;   /* devranges_claim says so */
 		if (h->plic.present && hpa < h->plic.base + h->plic.size && h->plic.base < hpa + size) {
 			snprintf(err, errlen, "%s: devices[%u]: 0x%lx+0x%lx is the host PLIC, which tessera "
 				 "keeps (its VMs get a virtual one)", cfg->file, i, (unsigned long)hpa,
 				 (unsigned long)size);
 			return E_INVAL;
 		}
-		int rc = device_host_ranges_ok(vm, i, hpa, size, err, errlen);
-		if (rc)
-			return rc;
+	}
+	int rc = devranges_claim(&claimed, h, &vm->cfg, err, errlen);
+	if (rc)
+		return rc == DEVRANGES_ENOSPC ? E_NOMEM : E_INVAL;
+	for (unsigned i = 0; i < cfg->ndevices; i++) {
+		const struct vmcfg_device *d = &cfg->devices[i];
+		uint64_t hpa = d->hpa, gpa = d->gpa, size = d->size;
+		if (d->kind == VMCFG_DEV_PASSTHROUGH)
+			hostdt_node_reg(h->fdt, d->path, &hpa, &size);
 		if (d->kind == VMCFG_DEV_PASSTHROUGH) {
 			gpa = hpa;
 			size = (size + 4095) & ~4095ull;

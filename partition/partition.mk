@@ -23,10 +23,13 @@ $(BUILD)/tools/mkpkg: tools/mkpkg.c tools/hostfile.h $(VMCFG_SRCS) $(VMCFG_HDRS)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_plain) tools/mkpkg.c $(VMCFG_SRCS) $(VMPKG_SRCS) -o $@
 
-$(BUILD)/tools/tessera-config: tools/tessera-config.c tools/hostfile.h $(VMCFG_SRCS) $(VMCFG_HDRS) $(STAMP)
+TESSERA_CONFIG_SRCS := tools/tessera-config.c $(VMCFG_SRCS) partition/hostdt.c partition/isa.c \
+	partition/devranges.c
+$(BUILD)/tools/tessera-config: $(TESSERA_CONFIG_SRCS) tools/hostfile.h $(VMCFG_HDRS) partition/devranges.h \
+		partition/hostdt.h $(STAMP)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_plain) tools/tessera-config.c $(VMCFG_SRCS) -o $@
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_plain) -Wno-sign-compare $(TESSERA_CONFIG_SRCS) $(HOST_LIBFDT) -o $@
 
 define partition_host_variant
 $(BUILD)/host/$(1)/test_vmconfig: tests/host/test_vmconfig.c tests/host/test_vmplan.c tests/host/check.h $(VMCFG_SRCS) $(VMCFG_HDRS) $(STAMP)

@@ -97,7 +97,7 @@ if [ "$mode" != "--qemu-only" ]; then
 		host_test "host-$v-vmconfig" -- build/host/$v/test_vmconfig "vmconfig-$v"
 		host_test "host-$v-vmpkg" -- build/host/$v/test_vmpkg "vmpkg-$v"
 	done
-	host_test "configs" -- tests/configs/check-configs.sh
+	host_test "configs" -- tests/configs/check-configs.sh "$T/dtb/${platforms%% *}/virt4.dtb"
 	if [ -z "$quick" ]; then
 		# fuzz smoke: replay the kept regression inputs, then fuzz each parser a while
 		# a fixed seed: the smoke run explores the same inputs each time (make fuzz: random)

@@ -1,13 +1,20 @@
 /*
- * tessera-config check [--cores N] FILE...
+ * tessera-config check [--cores N] [--host-dtb FILE] FILE...
  * Parse and validate VM configs as tessera would, each alone and then as one
- * plan (duplicate ids and names, shared devices). Prints "FILE: ok" or the
+ * plan (duplicate ids and names, shared devices). With the host's device
+ * tree (QEMU dumps it with -M virt,dumpdtb=FILE), also every host range the
+ * configs' devices would give their VMs, as tessera checks them at boot:
+ * not host RAM or reserved memory, not a controller tessera keeps, not the
+ * console UART unless passed, not another VM's. Prints "FILE: ok" or the
  * error per file; exit status 1 if any is bad, 2 on a usage error.
  */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <libfdt.h>
+#include "partition/devranges.h"
+#include "partition/hostdt.h"
 #include "partition/vmconfig.h"
 #include "tools/hostfile.h"
 
@@ -16,8 +23,10 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: tessera-config check [--cores N] FILE...\n"
-			"  N: cores of the target machine (default %d)\n", DEFAULT_CORES);
+	fprintf(stderr, "usage: tessera-config check [--cores N] [--host-dtb FILE] FILE...\n"
+			"  N: cores of the target machine (default %d)\n"
+			"  FILE: the target's device tree, to check device ranges against\n",
+		DEFAULT_CORES);
 	return 2;
 }
 
@@ -29,6 +38,30 @@ static int place_minimal(const struct vmcfg *c, char *err, size_t errlen)
 				 c->dtb == VMCFG_DTB_IMAGE ? 4096 : 0 };
 	struct vmcfg_layout l;
 	return vmcfg_place(c, &s, &l, err, errlen);
+}
+
+/* The host tree as tessera would read it (its first hart as the boot hart). */
+static int load_host(const char *path, struct host_platform *h)
+{
+	size_t len;
+	char err[VMCFG_ERR_LEN];
+	void *fdt = read_file(path, &len, err, sizeof(err));
+	if (!fdt) {
+		fprintf(stderr, "tessera-config: %s\n", err);
+		return -1;
+	}
+	int cpus = fdt_check_header(fdt) == 0 ? fdt_path_offset(fdt, "/cpus") : -1;
+	int cpu = cpus >= 0 ? fdt_first_subnode(fdt, cpus) : -1;
+	const fdt32_t *reg = cpu >= 0 ? fdt_getprop(fdt, cpu, "reg", NULL) : NULL;
+	if (!reg) {
+		fprintf(stderr, "tessera-config: %s: not a device tree with a /cpus/cpu node\n", path);
+		return -1;
+	}
+	if (hostdt_read(fdt, fdt32_to_cpu(*reg), h, err, sizeof(err))) {
+		fprintf(stderr, "tessera-config: %s: %s\n", path, err);
+		return -1;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -44,6 +77,14 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		first = 4;
+	}
+	static struct host_platform host;
+	bool have_host = false;
+	if (argc > first + 1 && !strcmp(argv[first], "--host-dtb")) {
+		if (load_host(argv[first + 1], &host))
+			return 2;
+		have_host = true;
+		first += 2;
 	}
 	unsigned n = (unsigned)(argc - first);
 	if (n == 0)
@@ -79,6 +120,11 @@ int main(int argc, char **argv)
 		free(text);
 	}
 	vmcfg_check_plan(cfgs, nok, ncores, refused, plan_errs);
+	/* in package order, as at boot: the first VM keeps a range, a later one is refused */
+	static struct devranges claimed;
+	for (unsigned k = 0; have_host && k < nok; k++)
+		if (!refused[k] && devranges_claim(&claimed, &host, &cfgs[k], plan_errs[k], VMCFG_ERR_LEN))
+			refused[k] = true;
 
 	int status = 0;
 	for (unsigned i = 0; i < n; i++) {

@@ -48,4 +48,35 @@ for json in tests/configs/bad/*.json; do
 		echo "PASS config-bad: $name"
 	fi
 done
+
+# With a host device tree (argument 1: QEMU's virt tree), the ranges the
+# configs' devices would take from the host: tests/configs/host/NAME.json
+# with NAME.expect; NAME-2.json is checked after NAME-1.json, as one plan.
+host_dtb=${1:-}
+if [ -n "$host_dtb" ]; then
+	if out=$("$tool" check --host-dtb "$host_dtb" configs/*.json 2>&1) && ! grep -qv -e ': ok$' -e ': skipped' <<<"$out"; then
+		echo "PASS config-host: shipped configs against $(basename "$host_dtb")"
+	else
+		fail "config-host: shipped configs against $host_dtb" "$out"
+	fi
+	for expect_file in tests/configs/host/*.expect; do
+		name=$(basename "$expect_file" .expect)
+		json=tests/configs/host/$name.json
+		files=("$json")
+		[[ $name == *-2 ]] && files=("tests/configs/host/${name%-2}-1.json" "$json")
+		expect=$(head -n 1 "$expect_file")
+		out=$("$tool" check --cores 4 --host-dtb "$host_dtb" "${files[@]}" 2>&1)
+		rc=$?
+		alone=$("$tool" check --cores 4 "${files[@]}" 2>&1)
+		if [ "$rc" -ne 1 ]; then
+			fail "config-host: $name: exit status $rc, want 1" "$out"
+		elif ! grep -qF -- "$json: $expect" <<<"$out"; then
+			fail "config-host: $name: message lacks the expected text" "want: $json: $expect"$'\n'"got:  $out"
+		elif ! grep -q ": ok$" <<<"$alone"; then
+			fail "config-host: $name: refused without the host tree too (the case tests nothing)" "$alone"
+		else
+			echo "PASS config-host: $name"
+		fi
+	done
+fi
 exit $failed

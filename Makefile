@@ -178,7 +178,7 @@ qemu-tests: all host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)
 	tests/run-all.sh --qemu-only
 
 # For iteration: the unit tests without fuzzing and lint, and the QEMU matrix
-# on one platform (make test-quick PLATFORMS=qemu10 for the other): about 5 minutes.
+# on one platform (make test-quick PLATFORMS=qemu10 for the other): about 6 minutes.
 test-quick: all host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)
 	TESSERA_QUICK=1 tests/run-all.sh
 

@@ -72,7 +72,7 @@ bool sched_fast_timer(struct pcpu *p, struct vcpu *v);   /* short trap path, cor
 void exit_handle(struct pcpu *p, struct vcpu *v, const struct vcpu_exit *e);
 void arch_handle_hypercall(struct pcpu *p, struct vcpu *v);
 bool arch_handle_hypercall_fast(struct pcpu *p, struct vcpu *v);   /* false: not a short-path call */
-struct pcpu *core_pcpu(unsigned id);   /* boot-time set-up only */
+struct pcpu *core_pcpu(unsigned id);   /* boot-time set-up, and reports once the VMs are gone */
 unsigned core_count(void);
 const struct host_platform *core_platform(void);
 

@@ -33,12 +33,26 @@ static void fair_join(struct pcpu *p, struct vcpu *v)
 		v->vruntime = p->vruntime_front - FAIR_GAP;
 }
 
+/* A (re)started vCPU (or a reboot's rebuild) brings no history. */
+static void fair_start(struct pcpu *p, struct vcpu *v)
+{
+	v->vruntime = 0;
+	fair_join(p, v);
+}
+
+/* This pass of the run loop was v's time: the guest, its exit and the loop's work around them. */
+static void charge_round(struct pcpu *p, struct vcpu *v)
+{
+	v->vruntime += arch_time_now() - p->round_start;
+	if (v->vruntime > p->vruntime_front)
+		p->vruntime_front = v->vruntime;
+}
+
 void sched_add(struct pcpu *p, struct vcpu *v)
 {
 	if (v->on_rq)
 		return;
-	v->vruntime = 0;   /* a (re)started vCPU brings no history */
-	fair_join(p, v);
+	fair_start(p, v);
 	v->on_rq = true;
 	v->rq_next = p->rq_head;
 	p->rq_head = v;
@@ -143,8 +157,6 @@ static struct vcpu *pick(struct pcpu *p, uint64_t *until)
 		return NULL;
 	if (next != cur)
 		p->turn_start = now;
-	if (next == cur && rival == NULL)
-		return next;
 	struct vcpu *other = next == cur ? rival : least_run(p, next);
 	if (other) {
 		uint64_t ahead = other->vruntime + FAIR_GAP > next->vruntime
@@ -275,14 +287,8 @@ static void run_vcpu(struct pcpu *p, struct vcpu *v, uint64_t until)
 		v->exits[e.reason]++;
 		exit_handle(p, v, &e);
 	}
-	/*
-	 * The whole round is its time: the guest, its exit and the run loop's
-	 * work around them. A vCPU that exits all the time would otherwise run
-	 * mostly on time nobody is charged for.
-	 */
-	v->vruntime += arch_time_now() - p->round_start;
-	if (v->vruntime > p->vruntime_front)
-		p->vruntime_front = v->vruntime;
+	/* a vCPU that exits all the time would otherwise run on time nobody is charged for */
+	charge_round(p, v);
 }
 
 /*
@@ -304,8 +310,7 @@ void sched_rebuild(struct pcpu *p, struct vm *vm)
 	}
 	p->rebuild = vm;
 	p->rebuild_vcpu = s;
-	s->vruntime = 0;
-	fair_join(p, s);
+	fair_start(p, s);
 }
 
 static bool rebuild_turn(struct pcpu *p, const struct vcpu *next)
@@ -313,14 +318,21 @@ static bool rebuild_turn(struct pcpu *p, const struct vcpu *next)
 	return p->rebuild && (!next || p->rebuild_vcpu->vruntime <= next->vruntime);
 }
 
+/* v runs until the rebuild's turn at the latest: when v is a gap ahead of it. */
+static uint64_t rebuild_deadline(struct pcpu *p, const struct vcpu *v, uint64_t until)
+{
+	uint64_t now = arch_time_now(), s = p->rebuild_vcpu->vruntime + FAIR_GAP;
+	uint64_t when = now + (s > v->vruntime ? s - v->vruntime : 0);
+	if (when < now + MIN_TURN)
+		when = now + MIN_TURN;
+	return when < until ? when : until;
+}
+
 static void rebuild_step(struct pcpu *p)
 {
 	struct vm *vm = p->rebuild;
 	bool done = vm_load_step(vm);
-	struct vcpu *s = p->rebuild_vcpu;
-	s->vruntime += arch_time_now() - p->round_start;
-	if (s->vruntime > p->vruntime_front)
-		p->vruntime_front = s->vruntime;
+	charge_round(p, p->rebuild_vcpu);
 	if (done) {
 		p->rebuild = NULL;
 		p->rebuild_vcpu = NULL;
@@ -353,14 +365,8 @@ void core_run(struct pcpu *p)
 			rebuild_step(p);
 			continue;
 		}
-		if (p->rebuild) {   /* the rebuild's turn comes when v is a gap ahead of it */
-			uint64_t now = arch_time_now(), s = p->rebuild_vcpu->vruntime + FAIR_GAP;
-			uint64_t when = now + (s > v->vruntime ? s - v->vruntime : 0);
-			if (when < now + MIN_TURN)
-				when = now + MIN_TURN;
-			if (when < until)
-				until = when;
-		}
+		if (p->rebuild)
+			until = rebuild_deadline(p, v, until);
 		if (v)
 			run_vcpu(p, v, until);
 		else

@@ -74,11 +74,20 @@ static void flush_ring(struct console_ring *r)
 	atomic_flag_clear_explicit(&uart_busy, memory_order_release);
 }
 
-/* Every core's lines, waiting for the UART: at power-off, when no VM is left to run. */
+/*
+ * Every core's lines, waiting a while for the UART: at power-off, when no VM
+ * is left to run. Bounded, since a panic may come while this very core
+ * holds the flag: then the lines are given up, the power-off is not.
+ */
 void console_flush_all(void)
 {
+	uint64_t hz = core_timebase_hz() ? core_timebase_hz() : 10000000;
+	uint64_t until = arch_time_now() + hz / 10;   /* 100 ms */
 	while (atomic_flag_test_and_set_explicit(&uart_busy, memory_order_acquire))
-		arch_relax();
+		if (arch_time_now() > until)
+			return;
+		else
+			arch_relax();
 	for (unsigned c = 0; c < CONFIG_MAX_CORES; c++)
 		write_out(&rings[c]);
 	atomic_flag_clear_explicit(&uart_busy, memory_order_release);

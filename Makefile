@@ -94,8 +94,33 @@ $(BUILD)/tessera.bin: $(BUILD)/tessera.elf
 	@echo "  OBJCOPY $@"
 	$(Q)$(OBJCOPY) -O binary $< $@
 
+# A test build, never shipped (docs/testing.md): fault-injection hooks (a
+# guest can hold its core in tessera) and one-slot mailboxes, so that a test
+# can fill a ring and reach what a full ring makes tessera do.
+HOOKS        := $(BUILD)/hooks
+HOOKS_CONFIG := -DCONFIG_TEST_HOOKS -DCONFIG_MBOX_SLOTS=1
+HOOKS_OBJS   := $(patsubst %,$(HOOKS)/obj/%.o,$(SRCS)) $(patsubst %,$(BUILD)/obj/libfdt/%.o,$(LIBFDT))
+$(patsubst $(BUILD)/obj/%,$(HOOKS)/obj/%,$(COLD_OBJS)): CFLAGS += $(COLD_OPT)
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+$(HOOKS)/obj/%.c.o: %.c $(STAMP) $(BUILD)/include/jsmn.h
+	@mkdir -p $(@D)
+	@echo "  CC      $< (test hooks)"
+	$(Q)$(CC) $(CFLAGS) $(HOOKS_CONFIG) -MMD -MP -c $< -o $@
+
+$(HOOKS)/obj/%.S.o: %.S $(STAMP)
+	@mkdir -p $(@D)
+	@echo "  AS      $< (test hooks)"
+	$(Q)$(CC) $(ASFLAGS) $(HOOKS_CONFIG) -MMD -MP -c $< -o $@
+
+$(HOOKS)/tessera.elf: $(HOOKS_OBJS) arch/$(ARCH)/tessera.ld
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(HOOKS_OBJS) -o $@
+
+$(HOOKS)/tessera.bin: $(HOOKS)/tessera.elf
+	@echo "  OBJCOPY $@"
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+-include $(shell find $(BUILD)/obj $(HOOKS)/obj -name '*.d' 2>/dev/null)
 
 # ---- host builds of the portable code (ipc/, partition/) under sanitizers ----
 HOST_CFLAGS := -std=gnu11 -g -Wall -Wextra -Werror -I. -Itests/host -I$(DEPS)/libfdt -pthread
@@ -160,7 +185,7 @@ run: $(BUILD)/tessera.bin $(BUILD)/vms.pkg
 run-uboot: $(BUILD)/disk.img
 	tools/run-qemu --platform $(PLATFORM) --smp $(SMP) --boot uboot --disk $(BUILD)/disk.img
 
-test: all host-bins guests $(BUILD)/disk.img $(LINUX_GUEST) $(BUILD)/include/jsmn.h fuzz-bins
+test: all $(HOOKS)/tessera.bin host-bins guests $(BUILD)/disk.img $(LINUX_GUEST) $(BUILD)/include/jsmn.h fuzz-bins
 	tests/run-all.sh
 
 # Static checks: cppcheck and clang-tidy, zero findings (docs/lint.md).
@@ -174,21 +199,21 @@ bench: all $(BENCH_GUESTS) $(BUILD)/tools/mkpkg $(LINUX_GUEST)
 host-tests: host-bins
 	tests/run-all.sh --host-only
 
-qemu-tests: all host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)
+qemu-tests: all $(HOOKS)/tessera.bin host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)
 	tests/run-all.sh --qemu-only
 
 # For iteration: the unit tests without fuzzing and lint, and the QEMU matrix
 # on one platform (make test-quick PLATFORMS=qemu10 for the other): about 6 minutes.
-test-quick: all host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)
+test-quick: all $(HOOKS)/tessera.bin host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)
 	TESSERA_QUICK=1 tests/run-all.sh
 
 # Only the QEMU cases whose name matches ONLY (an extended regex), e.g.
 # make test-only ONLY='hostile-.*@qemu7'
-test-only: all host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)
+test-only: all $(HOOKS)/tessera.bin host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)
 	TESSERA_ONLY='$(ONLY)' tests/run-all.sh --qemu-only
 
 clean:
-	rm -rf $(BUILD)/obj $(BUILD)/host $(BUILD)/tessera.* $(BUILD)/disk.img $(BUILD)/test $(BUILD)/include
+	rm -rf $(BUILD)/obj $(HOOKS) $(BUILD)/host $(BUILD)/tessera.* $(BUILD)/disk.img $(BUILD)/test $(BUILD)/include
 
 distclean:
 	rm -rf $(BUILD)

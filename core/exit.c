@@ -101,6 +101,22 @@ void exit_handle(struct pcpu *p, struct vcpu *v, const struct vcpu_exit *e)
 _Static_assert(offsetof(struct vcpu, arch) == 0, "exit_try_fast finds the vCPU from its arch part");
 
 /*
+ * A trap from a vCPU the core does not hold would mean that tessera went
+ * back into a guest it had taken off the core (a bug in tessera, never the
+ * guest's doing): say so, and leave it to the run loop, which drops it.
+ */
+bool exit_from_loaded(const struct arch_vcpu *a, uint64_t pc)
+{
+	const struct vcpu *v = (const struct vcpu *)a;
+	struct pcpu *p = arch_this_pcpu();
+	if (p->loaded == v)
+		return true;
+	log_line("tessera: core %u: bogus trap from vm %u (%s) vcpu %u, which is not on this core, at pc 0x%lx",
+		 p->id, (unsigned)v->vm->cfg.id, v->vm->cfg.name, v->id, (unsigned long)pc);
+	return false;
+}
+
+/*
  * Exits that need neither the run queue nor another core are handled on the
  * short trap path: fast SBI calls and emulated MMIO. The virtual interrupt
  * lines are brought up to date before the guest goes on, as the run loop
@@ -116,8 +132,11 @@ enum fast_exit exit_try_fast(struct arch_vcpu *a, const struct vcpu_exit *e)
 	 * mailbox, serving this core's own inbox meanwhile: a shutdown of this
 	 * VM takes the vCPU off the core. Its guest must not go on.
 	 */
-	if (arch_this_pcpu()->loaded != v)
+	struct pcpu *p = arch_this_pcpu();
+	if (p->loaded != v) {
+		p->exits_cut_short++;
 		return FAST_EXIT_RESCHED;
+	}
 	arch_vcpu_set_ext(a, atomic_load_explicit(&v->ext_level, memory_order_acquire), true);
 	unsigned virqs = atomic_exchange_explicit(&v->pending_virq, 0, memory_order_acquire);
 	if (virqs)

@@ -36,6 +36,8 @@ enum fast_exit {
 	FAST_EXIT_DONE,     /* handled: the guest goes straight on */
 	FAST_EXIT_RESCHED,  /* handled, but the vCPU was taken off meanwhile: to the run loop */
 };
+/* false (and logged): the trap came from a vCPU that is not the core's loaded one */
+bool exit_from_loaded(const struct arch_vcpu *a, uint64_t pc);
 enum fast_exit exit_try_fast(struct arch_vcpu *a, const struct vcpu_exit *e);
 enum fast_exit exit_try_fast_hypercall(struct arch_vcpu *a);
 enum fast_exit exit_try_fast_timer(struct arch_vcpu *a);

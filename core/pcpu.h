@@ -37,6 +37,7 @@ struct pcpu {
 	uint64_t round_start;       /* when this pass of the run loop began */
 	uint64_t vruntime_front;    /* the most run time any vCPU here has had (core/sched.c) */
 	struct vcpu *loaded;        /* whose VS CSRs are in the hardware */
+	uint64_t exits_cut_short;   /* exits whose vCPU was taken off meanwhile (core/exit.c) */
 	uint64_t timer_deadline;    /* host timer as armed, UINT64_MAX when off */
 	uint32_t vm_finish_mask;    /* VMs whose teardown this core completes */
 	struct vm *rebuild;         /* a VM this core is rebooting, step by step */

@@ -469,14 +469,15 @@ static void log_exits(const struct vm *vm)
 /* Every core's mailbox counters (a report: the others are idle or about to be). */
 static void log_mailbox_totals(void)
 {
-	uint64_t sent = 0, waited = 0;
+	uint64_t sent = 0, waited = 0, cut = 0;
 	for (unsigned c = 0; c < core_count(); c++) {
 		const struct pcpu *q = core_pcpu(c);
 		sent += q->ep.sent;
 		waited += q->ep.full_waits;
+		cut += q->exits_cut_short;
 	}
-	log_line("tessera: mailboxes: %lu messages sent, %lu sends waited for room", (unsigned long)sent,
-		 (unsigned long)waited);
+	log_line("tessera: mailboxes: %lu messages sent, %lu sends waited for room, %lu exits cut short",
+		 (unsigned long)sent, (unsigned long)waited, (unsigned long)cut);
 }
 
 static void vm_finish(struct pcpu *p, struct vm *vm)

@@ -9,6 +9,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 T=$top/build/test
 BIN=$top/build/tessera.bin
+HOOKS_BIN=$top/build/hooks/tessera.bin   # the test build (Makefile: HOOKS)
 mode=${1:-all}
 rm -rf "$T" && mkdir -p "$T/logs" "$T/rules" "$T/dtb"
 passed=0 failed=0

@@ -230,6 +230,8 @@ int arch_guest_fast_exit(struct arch_vcpu *a)
 {
 	a->pc = csr_read(sepc);
 	a->scause = csr_read(scause);
+	if (!exit_from_loaded(a, a->pc))
+		return 0;
 	/* SBI calls first, and cheaply: nothing on their path traps into HS-mode */
 	if (a->scause == 10 && exit_try_fast_hypercall(a) == FAST_EXIT_DONE) {
 		csr_write(sepc, a->pc);

@@ -83,10 +83,7 @@ void guest_main(unsigned long hartid)
 	struct sbiret boot = sbi_ecall(SBI_EXT_TESSERA, 1, 2, 0, 0, 0, 0, 0);
 	if (boot.error)
 		guest_fail("vm_info(boot count) returned %ld", boot.error);
-	char arg[12];
-	long cycles = 0;
-	for (const char *c = guest_bootarg("cycles", arg, sizeof(arg)); *c >= '0' && *c <= '9'; c++)
-		cycles = cycles * 10 + (*c - '0');
+	long cycles = (long)guest_bootarg_num("cycles", 0);
 	if (cycles) {
 		if (boot.value >= cycles) {
 			guest_printf("PASS fault: boot %lu after %ld fault-and-reboot cycles\n", boot.value,

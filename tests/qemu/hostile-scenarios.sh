@@ -195,3 +195,54 @@ fi
 # -icount a hart that spins takes time from every other), the victim has core 0 to itself
 share_case share-alone "attack=slice-steal nap=1000 ms=700" 1 1 \
 	'victim: cpu share (9[5-9]|100)\.[0-9]% of the core over 500 ms, [0-9]+ waits, longest [0-9]+ us'
+
+# A vCPU stopped while tessera still handles its exit (docs/security.md), on
+# the test build: one-slot mailboxes and a call that holds a core. Core 2 is
+# held; the target's vCPU 0 on core 1 fills the slot towards it (hart_start
+# of vCPU 1) and then writes the vPLIC, emulated on the short trap path,
+# whose wake-up for vCPU 1 waits for room. vCPU 2 on core 3 stops the VM
+# meanwhile: core 1 serves that while it waits, and vCPU 0 never runs again.
+c=cut-short-by-shutdown
+mkdir -p "$T/scen/$c"
+cat >"$T/scen/$c/holder.json" <<JSON
+{ "id": 30, "name": "holder", "vcpus": 1, "affinity": [2],
+  "memory": [ { "gpa": "0x80000000", "size": "16M" } ],
+  "kernel": { "image": "cutshort.bin", "gpa": "0x80200000" }, "bootargs": "role=hold at=100 for=1000" }
+JSON
+cat >"$T/scen/$c/target.json" <<JSON
+{ "id": 31, "name": "target", "vcpus": 3, "affinity": [1, 2, 3],
+  "memory": [ { "gpa": "0x80000000", "size": "16M" } ],
+  "kernel": { "image": "cutshort.bin", "gpa": "0x80200000" }, "bootargs": "role=send at=300 stop=200",
+  "console": { "uart16550": "0x10000000" }, "on_fault": "stop" }
+JSON
+if pack "$c"; then
+	cat >"$T/rules/$c" <<RULES
+once \\[holder\\] cutshort: holding core 2 for 1000 ms \\(at [0-9]+ ms\\)
+once \\[holder\\] cutshort: core released \\(at [0-9]+ ms\\)
+once vm 30 \\(holder\\): stopped \\(shutdown\\)
+once \\[target\\] cutshort: vCPU 0 raises vCPU 1's line \\(at [0-9]+ ms\\)
+once \\[target\\] cutshort: vCPU 2 stops the VM \\(at [0-9]+ ms\\)
+never \\[target\\] cutshort: vCPU 0 went on.*
+once vm 31 \\(target\\): stopped \\(shutdown\\)
+once tessera: mailboxes: [0-9]+ messages sent, [1-9][0-9]* sends waited for room, 1 exits cut short
+never \\[(holder|target)\\] FAIL.*
+never vm [0-9]+ \\([^)]*\\): fault: .*
+once tessera: all VMs stopped, powering off
+never $never_bad
+RULES
+	BIN=$HOOKS_BIN vm_case "$c" 4 90 "$T/rules/$c"
+fi
+# ... and the shipped build has no such call: a guest cannot hold a core.
+c=test-hooks-absent
+mkdir -p "$T/scen/$c"
+sed 's/"affinity": \[2\]/"affinity": [0]/' "$T/scen/cut-short-by-shutdown/holder.json" >"$T/scen/$c/holder.json"
+if pack "$c"; then
+	cat >"$T/rules/$c" <<RULES
+once \\[holder\\] cutshort: holding core 0 for 1000 ms \\(at [0-9]+ ms\\)
+once \\[holder\\] FAIL cutshort: hold core: error -2 \\(not a test build\\?\\)
+never \\[holder\\] cutshort: core released
+once vm 30 \\(holder\\): stopped \\(shutdown\\)
+once tessera: all VMs stopped, powering off
+RULES
+	vm_case "$c" 1 60 "$T/rules/$c"
+fi

@@ -221,20 +221,9 @@ static void attack_misaligned(void)
 }
 
 /* ---- storms and hogs, bounded so the case ends ---- */
-static unsigned long arg_ms(const char *key, unsigned long dflt)
-{
-	char buf[16];
-	unsigned long v = 0;
-	if (!guest_bootarg(key, buf, sizeof(buf))[0])
-		return dflt;
-	for (const char *c = buf; *c >= '0' && *c <= '9'; c++)
-		v = v * 10 + (unsigned long)(*c - '0');
-	return v;
-}
-
 static void attack_ecall_storm(void)
 {
-	unsigned long end = rdtime() + arg_ms("ms", 1500) * TICKS_PER_MS, n = 0;
+	unsigned long end = rdtime() + guest_bootarg_num("ms", 1500) * TICKS_PER_MS, n = 0;
 	while (rdtime() < end) {
 		sbi_tessera_null();
 		sbi_probe_extension(SBI_EXT_HSM);
@@ -273,7 +262,7 @@ static void attack_ipi_storm(void)
 	struct sbiret r = guest_hart_start(1, storm_target);
 	if (r.error)
 		guest_fail("hart_start(1): %ld", r.error);
-	unsigned long end = rdtime() + arg_ms("ms", 1500) * TICKS_PER_MS, n = 0;
+	unsigned long end = rdtime() + guest_bootarg_num("ms", 1500) * TICKS_PER_MS, n = 0;
 	while (rdtime() < end) {
 		sbi_send_ipi(2, 0);
 		n++;
@@ -310,7 +299,7 @@ static void attack_virq_flood(void)
 		guest_fail("hart_start(1): %ld", r.error);
 	plic[10] = 1;                  /* priority of the UART's source */
 	uart[1] = 0x02;                /* IER: THR empty -> the source is pending */
-	unsigned long end = rdtime() + arg_ms("ms", 1500) * TICKS_PER_MS, n = 0;
+	unsigned long end = rdtime() + guest_bootarg_num("ms", 1500) * TICKS_PER_MS, n = 0;
 	while (rdtime() < end) {
 		for (int i = 0; i < 64; i++) {
 			*enable1 = 1u << 10;
@@ -370,15 +359,15 @@ static void nap(unsigned long ticks)
 
 static void attack_wake_steal(void)
 {
-	wake_spin = arg_ms("run", 1);
-	unsigned long every = arg_ms("every", 50) * TICKS_PER_US, n = 0, seen = ~0UL;
+	wake_spin = guest_bootarg_num("run", 1);
+	unsigned long every = guest_bootarg_num("every", 50) * TICKS_PER_US, n = 0, seen = ~0UL;
 	guest_set_irq_handler(IRQ_S_SOFT, ipi_sink);
 	guest_set_irq_handler(IRQ_S_TIMER, nap_timer);
 	csr_set(sie, SIE_STIE);
 	struct sbiret r = guest_hart_start(1, wake_target);
 	if (r.error)
 		guest_fail("hart_start(1): %ld", r.error);
-	unsigned long end = rdtime() + arg_ms("ms", 1500) * TICKS_PER_MS;
+	unsigned long end = rdtime() + guest_bootarg_num("ms", 1500) * TICKS_PER_MS;
 	while (rdtime() < end) {
 		unsigned long beats = wake_beats;
 		if (!wake_spin || beats == seen) {
@@ -407,9 +396,9 @@ static void steal_timer(void)
 
 static void attack_slice_steal(void)
 {
-	unsigned long end = rdtime() + arg_ms("ms", 1500) * TICKS_PER_MS, n = 0;
-	unsigned long naps = arg_ms("nap", 0) * TICKS_PER_US;
-	steal_period = arg_ms("period", 5020) * TICKS_PER_US;
+	unsigned long end = rdtime() + guest_bootarg_num("ms", 1500) * TICKS_PER_MS, n = 0;
+	unsigned long naps = guest_bootarg_num("nap", 0) * TICKS_PER_US;
+	steal_period = guest_bootarg_num("period", 5020) * TICKS_PER_US;
 	guest_set_irq_handler(IRQ_S_TIMER, naps ? nap_timer : steal_timer);
 	csr_set(sie, SIE_STIE);
 	if (!naps)
@@ -439,7 +428,7 @@ static volatile int floods_done;
 
 static void console_flood(unsigned long hartid)
 {
-	unsigned long end = rdtime() + arg_ms("ms", 1500) * TICKS_PER_MS;
+	unsigned long end = rdtime() + guest_bootarg_num("ms", 1500) * TICKS_PER_MS;
 	while (rdtime() < end) {
 		struct sbiret r = sbi_dbcn_write(sizeof(flood_text), (unsigned long)flood_text, 0);
 		if (r.error)
@@ -470,7 +459,7 @@ static void attack_console_flood(void)
 /* Exits that need the run loop, back to back (HSM status has no short path). */
 static void attack_slow_calls(void)
 {
-	unsigned long end = rdtime() + arg_ms("ms", 1500) * TICKS_PER_MS, n = 0;
+	unsigned long end = rdtime() + guest_bootarg_num("ms", 1500) * TICKS_PER_MS, n = 0;
 	while (rdtime() < end) {
 		sbi_hart_get_status(0);
 		n++;
@@ -480,7 +469,7 @@ static void attack_slow_calls(void)
 
 static void attack_spin(void)
 {
-	unsigned long end = rdtime() + arg_ms("ms", 1500) * TICKS_PER_MS;
+	unsigned long end = rdtime() + guest_bootarg_num("ms", 1500) * TICKS_PER_MS;
 	irq_disable();
 	csr_write(sie, 0);
 	while (rdtime() < end)

@@ -38,20 +38,10 @@ static void on_timer(void)
 
 #define RUN_STEP (2 * TICKS_PER_US)   /* the loop takes well under 1 us per round */
 
-static unsigned long arg_num(const char *key)
-{
-	char buf[16];
-	unsigned long v = 0;
-	guest_bootarg(key, buf, sizeof(buf));
-	for (const char *c = buf; *c >= '0' && *c <= '9'; c++)
-		v = v * 10 + (unsigned long)(*c - '0');
-	return v;
-}
-
 static void measure_share(unsigned long ms)
 {
 	/* asleep, so that under -icount the other cores get going first */
-	guest_sleep(arg_num("after") * TICKS_PER_MS);
+	guest_sleep(guest_bootarg_num("after", 0) * TICKS_PER_MS);
 	unsigned long start = rdtime(), last = start, now, ran = 0, longest = 0, waits = 0;
 	while ((now = rdtime()) - start < ms * TICKS_PER_MS) {
 		unsigned long step = now - last;
@@ -71,8 +61,8 @@ void guest_main(unsigned long hartid)
 {
 	(void)hartid;
 	char arg[16];
-	if (arg_num("share")) {
-		measure_share(arg_num("share"));
+	if (guest_bootarg_num("share", 0)) {
+		measure_share(guest_bootarg_num("share", 0));
 		return;
 	}
 	int beats = 400;

@@ -61,3 +61,15 @@ const char *guest_bootarg(const char *key, char *buf, unsigned long len)
 	}
 	return buf;
 }
+
+/* The decimal value of "key=N" in the bootargs, dflt if absent. */
+unsigned long guest_bootarg_num(const char *key, unsigned long dflt)
+{
+	char buf[24];
+	unsigned long v = 0;
+	if (!guest_bootarg(key, buf, sizeof(buf))[0])
+		return dflt;
+	for (const char *c = buf; *c >= '0' && *c <= '9'; c++)
+		v = v * 10 + (unsigned long)(*c - '0');
+	return v;
+}

@@ -224,5 +224,6 @@ int strcmp(const char *a, const char *b);
 const char *guest_bootargs(void);
 /* "key=value" in the bootargs: value copied into buf, "" if absent */
 const char *guest_bootarg(const char *key, char *buf, unsigned long len);
+unsigned long guest_bootarg_num(const char *key, unsigned long dflt);
 
 #endif

@@ -40,7 +40,7 @@ LDFLAGS := -nostdlib -no-pie -static -Wl,--no-relax -Wl,--gc-sections -Wl,-T,arc
 
 SRCS := boot/entry.S \
         arch/$(ARCH)/trap.S arch/$(ARCH)/trap.c arch/$(ARCH)/cpu.c arch/$(ARCH)/sbi_client.c \
-        arch/$(ARCH)/guest.S arch/$(ARCH)/fpu.S arch/$(ARCH)/vcpu.c arch/$(ARCH)/gstage.c arch/$(ARCH)/mmio.c arch/$(ARCH)/insn.c arch/$(ARCH)/vplic.c arch/$(ARCH)/plic.c \
+        arch/$(ARCH)/guest.S arch/$(ARCH)/fpu.S arch/$(ARCH)/vcpu.c arch/$(ARCH)/gstage.c arch/$(ARCH)/mmio.c arch/$(ARCH)/insn.c arch/$(ARCH)/irqc/vplic.c arch/$(ARCH)/irqc/plic.c \
         $(addprefix arch/$(ARCH)/sbi/,sbi_guest.c base.c time.c ipi.c rfence.c hsm.c srst.c \
                                        dbcn.c legacy.c vendor.c) \
         core/main.c core/msg.c core/selftest.c core/console.c core/uart16550.c \

@@ -6,6 +6,7 @@
  */
 #include <arch/cpu.h>
 #include "core/console.h"
+#include "core/irqc.h"
 #include "core/pcpu.h"
 #include "core/uart16550.h"
 #include "core/vm.h"
@@ -28,7 +29,7 @@ static void deliver(struct vm *vm, uint8_t c)
 		return;   /* dropped: the VM is down or not reading */
 	if (vm->vuart.ier & 0x01) {   /* receive interrupt enabled */
 		vm->vuart.line = true;
-		vplic_raise(vm, VUART_IRQ);
+		virqc_raise(vm, VUART_IRQ);
 	}
 }
 

@@ -120,7 +120,7 @@ bool exit_from_loaded(const struct arch_vcpu *a, uint64_t pc)
  * Exits that need neither the run queue nor another core are handled on the
  * short trap path: fast SBI calls and emulated MMIO. The virtual interrupt
  * lines are brought up to date before the guest goes on, as the run loop
- * would (a vPLIC claim lowers the line, a complete may raise it).
+ * would (a claim from the virtual controller lowers the line, a complete may raise it).
  */
 enum fast_exit exit_try_fast(struct arch_vcpu *a, const struct vcpu_exit *e)
 {

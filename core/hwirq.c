@@ -4,6 +4,7 @@
 #include "core/console.h"
 #include "core/errno.h"
 #include "core/hwirq.h"
+#include "core/irqc.h"
 #include "core/pcpu.h"
 #include "core/vm.h"
 #include "partition/hostdt.h"
@@ -28,7 +29,6 @@ static struct hwirq_route *route_of_host(uint32_t host)
 
 int hwirq_register(struct vm *vm, char *err, unsigned errlen)
 {
-	const struct host_platform *h = core_platform();
 	for (unsigned i = 0; i < vm->irqs.n; i++) {
 		const struct irqmap_entry *e = &vm->irqs.e[i];
 		const char *path = vm->cfg.devices[e->dev].path;
@@ -41,9 +41,9 @@ int hwirq_register(struct vm *vm, char *err, unsigned errlen)
 				 r->vm->cfg.id, r->vm->cfg.name);
 			return E_INVAL;
 		}
-		if (!h->plic.present || e->host > h->plic.ndev) {
+		if (!hostirq_has_source(e->host)) {
 			snprintf(err, errlen, "%s: devices[%u].passthrough: %s: host interrupt %u is not a "
-				 "source of the host PLIC", vm->cfg.file, e->dev, path, e->host);
+				 "source of the %s", vm->cfg.file, e->dev, path, e->host, hostirq_name());
 			return E_INVAL;
 		}
 		if (nroutes == HWIRQ_MAX) {
@@ -53,28 +53,22 @@ int hwirq_register(struct vm *vm, char *err, unsigned errlen)
 		}
 		routes[nroutes] = (struct hwirq_route){ vm, e->host, e->virq, -1 };
 		nroutes++;
-		vm->vplic.hw |= 1u << e->virq;
-		arch_irqc_set_priority(e->host, 1);
+		virqc_route_host(vm, e->virq);
+		hostirq_prepare(e->host);
 	}
 	return 0;
 }
 
 void hwirq_core_init(struct pcpu *p)
 {
-	const struct host_platform *h = core_platform();
-	p->irq_ctx = -1;
-	for (unsigned i = 0; h->plic.present && i < h->nharts; i++)
-		if (h->hartid[i] == p->hartid)
-			p->irq_ctx = h->plic.sctx[i];
-	if (p->irq_ctx >= 0)
-		arch_irqc_context_reset(p->irq_ctx);
+	p->irq_ctx = hostirq_core_init(core_platform(), p->hartid);
 }
 
 static void complete(struct hwirq_route *r)
 {
 	int ctx = atomic_exchange(&r->claimed_ctx, -1);
 	if (ctx >= 0)
-		arch_irqc_complete(ctx, r->host);
+		hostirq_complete(ctx, r->host);
 }
 
 void hwirq_attach(struct pcpu *p, struct vm *vm)
@@ -83,11 +77,11 @@ void hwirq_attach(struct pcpu *p, struct vm *vm)
 		if (routes[i].vm != vm)
 			continue;
 		if (p->irq_ctx < 0) {
-			log_line("vm %u (%s): core %u has no host PLIC context: interrupt %u stays off",
-				 vm->cfg.id, vm->cfg.name, p->id, routes[i].host);
+			log_line("vm %u (%s): core %u has no %s context: interrupt %u stays off",
+				 vm->cfg.id, vm->cfg.name, p->id, hostirq_name(), routes[i].host);
 			continue;
 		}
-		arch_irqc_enable(p->irq_ctx, routes[i].host, true);
+		hostirq_enable(p->irq_ctx, routes[i].host, true);
 		complete(&routes[i]);   /* one claimed before the VM went down: open the gateway */
 	}
 }
@@ -96,27 +90,27 @@ void hwirq_detach(struct pcpu *p, const struct vm *vm)
 {
 	for (unsigned i = 0; i < nroutes && p->irq_ctx >= 0; i++)
 		if (routes[i].vm == vm)
-			arch_irqc_enable(p->irq_ctx, routes[i].host, false);
+			hostirq_enable(p->irq_ctx, routes[i].host, false);
 }
 
 void hwirq_poll(struct pcpu *p)
 {
-	if (p->irq_ctx < 0 || !arch_irqc_pending())
+	if (p->irq_ctx < 0 || !hostirq_pending())
 		return;
 	uint32_t src;
-	while ((src = arch_irqc_claim(p->irq_ctx)) != 0) {
+	while ((src = hostirq_claim(p->irq_ctx)) != 0) {
 		struct hwirq_route *r = route_of_host(src);
 		if (!r) {
 			/* not tessera's: switch it off here rather than take it forever */
-			arch_irqc_enable(p->irq_ctx, src, false);
-			arch_irqc_complete(p->irq_ctx, src);
+			hostirq_enable(p->irq_ctx, src, false);
+			hostirq_complete(p->irq_ctx, src);
 			log_line("core %u: host interrupt %u belongs to no VM: disabled", p->id, src);
 			continue;
 		}
 		atomic_store(&r->claimed_ctx, p->irq_ctx);
 		/* a VM going down keeps it claimed: attach completes it on the next start */
 		if (atomic_load(&r->vm->state) == VM_RUNNING)
-			vplic_hw_raise(r->vm, r->virq);
+			virqc_host_raise(r->vm, r->virq);
 	}
 }
 

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <arch/cpu.h>
 #include "core/console.h"
+#include "core/irqc.h"
 #include "core/hwirq.h"
 #include "core/pcpu.h"
 #include "core/poweroff.h"
@@ -169,10 +170,7 @@ static void print_platform(const void *fdt)
 	if (plat.uart.present)
 		log_line("  uart     0x%lx %s (%s)", (unsigned long)plat.uart.base, plat.uart.path,
 			 plat.uart.compatible);
-	if (plat.plic.present)
-		log_line("  plic     0x%lx, %u sources", (unsigned long)plat.plic.base, plat.plic.ndev);
-	else
-		log_line("  plic     none");
+	hostirq_log_banner(&plat);
 	if (plat.initrd.present)
 		log_line("  initrd   0x%lx-0x%lx", (unsigned long)plat.initrd.start,
 			 (unsigned long)plat.initrd.end);
@@ -230,8 +228,7 @@ void boot_main(unsigned long hartid, const void *fdt)
 	log_line("  g-stage  Sv39x4, %u VMID bits%s", arch_gstage_vmid_bits(),
 		 arch_gstage_vmid_bits() ? "" : ": every VM shares VMID 0, fenced at each switch");
 	choose_cores();
-	if (plat.plic.present)
-		arch_irqc_init(plat.plic.base, plat.plic.ndev);
+	hostirq_init(&plat);
 	mailbox_net_init(&mbox_net, ncores);
 	for (unsigned c = 0; c < ncores; c++) {
 		struct pcpu *p = &pcpus[c];

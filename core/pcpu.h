@@ -42,7 +42,7 @@ struct pcpu {
 	uint32_t vm_finish_mask;    /* VMs whose teardown this core completes */
 	struct vm *rebuild;         /* a VM this core is rebooting, step by step */
 	struct vcpu *rebuild_vcpu;  /* its vCPU here: the steps are charged to its share */
-	int irq_ctx;                /* its host PLIC S-mode context, -1 if none */
+	int irq_ctx;                /* its context in the host interrupt controller, -1 if none */
 	bool console_input;         /* this core polls the UART for console input */
 	/* bring-up: on the boot core, the cores that reported in */
 	uint32_t reported_mask;

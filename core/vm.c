@@ -12,6 +12,7 @@
 #include "core/console.h"
 #include "core/errno.h"
 #include "core/hwirq.h"
+#include "core/irqc.h"
 #include "core/mem.h"
 #include "core/pcpu.h"
 #include "core/poweroff.h"
@@ -93,18 +94,6 @@ int vm_create(struct vm *vm, unsigned index, const struct vmcfg *cfg, uint64_t n
 		}
 	}
 	const struct host_platform *h = core_platform();
-	for (unsigned i = 0; i < cfg->ndevices; i++) {
-		const struct vmcfg_device *d = &cfg->devices[i];
-		uint64_t hpa = d->hpa, size = d->size;
-		if (d->kind == VMCFG_DEV_PASSTHROUGH && hostdt_node_reg(h->fdt, d->path, &hpa, &size))
-			continue;   /* devranges_claim says so */
-		if (h->plic.present && hpa < h->plic.base + h->plic.size && h->plic.base < hpa + size) {
-			snprintf(err, errlen, "%s: devices[%u]: 0x%lx+0x%lx is the host PLIC, which tessera "
-				 "keeps (its VMs get a virtual one)", cfg->file, i, (unsigned long)hpa,
-				 (unsigned long)size);
-			return E_INVAL;
-		}
-	}
 	int rc = devranges_claim(&claimed, h, &vm->cfg, err, errlen);
 	if (rc)
 		return rc == DEVRANGES_ENOSPC ? E_NOMEM : E_INVAL;
@@ -131,33 +120,14 @@ int vm_create(struct vm *vm, unsigned index, const struct vmcfg *cfg, uint64_t n
 		}
 	}
 	bool uart = cfg->console == VMCFG_CONSOLE_UART16550;
-	if (irqmap_build(core_platform()->fdt, cfg, uart ? 1u << VUART_IRQ : 0, VPLIC_SOURCES, &vm->irqs,
+	if (irqmap_build(core_platform()->fdt, cfg, uart ? 1u << VUART_IRQ : 0, virqc_lines(), &vm->irqs,
 			 err, errlen))
 		return E_INVAL;
-	if (uart || vm->irqs.n) {
-		for (unsigned i = 0; i < cfg->ndevices; i++) {
-			const struct vmcfg_device *d = &cfg->devices[i];
-			uint64_t gpa = d->gpa, size = d->size;
-			if (d->kind == VMCFG_DEV_PASSTHROUGH)
-				hostdt_node_reg(core_platform()->fdt, d->path, &gpa, &size);
-			if (gpa < VPLIC_GPA + VPLIC_SIZE && VPLIC_GPA < gpa + size) {
-				snprintf(err, errlen, "%s: devices[%u]: overlaps the virtual PLIC at 0x%lx",
-					 cfg->file, i, (unsigned long)VPLIC_GPA);
-				return E_INVAL;
-			}
-		}
-		for (unsigned i = 0; i < cfg->nmem; i++)
-			if (cfg->mem[i].gpa < VPLIC_GPA + VPLIC_SIZE &&
-			    VPLIC_GPA < cfg->mem[i].gpa + cfg->mem[i].size) {
-				snprintf(err, errlen, "%s: memory[%u]: overlaps the virtual PLIC at 0x%lx",
-					 cfg->file, i, (unsigned long)VPLIC_GPA);
-				return E_INVAL;
-			}
-		if (uart)
-			vm->vdev[vm->nvdevs++] = (struct vdev){ cfg->console_gpa, 0x1000, &vuart_ops,
-								&vm->vuart };
-		vm->vdev[vm->nvdevs++] = (struct vdev){ VPLIC_GPA, VPLIC_SIZE, &vplic_ops, &vm->vplic };
-	}
+	if (uart && vm_add_vdev(vm, cfg->console_gpa, 0x1000, &vuart_ops, &vm->vuart))
+		return E_NOMEM;
+	/* a controller only for a VM that has a line on it */
+	if ((uart || vm->irqs.n) && (rc = virqc_create(vm, err, errlen)))
+		return rc;
 	vm->arch.sstc = isa_has(&core_platform()->boot_isa, ISA_SSTC);
 	for (unsigned i = 0; i < vm->nvcpus; i++) {
 		struct vcpu *v = &vm->vcpu[i];
@@ -185,15 +155,47 @@ int vm_generate_dtb(struct vm *vm, char *err, unsigned errlen)
 		.mmu_type = plat->mmu_type[0] ? plat->mmu_type : NULL, .sstc = vm->arch.sstc,
 		.uart_gpa = vm->cfg.console == VMCFG_CONSOLE_UART16550 ? vm->cfg.console_gpa : 0,
 		.boot_count = vm->boot_count,
-		.plic_gpa = vm->cfg.console == VMCFG_CONSOLE_UART16550 || vm->irqs.n ? VPLIC_GPA : 0,
-		.plic_size = VPLIC_SIZE, .uart_irq = VUART_IRQ,
+		.uart_irq = VUART_IRQ,
 		.host_fdt = plat->fdt, .host_stdout = plat->uart.present ? plat->uart.path : NULL,
 		.irqs = &vm->irqs,
 	};
+	virqc_window(vm, &gp.plic_gpa, &gp.plic_size);
 	if (guestdt_build(vm->dtb_buf, VM_DTB_MAX, &gp, err, errlen))
 		return E_FAILED;
 	vm->dtb_image = vm->dtb_buf;
 	vm->dtb_size = fdt_totalsize(vm->dtb_buf);
+	return 0;
+}
+
+int vm_window_free(const struct vm *vm, uint64_t gpa, uint64_t size, const char *what, char *err,
+		   unsigned errlen)
+{
+	const struct vmcfg *cfg = &vm->cfg;
+	for (unsigned i = 0; i < cfg->ndevices; i++) {
+		const struct vmcfg_device *d = &cfg->devices[i];
+		uint64_t dgpa = d->gpa, dsize = d->size;
+		if (d->kind == VMCFG_DEV_PASSTHROUGH)
+			hostdt_node_reg(core_platform()->fdt, d->path, &dgpa, &dsize);
+		if (dgpa < gpa + size && gpa < dgpa + dsize) {
+			snprintf(err, errlen, "%s: devices[%u]: overlaps %s at 0x%lx", cfg->file, i, what,
+				 (unsigned long)gpa);
+			return E_INVAL;
+		}
+	}
+	for (unsigned i = 0; i < cfg->nmem; i++)
+		if (cfg->mem[i].gpa < gpa + size && gpa < cfg->mem[i].gpa + cfg->mem[i].size) {
+			snprintf(err, errlen, "%s: memory[%u]: overlaps %s at 0x%lx", cfg->file, i, what,
+				 (unsigned long)gpa);
+			return E_INVAL;
+		}
+	return 0;
+}
+
+int vm_add_vdev(struct vm *vm, uint64_t gpa, uint64_t size, const struct vdev_ops *ops, void *dev)
+{
+	if (vm->nvdevs == VM_MAX_VDEVS)
+		return E_NOMEM;
+	vm->vdev[vm->nvdevs++] = (struct vdev){ gpa, size, ops, dev };
 	return 0;
 }
 
@@ -227,10 +229,8 @@ static void copy_in(struct vm *vm, uint64_t gpa, const uint8_t *data, uint64_t s
 /* Emulated devices as at power-on (reboot). */
 void vm_reset_devices(struct vm *vm)
 {
-	uint32_t hw = vm->vplic.hw;
 	memset(&vm->vuart, 0, sizeof(vm->vuart));
-	memset(&vm->vplic, 0, sizeof(vm->vplic));
-	vm->vplic.hw = hw;
+	virqc_reset(vm);
 	for (unsigned i = 0; i < vm->nvcpus; i++)
 		atomic_store(&vm->vcpu[i].ext_level, 0);
 }

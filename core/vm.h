@@ -5,6 +5,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <arch/irqc.h>
 #include <arch/vcpu.h>
 #include "core/exit.h"
 #include "core/vdev.h"
@@ -35,7 +36,7 @@ struct vcpu {
 	unsigned pcpu;                /* the core it is pinned to */
 	_Atomic int hsm;              /* enum vcpu_hsm */
 	_Atomic unsigned pending_virq; /* ARCH_VIRQ_* set by anyone, taken by the owner core */
-	_Atomic unsigned ext_level;   /* the vPLIC says: an external interrupt is waiting */
+	_Atomic unsigned ext_level;   /* its VM's interrupt controller asserts its external interrupt */
 	/* owner core only */
 	enum vcpu_run_state run;
 	bool on_rq;
@@ -88,8 +89,8 @@ struct vm {
 	unsigned nvdevs;
 	struct vdev vdev[VM_MAX_VDEVS];
 	struct vuart vuart;
-	struct vplic vplic;
-	struct irqmap irqs;           /* passed-through interrupts: host source -> vPLIC source */
+	struct virqc virqc;           /* its interrupt controller (core/irqc.h) */
+	struct irqmap irqs;           /* passed-through interrupts: host source -> line */
 	enum vm_down down;
 	const char *down_reason;
 	unsigned boot_count;
@@ -108,6 +109,10 @@ bool vm_load_step(struct vm *vm);
 void vm_rebuilt(struct pcpu *p, struct vm *vm);
 void vm_reset_devices(struct vm *vm);
 int vm_generate_dtb(struct vm *vm, char *err, unsigned errlen);
+/* An emulated device's window: clear of the VM's memory and devices (else the message names the field). */
+int vm_window_free(const struct vm *vm, uint64_t gpa, uint64_t size, const char *what, char *err,
+		   unsigned errlen);
+int vm_add_vdev(struct vm *vm, uint64_t gpa, uint64_t size, const struct vdev_ops *ops, void *dev);
 void vm_start(struct pcpu *p, struct vm *vm);
 struct vm *vm_by_index(unsigned index);
 

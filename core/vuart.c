@@ -4,6 +4,7 @@
  * VM has focus. Register layout: reg-shift 0, 8-bit accesses.
  */
 #include "core/errno.h"
+#include "core/irqc.h"
 #include "core/vdev.h"
 #include "core/vm.h"
 
@@ -48,13 +49,13 @@ static uint8_t iir(struct vuart *u)
 	return IIR_NO_INT;
 }
 
-/* The UART's line into the virtual PLIC follows its pending interrupt. */
+/* The UART's line into the VM's interrupt controller follows its pending interrupt. */
 static void update_line(struct vcpu *v, struct vuart *u)
 {
 	bool level = iir(u) != IIR_NO_INT;
 	if (level != u->line) {
 		u->line = level;
-		vplic_set_level(v, VUART_IRQ, level);
+		virqc_set_level(v, VUART_IRQ, level);
 	}
 }
 

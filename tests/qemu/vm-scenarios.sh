@@ -165,7 +165,7 @@ if pack "$c" --cores 8; then
 	cat >>"$f" <<RULES
 once tessera: VM refused: big-board.json: affinity\\[0\\]: core 4 does not exist \\(the machine has 2 cores\\)
 once tessera: VM refused: huge.json: memory\\[0\\]: no 2048 MiB of free host RAM left .*
-once tessera: VM refused: plic.json: devices\\[0\\]: 0xc000000\\+0x600000 is the host PLIC, which tessera keeps .*
+once tessera: VM refused: plic.json: devices\\[0\\].passthrough: /soc/plic@c000000: reg\\[0\\] 0xc000000\\+0x600000 is the host's plic@c000000, which tessera keeps
 once tessera: VM refused: rtc2.json: devices\\[0\\].passthrough: /soc/rtc@101000 is already passed through to vm "hello" \\(hello.json\\)
 once tessera: VM refused: clash.json: devices\\[0\\]: 0x10000000\\+0x1000 overlaps the emulated console UART at 0x10000000
 never vm [0-9]+ \\((bigboard|huge|plic|rtc2|clash)\\).*

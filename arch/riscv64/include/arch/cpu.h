@@ -49,17 +49,4 @@ __attribute__((noreturn)) void arch_poweroff(bool failure);
 __attribute__((noreturn)) void arch_switch_stack(uintptr_t sp, void (*fn)(struct pcpu *), struct pcpu *arg);
 __attribute__((noreturn)) void arch_halt(void);
 
-/*
- * The host interrupt controller (the PLIC on RISC-V, arch/riscv64/plic.c):
- * `ctx` is the S-mode context of a core, from the host device tree. A core
- * writes only its own context's enables; any core may complete.
- */
-void arch_irqc_init(uint64_t base, uint32_t ndev);
-void arch_irqc_set_priority(uint32_t src, uint32_t prio);
-void arch_irqc_enable(int ctx, uint32_t src, bool on);
-void arch_irqc_context_reset(int ctx);   /* every source off, threshold 0 */
-uint32_t arch_irqc_claim(int ctx);       /* 0: nothing pending */
-void arch_irqc_complete(int ctx, uint32_t src);
-bool arch_irqc_pending(void);            /* this core's external interrupt line is up */
-
 #endif

@@ -4,11 +4,17 @@
  * Context i is the S-mode context of vCPU i. Its state is the VM's alone and
  * guarded by the VM's own lock: any vCPU of the VM, on any core, may touch it.
  */
+#include <stdio.h>
+#include <string.h>
 #include "core/errno.h"
 #include "core/hwirq.h"
+#include "core/irqc.h"
 #include "core/pcpu.h"
 #include "core/vdev.h"
 #include "core/vm.h"
+
+#define VPLIC_GPA  0x0c000000ull   /* where QEMU's virt has its PLIC: guests look there */
+#define VPLIC_SIZE 0x400000ull
 
 #define PRIORITY_BASE  0x000000
 #define PENDING_BASE   0x001000
@@ -17,19 +23,19 @@
 #define CONTEXT_BASE   0x200000
 #define CONTEXT_STRIDE 0x1000
 
-static void lock(struct vplic *p)
+static void lock(struct virqc *p)
 {
 	while (atomic_flag_test_and_set_explicit(&p->lock, memory_order_acquire))
 		;
 }
 
-static void unlock(struct vplic *p)
+static void unlock(struct virqc *p)
 {
 	atomic_flag_clear_explicit(&p->lock, memory_order_release);
 }
 
 /* The best source context c may claim: highest priority above its threshold. */
-static unsigned best_source(const struct vplic *p, unsigned c)
+static unsigned best_source(const struct virqc *p, unsigned c)
 {
 	uint32_t cand = p->pending & p->enable[c] & ~p->claimed;
 	unsigned best = 0, best_prio = p->threshold[c];
@@ -44,7 +50,7 @@ static unsigned best_source(const struct vplic *p, unsigned c)
 /* Tell every context whether it has an interrupt to take (lock held). */
 static void update(struct vm *vm, uint32_t *kick)
 {
-	struct vplic *p = &vm->vplic;
+	struct virqc *p = &vm->virqc;
 	for (unsigned c = 0; c < vm->nvcpus; c++) {
 		unsigned want = best_source(p, c) ? 1 : 0;
 		struct vcpu *v = &vm->vcpu[c];
@@ -64,7 +70,7 @@ static void kick_vcpus(struct vm *vm, const struct vcpu *self, uint32_t kick)
 /* A source raised from outside the VM's vCPUs (console input, a host interrupt). */
 static void raise_from_outside(struct vm *vm, unsigned src, bool level)
 {
-	struct vplic *p = &vm->vplic;
+	struct virqc *p = &vm->virqc;
 	uint32_t bit = 1u << src, kick = 0;
 	lock(p);
 	if (level)
@@ -76,26 +82,37 @@ static void raise_from_outside(struct vm *vm, unsigned src, bool level)
 	kick_vcpus(vm, NULL, kick);
 }
 
-void vplic_raise(struct vm *vm, unsigned src)
+unsigned virqc_lines(void)
 {
-	if (src > 0 && src < VPLIC_SOURCES)
-		raise_from_outside(vm, src, true);
+	return VPLIC_SOURCES;
 }
 
-void vplic_hw_raise(struct vm *vm, unsigned src)
+void virqc_raise(struct vm *vm, unsigned line)
 {
-	if (src > 0 && src < VPLIC_SOURCES)
-		raise_from_outside(vm, src, false);   /* the host gateway holds it until completion */
+	if (vm->virqc.present && line > 0 && line < VPLIC_SOURCES)
+		raise_from_outside(vm, line, true);
 }
 
-void vplic_set_level(struct vcpu *self, unsigned src, bool level)
+void virqc_route_host(struct vm *vm, unsigned line)
+{
+	if (line > 0 && line < VPLIC_SOURCES)
+		vm->virqc.hw |= 1u << line;
+}
+
+void virqc_host_raise(struct vm *vm, unsigned line)
+{
+	if (vm->virqc.present && line > 0 && line < VPLIC_SOURCES)
+		raise_from_outside(vm, line, false);   /* the host gateway holds it until completion */
+}
+
+void virqc_set_level(struct vcpu *self, unsigned line, bool level)
 {
 	struct vm *vm = self->vm;
-	struct vplic *p = &vm->vplic;
+	struct virqc *p = &vm->virqc;
 	uint32_t bit, kick = 0;
-	if (src == 0 || src >= VPLIC_SOURCES)
+	if (!p->present || line == 0 || line >= VPLIC_SOURCES)
 		return;
-	bit = 1u << src;   /* after the check: a shift by 32 or more is undefined */
+	bit = 1u << line;   /* after the check: a shift by 32 or more is undefined */
 	lock(p);
 	if (level) {
 		p->level |= bit;
@@ -140,7 +157,7 @@ static enum reg decode(const struct vm *vm, uint64_t off, unsigned *idx)
 static int vplic_read(struct vcpu *v, void *dev, uint64_t off, unsigned width, uint64_t *val)
 {
 	struct vm *vm = v->vm;
-	struct vplic *p = dev;
+	struct virqc *p = dev;
 	uint32_t kick = 0;
 	unsigned i = 0;
 	if (width != 4)
@@ -172,7 +189,7 @@ static int vplic_read(struct vcpu *v, void *dev, uint64_t off, unsigned width, u
 static int vplic_write(struct vcpu *v, void *dev, uint64_t off, unsigned width, uint64_t val)
 {
 	struct vm *vm = v->vm;
-	struct vplic *p = dev;
+	struct virqc *p = dev;
 	uint32_t kick = 0, host_done = 0;
 	unsigned i = 0;
 	if (width != 4)
@@ -202,4 +219,34 @@ static int vplic_write(struct vcpu *v, void *dev, uint64_t off, unsigned width, 
 	return 0;
 }
 
-const struct vdev_ops vplic_ops = { "plic", vplic_read, vplic_write };
+static const struct vdev_ops vplic_ops = { "plic", vplic_read, vplic_write };
+
+int virqc_create(struct vm *vm, char *err, unsigned errlen)
+{
+	int rc = vm_window_free(vm, VPLIC_GPA, VPLIC_SIZE, "the virtual PLIC", err, errlen);
+	if (rc)
+		return rc;
+	rc = vm_add_vdev(vm, VPLIC_GPA, VPLIC_SIZE, &vplic_ops, &vm->virqc);
+	if (rc) {
+		snprintf(err, errlen, "%s: too many emulated devices for the virtual PLIC", vm->cfg.file);
+		return rc;
+	}
+	vm->virqc.present = true;
+	return 0;
+}
+
+void virqc_window(const struct vm *vm, uint64_t *gpa, uint64_t *size)
+{
+	*gpa = vm->virqc.present ? VPLIC_GPA : 0;
+	*size = vm->virqc.present ? VPLIC_SIZE : 0;
+}
+
+void virqc_reset(struct vm *vm)
+{
+	struct virqc *p = &vm->virqc;
+	uint32_t hw = p->hw;
+	bool present = p->present;
+	memset(p, 0, sizeof(*p));   /* the lock too: no vCPU of the VM runs */
+	p->present = present;
+	p->hw = hw;
+}

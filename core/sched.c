@@ -78,10 +78,10 @@ void sched_remove(struct pcpu *p, struct vcpu *v)
 	}
 }
 
-/* Without Sstc the guest's deadline is served here, with a virtual timer interrupt. */
+/* A guest deadline the hardware does not serve is served here, with a virtual timer interrupt. */
 static void timer_emulate(struct vcpu *v, uint64_t now)
 {
-	if (!v->vm->arch.sstc && now >= v->arch.vs.vstimecmp)
+	if (now >= arch_vcpu_emulated_deadline(&v->arch, &v->vm->arch))
 		atomic_fetch_or_explicit(&v->pending_virq, ARCH_VIRQ_TIMER, memory_order_relaxed);
 }
 
@@ -111,8 +111,8 @@ static void resume(struct pcpu *p, struct vcpu *v)
 {
 	v->run = VCPU_RUNNABLE;
 	fair_join(p, v);
-	int suspended = HSM_SUSPENDED;
-	if (!atomic_compare_exchange_strong(&v->hsm, &suspended, HSM_STARTED))
+	int suspended = VCPU_POWER_SUSPENDED;
+	if (!atomic_compare_exchange_strong(&v->power, &suspended, VCPU_POWER_ON))
 		return;
 	if (v->suspend_nonret) {
 		v->suspend_nonret = false;
@@ -180,7 +180,8 @@ static void set_timer(struct pcpu *p, uint64_t deadline)
 }
 
 /*
- * The short trap path took the core's timer while v runs (no Sstc). If v is
+ * The short trap path took the core's timer while v runs (its deadline
+ * is tessera's to serve). If v is
  * alone on the core and its own emulated deadline has come, inject its timer
  * interrupt and let it go on; the console core re-arms for its UART poll.
  * Anything else (slices, other vCPUs) means more than one vCPU: run loop.
@@ -188,7 +189,7 @@ static void set_timer(struct pcpu *p, uint64_t deadline)
 bool sched_fast_timer(struct pcpu *p, struct vcpu *v)
 {
 	uint64_t now = arch_time_now();
-	if (v->vm->arch.sstc || p->rq_head != v || v->rq_next || v->arch.vs.vstimecmp > now)
+	if (p->rq_head != v || v->rq_next || arch_vcpu_emulated_deadline(&v->arch, &v->vm->arch) > now)
 		return false;
 	arch_vcpu_inject(&v->arch, ARCH_VIRQ_TIMER, true);
 	p->timer_deadline = 0;   /* force set_timer to act */
@@ -244,13 +245,15 @@ static void run_vcpu(struct pcpu *p, struct vcpu *v, uint64_t until)
 		if (d > now && d < deadline)
 			deadline = d;   /* one already due makes it runnable in pick() */
 	}
-	/* A deadline already past is pending in hvip: arming for it would trap at once, forever. */
-	if (!v->vm->arch.sstc && v->arch.vs.vstimecmp > now && v->arch.vs.vstimecmp < deadline)
-		deadline = v->arch.vs.vstimecmp;
+	/* A deadline already past is pending for the guest: arming for it would trap at once, forever. */
+	uint64_t emulated = arch_vcpu_emulated_deadline(&v->arch, &v->vm->arch);
+	if (emulated > now && emulated < deadline)
+		deadline = emulated;
 	/*
-	 * An SBI deadline under Sstc: watched by our own timer too, a little
-	 * after it (arch_vcpu_timer_check), so that the guest, not tessera,
-	 * takes the interrupt first when QEMU does signal it.
+	 * A deadline the guest set through a call, served by the hardware:
+	 * watched by our own timer too, a little after it
+	 * (arch_vcpu_timer_check), so that the guest, not tessera, takes the
+	 * interrupt first when QEMU does signal it.
 	 */
 	uint64_t watch = v->timer_watch ? v->timer_watch + WATCH_GRACE_US * core_platform()->timebase_hz / 1000000 : 0;
 	if (watch > now && watch < deadline)

@@ -134,7 +134,7 @@ int vm_create(struct vm *vm, unsigned index, const struct vmcfg *cfg, uint64_t n
 		v->vm = vm;
 		v->id = i;
 		v->pcpu = cfg->affinity[i];
-		atomic_init(&v->hsm, HSM_STOPPED);
+		atomic_init(&v->power, VCPU_POWER_OFF);
 		vm->core_mask |= 1u << v->pcpu;
 	}
 	vm_table[index] = vm;
@@ -308,7 +308,7 @@ void vm_start(struct pcpu *p, struct vm *vm)
 	if (vm->boot_count == 0)
 		log_line("vm %u (%s): started on cores %s", vm->cfg.id, vm->cfg.name, cores);
 	struct vcpu *v0 = &vm->vcpu[0];
-	atomic_store(&v0->hsm, HSM_START_PENDING);
+	atomic_store(&v0->power, VCPU_POWER_ON_PENDING);
 	start_vcpu_msg(p, v0, vm->layout.entry,
 		       vm->cfg.dtb == VMCFG_DTB_NONE ? 0 : (unsigned long)vm->layout.dtb_gpa);
 }
@@ -331,7 +331,7 @@ void vm_msg_vcpu_start(struct pcpu *p, const struct mbox_msg *m)
 	vcpu_reset_at(p, v, m->arg[2], (unsigned long)m->arg[3]);
 	atomic_store(&v->pending_virq, 0);
 	v->run = VCPU_RUNNABLE;
-	atomic_store(&v->hsm, HSM_STARTED);
+	atomic_store(&v->power, VCPU_POWER_ON);
 	sched_add(p, v);
 	if (v->id == 0)
 		hwirq_attach(p, v->vm);
@@ -384,7 +384,7 @@ static void vm_down_local(struct pcpu *p, struct vm *vm)
 		if (v->pcpu != p->id)
 			continue;
 		sched_remove(p, v);
-		atomic_store(&v->hsm, HSM_STOPPED);
+		atomic_store(&v->power, VCPU_POWER_OFF);
 		if (i == 0)
 			hwirq_detach(p, vm);
 	}
@@ -436,7 +436,7 @@ void vm_system_down(struct pcpu *p, struct vcpu *self, enum vm_down how, const c
  */
 static void vcpu_state_reset(struct vcpu *v)
 {
-	atomic_store(&v->hsm, HSM_STOPPED);
+	atomic_store(&v->power, VCPU_POWER_OFF);
 	atomic_store(&v->pending_virq, 0);
 	v->suspend_nonret = false;
 	v->resume_pc = 0;
@@ -543,22 +543,6 @@ void vm_fault(struct pcpu *p, struct vcpu *v, const struct vcpu_exit *e)
 
 /* ---- hypercall services ---- */
 
-int vm_hart_mask(struct vm *vm, unsigned long mask, unsigned long base, uint32_t *out)
-{
-	if (base == (unsigned long)-1) {
-		*out = (1u << vm->nvcpus) - 1;
-		return 0;
-	}
-	if (base >= vm->nvcpus) {
-		*out = 0;   /* an empty mask names nobody, wherever it starts */
-		return mask ? E_INVAL : 0;
-	}
-	if (mask >> (vm->nvcpus - base))
-		return E_INVAL;
-	*out = (uint32_t)(mask << base);
-	return 0;
-}
-
 int vcpu_cpu_up(struct pcpu *p, struct vcpu *self, unsigned long target, uint64_t entry,
 		unsigned long opaque)
 {
@@ -571,8 +555,8 @@ int vcpu_cpu_up(struct pcpu *p, struct vcpu *self, unsigned long target, uint64_
 	if (atomic_load(&vm->state) != VM_RUNNING)
 		return E_FAILED;   /* the VM is going down: nothing starts now */
 	struct vcpu *v = &vm->vcpu[target];
-	int expect = HSM_STOPPED;
-	if (!atomic_compare_exchange_strong(&v->hsm, &expect, HSM_START_PENDING))
+	int expect = VCPU_POWER_OFF;
+	if (!atomic_compare_exchange_strong(&v->power, &expect, VCPU_POWER_ON_PENDING))
 		return E_ALREADY;
 	self->exits[EXIT_CPU_UP]++;
 	start_vcpu_msg(p, v, entry, opaque);
@@ -583,21 +567,21 @@ void vcpu_cpu_down(struct pcpu *p, struct vcpu *self)
 {
 	self->exits[EXIT_CPU_DOWN]++;
 	sched_remove(p, self);
-	atomic_store(&self->hsm, HSM_STOPPED);
+	atomic_store(&self->power, VCPU_POWER_OFF);
 }
 
-int vcpu_hsm_status(struct vcpu *self, unsigned long target)
+int vcpu_power_state(struct vcpu *self, unsigned long target)
 {
 	if (target >= self->vm->nvcpus)
 		return E_INVAL;
-	return atomic_load(&self->vm->vcpu[target].hsm);
+	return atomic_load(&self->vm->vcpu[target].power);
 }
 
-int vcpu_suspend(struct pcpu *p, struct vcpu *self, uint32_t type, uint64_t resume,
+int vcpu_suspend(struct pcpu *p, struct vcpu *self, bool nonret, uint64_t resume,
 		 unsigned long opaque)
 {
 	(void)p;
-	if (type == 0x80000000u) {
+	if (nonret) {
 		uintptr_t hpa;
 		if (vm_gpa_to_hpa(self->vm, resume, 4, &hpa))
 			return E_ADDR;
@@ -605,10 +589,8 @@ int vcpu_suspend(struct pcpu *p, struct vcpu *self, uint32_t type, uint64_t resu
 		self->suspend_nonret = true;
 		self->resume_pc = resume;
 		self->resume_arg = opaque;
-	} else if (type != 0) {
-		return E_INVAL;
 	}
-	atomic_store(&self->hsm, HSM_SUSPENDED);
+	atomic_store(&self->power, VCPU_POWER_SUSPENDED);
 	self->run = VCPU_HALTED;
 	return 0;
 }

@@ -21,8 +21,9 @@ enum vm_state { VM_EMPTY, VM_RUNNING, VM_STOPPING, VM_REBOOTING, VM_STOPPED };
 enum vm_down { VM_DOWN_SHUTDOWN, VM_DOWN_REBOOT, VM_DOWN_FAULT };
 
 /* HSM view of a vCPU, readable by every vCPU of the VM on any core. */
-enum vcpu_hsm { HSM_STARTED = 0, HSM_STOPPED = 1, HSM_START_PENDING = 2, HSM_STOP_PENDING = 3,
-		HSM_SUSPENDED = 4 };
+/* A vCPU's power state as its VM sees it (each arch's calls encode it their way). */
+enum vcpu_power { VCPU_POWER_ON, VCPU_POWER_OFF, VCPU_POWER_ON_PENDING, VCPU_POWER_OFF_PENDING,
+		  VCPU_POWER_SUSPENDED };
 
 /* What the owning core does with a vCPU (core-private). */
 enum vcpu_run_state { VCPU_OFFLINE, VCPU_RUNNABLE, VCPU_HALTED };
@@ -34,7 +35,7 @@ struct vcpu {
 	struct vm *vm;
 	unsigned id;                  /* guest hart id */
 	unsigned pcpu;                /* the core it is pinned to */
-	_Atomic int hsm;              /* enum vcpu_hsm */
+	_Atomic int power;            /* enum vcpu_power */
 	_Atomic unsigned pending_virq; /* ARCH_VIRQ_* set by anyone, taken by the owner core */
 	_Atomic unsigned ext_level;   /* its VM's interrupt controller asserts its external interrupt */
 	/* owner core only */
@@ -42,7 +43,7 @@ struct vcpu {
 	bool on_rq;
 	struct vcpu *rq_next;
 	uint64_t vruntime;            /* time it has run on its core (core/sched.c) */
-	uint64_t timer_watch;         /* an SBI deadline written to vstimecmp, until seen pending */
+	uint64_t timer_watch;         /* a deadline set through a call into the hardware, until seen pending */
 	bool suspend_nonret;
 	uint64_t resume_pc;
 	unsigned long resume_arg;
@@ -120,10 +121,9 @@ struct vm *vm_by_index(unsigned index);
 int vcpu_cpu_up(struct pcpu *p, struct vcpu *self, unsigned long target, uint64_t entry,
 		unsigned long opaque);
 void vcpu_cpu_down(struct pcpu *p, struct vcpu *self);
-int vcpu_hsm_status(struct vcpu *self, unsigned long target);
-int vcpu_suspend(struct pcpu *p, struct vcpu *self, uint32_t type, uint64_t resume,
+int vcpu_power_state(struct vcpu *self, unsigned long target);   /* enum vcpu_power, or E_INVAL */
+int vcpu_suspend(struct pcpu *p, struct vcpu *self, bool nonret, uint64_t resume,
 		 unsigned long opaque);
-int vm_hart_mask(struct vm *vm, unsigned long mask, unsigned long base, uint32_t *out);
 int vm_send_ipi(struct pcpu *p, struct vcpu *self, uint32_t targets);
 /* Fence (arch_rfence kinds) on every core that holds one of the target vCPUs; waits for all. */
 /* Give back the host device ranges a VM claimed (it was refused). */

@@ -132,6 +132,11 @@ uint64_t arch_vcpu_timer_deadline(const struct arch_vcpu *a, bool loaded)
 								: a->vs.vstimecmp;
 }
 
+uint64_t arch_vcpu_emulated_deadline(const struct arch_vcpu *a, const struct arch_vm *vm)
+{
+	return vm->sstc ? UINT64_MAX : a->vs.vstimecmp;
+}
+
 /* Deliver an exception to the guest as if the hardware had trapped into VS-mode. */
 static void inject_exception(struct arch_vcpu *a, unsigned long cause, unsigned long tval)
 {

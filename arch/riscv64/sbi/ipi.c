@@ -6,7 +6,7 @@ static void ipi_handle(struct sbi_call *c)
 	if (c->fid != 0)
 		return;
 	uint32_t targets;
-	int rc = vm_hart_mask(c->v->vm, c->a[0], c->a[1], &targets);
+	int rc = sbi_hart_mask(c->v->vm, c->a[0], c->a[1], &targets);
 	if (rc == 0)
 		rc = vm_send_ipi(c->p, c->v, targets);
 	c->error = sbi_error_from(rc);

@@ -11,7 +11,7 @@ static void rfence_handle(struct sbi_call *c)
 	if (c->fid > 2)
 		return;   /* the hfence calls: guests have no H extension */
 	uint32_t targets;
-	int rc = vm_hart_mask(c->v->vm, c->a[0], c->a[1], &targets);
+	int rc = sbi_hart_mask(c->v->vm, c->a[0], c->a[1], &targets);
 	if (rc == 0)
 		rc = vm_rfence(c->p, c->v, targets, c->fid == 0 ? ARCH_RFENCE_I : ARCH_RFENCE_VS_TLB);
 	c->error = sbi_error_from(rc);

@@ -30,6 +30,23 @@ long sbi_error_from(int err)
 	}
 }
 
+/* An SBI hart mask (base -1: every hart) as a set of the VM's vCPUs. */
+int sbi_hart_mask(const struct vm *vm, unsigned long mask, unsigned long base, uint32_t *out)
+{
+	if (base == (unsigned long)-1) {
+		*out = (1u << vm->nvcpus) - 1;
+		return 0;
+	}
+	if (base >= vm->nvcpus) {
+		*out = 0;   /* an empty mask names nobody, wherever it starts */
+		return mask ? E_INVAL : 0;
+	}
+	if (mask >> (vm->nvcpus - base))
+		return E_INVAL;
+	*out = (uint32_t)(mask << base);
+	return 0;
+}
+
 bool sbi_fast_always(const struct sbi_call *c)
 {
 	(void)c;

@@ -43,5 +43,6 @@ extern const struct sbi_ext sbi_ext_base, sbi_ext_time, sbi_ext_ipi, sbi_ext_rfe
 
 const struct sbi_ext *sbi_find_ext(const struct vcpu *v, unsigned long eid);
 long sbi_error_from(int err);
+int sbi_hart_mask(const struct vm *vm, unsigned long mask, unsigned long base, uint32_t *out);
 void sbi_set_timer_for(struct vcpu *v, uint64_t deadline);
 #endif

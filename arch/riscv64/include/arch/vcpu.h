@@ -59,12 +59,14 @@ void arch_vcpu_reset(struct arch_vcpu *a, uint64_t entry, unsigned long a0, unsi
 void arch_vcpu_load(struct arch_vcpu *a, const struct arch_vm *vm);
 void arch_vcpu_put(struct arch_vcpu *a);
 void arch_vcpu_inject(struct arch_vcpu *a, unsigned virqs, bool loaded);
-/* The external interrupt line from the virtual PLIC (a level, not an event). */
+/* The external interrupt line from the VM's interrupt controller (a level, not an event). */
 void arch_vcpu_set_ext(struct arch_vcpu *a, bool level, bool loaded);
 /* Whether WFI in the guest exits to tessera (else the hart itself waits for an interrupt). */
 void arch_vcpu_trap_wfi(struct arch_vcpu *a, bool trap);
 bool arch_vcpu_irq_pending(const struct arch_vcpu *a, bool loaded, uint64_t now);
 uint64_t arch_vcpu_timer_deadline(const struct arch_vcpu *a, bool loaded);
+/* The guest's timer deadline when tessera must serve it (no timer in hardware: no Sstc); else UINT64_MAX. */
+uint64_t arch_vcpu_emulated_deadline(const struct arch_vcpu *a, const struct arch_vm *vm);
 bool arch_vcpu_timer_check(struct arch_vcpu *a);
 void arch_guest_enter(struct arch_vcpu *a);
 void arch_vcpu_decode_exit(const struct arch_vcpu *a, struct vcpu_exit *e);

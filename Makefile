@@ -38,6 +38,9 @@ ASFLAGS = $(CFLAGS) -D__ASSEMBLY__
 LDFLAGS := -nostdlib -no-pie -static -Wl,--no-relax -Wl,--gc-sections -Wl,-T,arch/$(ARCH)/tessera.ld \
            -Wl,--build-id=none -Wl,--no-warn-rwx-segments
 
+# The device-tree side of the interrupt controller: portable, in the host tests and tools too.
+IRQC_DT_SRCS := arch/$(ARCH)/irqc/plic_dt.c
+
 SRCS := boot/entry.S \
         arch/$(ARCH)/trap.S arch/$(ARCH)/trap.c arch/$(ARCH)/cpu.c arch/$(ARCH)/sbi_client.c \
         arch/$(ARCH)/guest.S arch/$(ARCH)/fpu.S arch/$(ARCH)/vcpu.c arch/$(ARCH)/gstage.c arch/$(ARCH)/mmio.c arch/$(ARCH)/insn.c arch/$(ARCH)/irqc/vplic.c arch/$(ARCH)/irqc/plic.c \
@@ -47,7 +50,8 @@ SRCS := boot/entry.S \
         core/panic.c core/poweroff.c core/format.c core/string.c \
         core/mem.c core/vm.c core/sched.c core/exit.c core/boot_vms.c core/vuart.c core/console_input.c core/hwirq.c \
         ipc/mailbox.c partition/hostdt.c partition/vmconfig.c partition/vmplan.c partition/json.c \
-        partition/vmpkg.c partition/crc32.c partition/guestdt.c partition/irqmap.c partition/isa.c partition/devranges.c
+        partition/vmpkg.c partition/crc32.c partition/guestdt.c partition/irqmap.c partition/isa.c partition/devranges.c \
+        $(IRQC_DT_SRCS)
 LIBFDT := fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c fdt_addresses.c fdt_empty_tree.c
 
 OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(SRCS)) \
@@ -148,10 +152,10 @@ $(BUILD)/host/$(1)/test_hostdt: tests/host/test_hostdt.c partition/hostdt.c part
 	@mkdir -p $$(@D)
 	@echo "  HOSTCC  $$@"
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_$(1)) -Wno-sign-compare tests/host/test_hostdt.c partition/hostdt.c partition/isa.c $(HOST_LIBFDT) -o $$@
-$(BUILD)/host/$(1)/test_guestdt: tests/host/test_guestdt.c partition/guestdt.c partition/guestdt.h partition/isa.c partition/isa.h partition/irqmap.c partition/irqmap.h $(VMCFG_SRCS) tests/host/check.h $(STAMP)
+$(BUILD)/host/$(1)/test_guestdt: tests/host/test_guestdt.c $(IRQC_DT_SRCS) partition/irqc_dt.h partition/guestdt.c partition/guestdt.h partition/isa.c partition/isa.h partition/irqmap.c partition/irqmap.h $(VMCFG_SRCS) tests/host/check.h $(STAMP)
 	@mkdir -p $$(@D)
 	@echo "  HOSTCC  $$@"
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_$(1)) -Wno-sign-compare tests/host/test_guestdt.c partition/guestdt.c partition/irqmap.c partition/isa.c $(VMCFG_SRCS) $(HOST_LIBFDT) -o $$@
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_$(1)) -Wno-sign-compare tests/host/test_guestdt.c partition/guestdt.c partition/irqmap.c partition/isa.c $(IRQC_DT_SRCS) $(VMCFG_SRCS) $(HOST_LIBFDT) -o $$@
 endef
 $(foreach v,$(HOST_VARIANTS),$(eval $(call host_variant,$(v))))
 

@@ -159,7 +159,8 @@ int vm_generate_dtb(struct vm *vm, char *err, unsigned errlen)
 		.host_fdt = plat->fdt, .host_stdout = plat->uart.present ? plat->uart.path : NULL,
 		.irqs = &vm->irqs,
 	};
-	virqc_window(vm, &gp.plic_gpa, &gp.plic_size);
+	virqc_window(vm, &gp.irqc.gpa, &gp.irqc.size);
+	gp.irqc.lines = virqc_lines();
 	if (guestdt_build(vm->dtb_buf, VM_DTB_MAX, &gp, err, errlen))
 		return E_FAILED;
 	vm->dtb_image = vm->dtb_buf;

@@ -83,29 +83,12 @@ static void uart_path(const struct guestdt_params *p, char *buf, size_t len)
 	snprintf(buf, len, "/soc/serial@%lx", (unsigned long)p->uart_gpa);
 }
 
-#define PLIC_PHANDLE 0x100
-
-/* The virtual PLIC: one S-mode context per vCPU, wired to that vCPU's cpu-intc. */
-static int plic(void *fdt, const struct guestdt_params *p)
+/* The VM's interrupt controller: the controller writes its own node. */
+static int irqc_node(void *fdt, const struct guestdt_params *p)
 {
-	char name[40];
-	fdt32_t ext[2 * VMCFG_MAX_VCPUS];
-	for (uint32_t i = 0; i < p->cfg->vcpus; i++) {
-		ext[2 * i] = cpu_to_fdt32(i + 1);    /* phandle of cpu@i's interrupt-controller */
-		ext[2 * i + 1] = cpu_to_fdt32(9);    /* supervisor external interrupt */
-	}
-	static const char compat[] = "sifive,plic-1.0.0\0riscv,plic0";
-	snprintf(name, sizeof(name), "plic@%lx", (unsigned long)p->plic_gpa);
-	int rc = fdt_begin_node(fdt, name);
-	rc = rc ?: fdt_property(fdt, "compatible", compat, sizeof(compat));
-	rc = rc ?: reg_pair(fdt, p->plic_gpa, p->plic_size);
-	rc = rc ?: fdt_property_u32(fdt, "#address-cells", 0);
-	rc = rc ?: fdt_property_u32(fdt, "#interrupt-cells", 1);
-	rc = rc ?: fdt_property(fdt, "interrupt-controller", "", 0);
-	rc = rc ?: fdt_property(fdt, "interrupts-extended", ext, (int)(8 * p->cfg->vcpus));
-	rc = rc ?: fdt_property_u32(fdt, "riscv,ndev", 31);
-	rc = rc ?: fdt_property_u32(fdt, "phandle", PLIC_PHANDLE);
-	return rc ?: fdt_end_node(fdt);
+	struct irqc_dt_guest g = p->irqc;
+	g.nvcpus = p->cfg->vcpus;
+	return irqc_dt_guest_node(fdt, &g);
 }
 
 /* Properties that name other host nodes or host interrupts: not the guest's. */
@@ -144,7 +127,7 @@ static int copy_reg(void *fdt, const void *host, int node, const fdt32_t *reg, i
 
 /* What else in the guest's /soc is named `name`, or NULL: an earlier device's node
  * (two paths can name one host node: "/soc/rtc", "/soc/rtc@101000/"), the
- * emulated UART or the virtual PLIC. `what` holds the answer. */
+ * emulated UART or the VM's interrupt controller. `what` holds the answer. */
 static const char *soc_name_user(const struct guestdt_params *p, unsigned dev, const char *name,
 				 char *what, size_t len)
 {
@@ -161,8 +144,12 @@ static const char *soc_name_user(const struct guestdt_params *p, unsigned dev, c
 	snprintf(own, sizeof(own), "serial@%lx", (unsigned long)p->uart_gpa);
 	if (p->uart_gpa && !strcmp(own, name))
 		return "the emulated console UART";
-	snprintf(own, sizeof(own), "plic@%lx", (unsigned long)p->plic_gpa);
-	return p->plic_gpa && !strcmp(own, name) ? "the virtual PLIC" : NULL;
+	irqc_dt_guest_node_name(&p->irqc, own, sizeof(own));
+	if (p->irqc.size && !strcmp(own, name)) {
+		snprintf(what, len, "the %s", irqc_dt_guest_what);
+		return what;
+	}
+	return NULL;
 }
 
 /* A device passed through: the host's node, minus what points at the host. */
@@ -177,7 +164,7 @@ static int passthrough_node(void *fdt, const struct guestdt_params *p, unsigned 
 	const char *nodename = fdt_get_name(host, node, &rc);
 	if (!nodename)
 		return rc;
-	char what[24];
+	char what[48];
 	const char *user = soc_name_user(p, dev, nodename, what, sizeof(what));
 	if (user) {
 		snprintf(err, errlen, "%s: devices[%u].passthrough: %s: its node %s would have the "
@@ -197,16 +184,11 @@ static int passthrough_node(void *fdt, const struct guestdt_params *p, unsigned 
 		if (rc)
 			return rc;
 	}
-	/* its host interrupts, renumbered to the virtual PLIC */
+	/* its host interrupts, renumbered to lines of the VM's controller */
 	uint32_t virq[IRQMAP_MAX];
-	fdt32_t cells[IRQMAP_MAX];
-	unsigned n = p->irqs && p->plic_gpa ? irqmap_of_device(p->irqs, dev, virq, IRQMAP_MAX) : 0;
-	for (unsigned i = 0; i < n; i++)
-		cells[i] = cpu_to_fdt32(virq[i]);
-	if (n) {
-		rc = fdt_property_u32(fdt, "interrupt-parent", PLIC_PHANDLE);
-		rc = rc ?: fdt_property(fdt, "interrupts", cells, (int)(4 * n));
-	}
+	unsigned n = p->irqs && p->irqc.size ? irqmap_of_device(p->irqs, dev, virq, IRQMAP_MAX) : 0;
+	if (n)
+		rc = irqc_dt_device_interrupts(fdt, virq, n);
 	return rc ?: fdt_end_node(fdt);
 }
 
@@ -218,7 +200,7 @@ static bool has_passthrough(const struct vmcfg *c)
 	return false;
 }
 
-/* The emulated console UART, its interrupt through the virtual PLIC; passed-through devices. */
+/* The emulated console UART, its interrupt through the VM's controller; passed-through devices. */
 static int soc(void *fdt, const struct guestdt_params *p, char *err, size_t errlen)
 {
 	char name[40];
@@ -233,8 +215,8 @@ static int soc(void *fdt, const struct guestdt_params *p, char *err, size_t errl
 	for (unsigned i = 0; pass && i < p->cfg->ndevices && !rc; i++)
 		if (p->cfg->devices[i].kind == VMCFG_DEV_PASSTHROUGH)
 			rc = passthrough_node(fdt, p, i, err, errlen);
-	if (p->plic_gpa)
-		rc = rc ?: plic(fdt, p);
+	if (p->irqc.size)
+		rc = rc ?: irqc_node(fdt, p);
 	if (rc || !p->uart_gpa)
 		return rc ?: fdt_end_node(fdt);
 	snprintf(name, sizeof(name), "serial@%lx", (unsigned long)p->uart_gpa);
@@ -242,10 +224,8 @@ static int soc(void *fdt, const struct guestdt_params *p, char *err, size_t errl
 	rc = rc ?: fdt_property_string(fdt, "compatible", "ns16550a");
 	rc = rc ?: reg_pair(fdt, p->uart_gpa, 0x100);
 	rc = rc ?: fdt_property_u32(fdt, "clock-frequency", 3686400);
-	if (p->plic_gpa) {
-		rc = rc ?: fdt_property_u32(fdt, "interrupt-parent", PLIC_PHANDLE);
-		rc = rc ?: fdt_property_u32(fdt, "interrupts", p->uart_irq);
-	}
+	if (p->irqc.size)
+		rc = rc ?: irqc_dt_device_interrupts(fdt, &p->uart_irq, 1);
 	rc = rc ?: fdt_end_node(fdt);
 	return rc ?: fdt_end_node(fdt);
 }

@@ -7,6 +7,7 @@
 #define PARTITION_GUESTDT_H
 #include <stddef.h>
 #include <stdint.h>
+#include "partition/irqc_dt.h"
 #include "partition/irqmap.h"
 #include "partition/isa.h"
 #include "partition/vmconfig.h"
@@ -21,11 +22,11 @@ struct guestdt_params {
 	bool sstc;                   /* the guest may use Sstc */
 	uint64_t uart_gpa;           /* an emulated 16550 there (the console), or 0 */
 	uint32_t boot_count;         /* /chosen/tessera,boot-count: 0, then +1 per reboot */
-	uint64_t plic_gpa, plic_size;/* the virtual PLIC, or 0 */
-	uint32_t uart_irq;           /* the UART's source on it */
+	struct irqc_dt_guest irqc;   /* the VM's interrupt controller (size 0: none; nvcpus from cfg) */
+	uint32_t uart_irq;           /* the UART's line on it */
 	const void *host_fdt;        /* for the config's passed-through nodes, or NULL */
 	const char *host_stdout;     /* the host's console UART path: if passed through, the guest's console */
-	const struct irqmap *irqs;   /* passed-through interrupts on the virtual PLIC, or NULL */
+	const struct irqmap *irqs;   /* passed-through interrupts on its lines, or NULL */
 };
 
 /* Write the tree into buf (size bytes): 0, or negative with a message naming the cause. */

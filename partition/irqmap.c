@@ -3,15 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <libfdt.h>
+#include "partition/irqc_dt.h"
 #include "partition/irqmap.h"
 
 #define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
-
-static int host_plic(const void *fdt)
-{
-	int node = fdt_node_offset_by_compatible(fdt, -1, "riscv,plic0");
-	return node >= 0 ? node : fdt_node_offset_by_compatible(fdt, -1, "sifive,plic-1.0.0");
-}
 
 /* interrupt-parent of node: its own or the nearest ancestor's (phandle), 0 if none. */
 static uint32_t interrupt_parent(const void *fdt, int node)
@@ -25,7 +20,7 @@ static uint32_t interrupt_parent(const void *fdt, int node)
 	return 0;
 }
 
-/* One entry per (device, host source); a line shared by two devices keeps one vPLIC source. */
+/* One entry per (device, host source); a line shared by two devices keeps one line of the VM's. */
 static int add(struct irqmap *m, uint32_t host, unsigned dev, uint32_t *taken, unsigned nsources)
 {
 	uint32_t virq = 0;
@@ -54,48 +49,53 @@ int irqmap_build(const void *fdt, const struct vmcfg *cfg, uint32_t taken, unsig
 	taken |= 1u;   /* source 0 does not exist */
 	if (nsources > 32)
 		nsources = 32;
-	uint32_t plic_ph = 0;
-	bool plic_looked = false;   /* a whole-tree search: only for VMs with passthrough */
+	uint32_t host_ph = 0, cells = 1;
+	bool host_looked = false;   /* a whole-tree search: only for VMs with passthrough */
 	for (unsigned d = 0; d < cfg->ndevices; d++) {
 		const struct vmcfg_device *dev = &cfg->devices[d];
 		if (dev->kind != VMCFG_DEV_PASSTHROUGH || !fdt)
 			continue;
-		if (!plic_looked) {
-			int plic = host_plic(fdt);
-			plic_ph = plic >= 0 ? fdt_get_phandle(fdt, plic) : 0;
-			plic_looked = true;
+		if (!host_looked) {
+			int host = irqc_dt_host_node(fdt);
+			host_ph = host >= 0 ? fdt_get_phandle(fdt, host) : 0;
+			const fdt32_t *c = host >= 0 ? fdt_getprop(fdt, host, "#interrupt-cells", NULL) : NULL;
+			cells = c ? fdt32_ld(c) : 1;
+			if (cells < 1 || cells > 3)
+				FAIL("%s: #interrupt-cells %u: not 1 to 3", irqc_dt_host_what, cells);
+			host_looked = true;
 		}
 		int node = fdt_path_offset(fdt, dev->path), len;
 		if (node < 0)
 			FAIL("%s: devices[%u].passthrough: %s is not in the host device tree", cfg->file,
 			     d, dev->path);
 		const fdt32_t *irq = fdt_getprop(fdt, node, "interrupts-extended", &len);
-		int stride = 2;   /* <phandle source>: the PLIC has one interrupt cell */
+		int stride = 1 + (int)cells, first = 1;   /* <phandle source ...> */
 		if (!irq) {
 			irq = fdt_getprop(fdt, node, "interrupts", &len);
-			stride = 1;
+			stride = (int)cells;
+			first = 0;
 			if (!irq)
 				continue;   /* no interrupts: nothing to route */
-			if (!plic_ph || interrupt_parent(fdt, node) != plic_ph)
+			if (!host_ph || interrupt_parent(fdt, node) != host_ph)
 				FAIL("%s: devices[%u].passthrough: %s: its interrupt parent is not the "
-				     "host PLIC; tessera can route only PLIC interrupts", cfg->file, d,
-				     dev->path);
+				     "%s; tessera can route only its interrupts", cfg->file, d,
+				     dev->path, irqc_dt_host_what);
 		}
 		if (len <= 0 || len % (4 * stride))
-			FAIL("%s: devices[%u].passthrough: %s: interrupts is not a list of PLIC sources",
-			     cfg->file, d, dev->path);
+			FAIL("%s: devices[%u].passthrough: %s: interrupts is not a list of %s sources",
+			     cfg->file, d, dev->path, irqc_dt_host_what);
 		for (int i = 0; i < len / 4; i += stride) {
-			if (stride == 2 && (!plic_ph || fdt32_ld(&irq[i]) != plic_ph))
+			if (first && (!host_ph || fdt32_ld(&irq[i]) != host_ph))
 				FAIL("%s: devices[%u].passthrough: %s: interrupts-extended names a "
-				     "controller other than the host PLIC", cfg->file, d, dev->path);
-			uint32_t host = fdt32_ld(&irq[i + stride - 1]);
+				     "controller other than the %s", cfg->file, d, dev->path, irqc_dt_host_what);
+			uint32_t host = fdt32_ld(&irq[i + first]);
 			if (host == 0)
 				FAIL("%s: devices[%u].passthrough: %s: interrupt source 0 does not exist",
 				     cfg->file, d, dev->path);
 			if (add(m, host, d, &taken, nsources))
-				FAIL("%s: devices[%u].passthrough: %s: no virtual PLIC source left for host "
-				     "interrupt %u (a VM has %u)", cfg->file, d, dev->path, host,
-				     nsources - 1);
+				FAIL("%s: devices[%u].passthrough: %s: no %s source left for host "
+				     "interrupt %u (a VM has %u)", cfg->file, d, dev->path, irqc_dt_guest_what,
+				     host, nsources - 1);
 		}
 	}
 	return 0;

@@ -446,7 +446,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.timebase_hz = 10000000, .host_isa = &host_isa,
 		.mmu_type = h & 1 ? "riscv,sv57" : NULL, .sstc = h & 2,
 		.uart_gpa = uart ? cfg.console_gpa : 0, .boot_count = (uint32_t)(h >> 8),
-		.plic_gpa = vplic ? VPLIC_GPA : 0, .plic_size = VPLIC_SIZE, .uart_irq = VUART_IRQ,
+		.irqc = { .gpa = vplic ? VPLIC_GPA : 0, .size = vplic ? VPLIC_SIZE : 0, .lines = VPLIC_SOURCES }, .uart_irq = VUART_IRQ,
 		.host_fdt = host, .host_stdout = HOST_STDOUT, .irqs = &irqs,
 	};
 	err = fuzz_err_reset(&e, VMCFG_ERR_LEN);

@@ -362,7 +362,7 @@ static void guest(const void *fdt, size_t size)
 	struct guestdt_params p = {
 		.cfg = &c, .layout = &l, .timebase_hz = plat.timebase_hz, .host_isa = &plat.boot_isa,
 		.mmu_type = plat.mmu_type[0] ? plat.mmu_type : NULL, .sstc = true,
-		.plic_gpa = m.n ? 0x0c000000 : 0, .plic_size = 0x400000, .uart_irq = 10,
+		.irqc = { .gpa = m.n ? 0x0c000000 : 0, .size = m.n ? 0x400000 : 0, .lines = 32 }, .uart_irq = 10,
 		.host_fdt = fdt, .host_stdout = plat.uart.present ? plat.uart.path : NULL, .irqs = &m,
 	};
 	err = fuzz_err_reset(&e, VMCFG_ERR_LEN);

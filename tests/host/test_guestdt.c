@@ -59,7 +59,7 @@ static void test_two_vcpus_initrd_bootargs(void)
 	struct guestdt_params p = { .cfg = &c, .layout = &l, .initrd_size = 0x1234,
 				    .timebase_hz = 10000000, .host_isa = &host_isa_set, .mmu_type = "riscv,sv57",
 				    .sstc = true, .uart_gpa = 0x10000000, .boot_count = 3,
-				    .plic_gpa = 0xc000000, .plic_size = 0x400000, .uart_irq = 10 };
+				    .irqc = { .gpa = 0xc000000, .size = 0x400000, .lines = 32 }, .uart_irq = 10 };
 	CHECK(guestdt_build(buf, sizeof(buf), &p, err, sizeof(err)) == 0, "%s", err);
 	CHECK(fdt_check_header(buf) == 0, "not a valid tree");
 	CHECK(!strcmp(prop_str("/", "compatible"), "tessera,vm"), "root compatible");
@@ -232,7 +232,7 @@ static void test_passthrough_interrupts(void)
 	struct vmcfg_layout l = { 0 };
 	struct guestdt_params p = { .cfg = &c, .layout = &l, .timebase_hz = 10000000,
 				    .host_isa = &host_isa_set, .host_fdt = host, .irqs = &m,
-				    .plic_gpa = 0xc000000, .plic_size = 0x400000 };
+				    .irqc = { .gpa = 0xc000000, .size = 0x400000, .lines = 32 } };
 	CHECK(guestdt_build(buf, sizeof(buf), &p, err, sizeof(err)) == 0, "%s", err);
 	int n;
 	const uint32_t *v = dev_irqs("/soc/rtc@101000", &n);

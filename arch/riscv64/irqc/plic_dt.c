@@ -1,0 +1,58 @@
+/*
+ * The PLIC in device trees (partition/irqc_dt.h): finding the host's, and
+ * the virtual PLIC's node in a generated tree: one S-mode context per vCPU,
+ * wired to that vCPU's cpu-intc, one interrupt cell.
+ */
+#include <stdio.h>
+#include <libfdt.h>
+#include "partition/irqc_dt.h"
+#include "partition/vmconfig.h"
+
+const char irqc_dt_host_what[] = "host PLIC";
+const char irqc_dt_guest_what[] = "virtual PLIC";
+
+int irqc_dt_host_node(const void *fdt)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "riscv,plic0");
+	return node >= 0 ? node : fdt_node_offset_by_compatible(fdt, -1, "sifive,plic-1.0.0");
+}
+
+void irqc_dt_guest_node_name(const struct irqc_dt_guest *g, char *buf, size_t len)
+{
+	snprintf(buf, len, "plic@%lx", (unsigned long)g->gpa);
+}
+
+int irqc_dt_guest_node(void *fdt, const struct irqc_dt_guest *g)
+{
+	char name[40];
+	fdt32_t ext[2 * VMCFG_MAX_VCPUS];
+	fdt64_t reg[2] = { cpu_to_fdt64(g->gpa), cpu_to_fdt64(g->size) };
+	uint32_t n = g->nvcpus < VMCFG_MAX_VCPUS ? g->nvcpus : VMCFG_MAX_VCPUS;
+	for (uint32_t i = 0; i < n; i++) {
+		ext[2 * i] = cpu_to_fdt32(i + 1);    /* phandle of cpu@i's interrupt-controller */
+		ext[2 * i + 1] = cpu_to_fdt32(9);    /* supervisor external interrupt */
+	}
+	static const char compat[] = "sifive,plic-1.0.0\0riscv,plic0";
+	irqc_dt_guest_node_name(g, name, sizeof(name));
+	int rc = fdt_begin_node(fdt, name);
+	rc = rc ?: fdt_property(fdt, "compatible", compat, sizeof(compat));
+	rc = rc ?: fdt_property(fdt, "reg", reg, sizeof(reg));
+	rc = rc ?: fdt_property_u32(fdt, "#address-cells", 0);
+	rc = rc ?: fdt_property_u32(fdt, "#interrupt-cells", 1);
+	rc = rc ?: fdt_property(fdt, "interrupt-controller", "", 0);
+	rc = rc ?: fdt_property(fdt, "interrupts-extended", ext, (int)(8 * n));
+	rc = rc ?: fdt_property_u32(fdt, "riscv,ndev", g->lines - 1);
+	rc = rc ?: fdt_property_u32(fdt, "phandle", IRQC_DT_GUEST_PHANDLE);
+	return rc ?: fdt_end_node(fdt);
+}
+
+int irqc_dt_device_interrupts(void *fdt, const uint32_t *lines, unsigned n)
+{
+	fdt32_t cells[32];
+	if (n > 32)
+		n = 32;
+	for (unsigned i = 0; i < n; i++)
+		cells[i] = cpu_to_fdt32(lines[i]);
+	int rc = fdt_property_u32(fdt, "interrupt-parent", IRQC_DT_GUEST_PHANDLE);
+	return rc ?: fdt_property(fdt, "interrupts", cells, (int)(4 * n));
+}

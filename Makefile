@@ -40,6 +40,7 @@ LDFLAGS := -nostdlib -no-pie -static -Wl,--no-relax -Wl,--gc-sections -Wl,-T,arc
 
 # The device-tree side of the interrupt controller: portable, in the host tests and tools too.
 IRQC_DT_SRCS := arch/$(ARCH)/irqc/plic_dt.c
+IRQC_HOSTDT_SRCS := arch/$(ARCH)/irqc/plic_hostdt.c arch/$(ARCH)/hostdt_kept.c   # with partition/hostdt.c
 
 SRCS := boot/entry.S \
         arch/$(ARCH)/trap.S arch/$(ARCH)/trap.c arch/$(ARCH)/cpu.c arch/$(ARCH)/sbi_client.c \
@@ -51,7 +52,7 @@ SRCS := boot/entry.S \
         core/mem.c core/vm.c core/sched.c core/exit.c core/boot_vms.c core/vuart.c core/console_input.c core/hwirq.c \
         ipc/mailbox.c partition/hostdt.c partition/vmconfig.c partition/vmplan.c partition/json.c \
         partition/vmpkg.c partition/crc32.c partition/guestdt.c partition/irqmap.c partition/isa.c partition/devranges.c \
-        $(IRQC_DT_SRCS)
+        $(IRQC_DT_SRCS) $(IRQC_HOSTDT_SRCS)
 LIBFDT := fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c fdt_addresses.c fdt_empty_tree.c
 
 OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(SRCS)) \
@@ -71,7 +72,7 @@ $(BUILD)/include/jsmn.h: $(STAMP)
 # for size; the exit and scheduling paths (and CRC-32) for speed (docs/performance.md).
 COLD_OPT := -Os
 COLD_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(filter-out partition/crc32.c,$(filter partition/%,$(SRCS))) \
-               core/boot_vms.c core/main.c core/selftest.c)
+               $(IRQC_DT_SRCS) $(IRQC_HOSTDT_SRCS) core/boot_vms.c core/main.c core/selftest.c)
 $(COLD_OBJS): CFLAGS += $(COLD_OPT)
 
 $(BUILD)/obj/%.c.o: %.c $(STAMP) $(BUILD)/include/jsmn.h
@@ -148,10 +149,10 @@ $(BUILD)/host/$(1)/test_insn: tests/host/test_insn.c arch/riscv64/insn.c arch/ri
 	@mkdir -p $$(@D)
 	@echo "  HOSTCC  $$@"
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_$(1)) -Iarch/riscv64/include tests/host/test_insn.c arch/riscv64/insn.c -o $$@
-$(BUILD)/host/$(1)/test_hostdt: tests/host/test_hostdt.c partition/hostdt.c partition/hostdt.h partition/isa.c partition/isa.h tests/host/check.h $(STAMP)
+$(BUILD)/host/$(1)/test_hostdt: tests/host/test_hostdt.c $(IRQC_HOSTDT_SRCS) partition/irqc_dt.h partition/hostdt.c partition/hostdt.h partition/isa.c partition/isa.h tests/host/check.h $(STAMP)
 	@mkdir -p $$(@D)
 	@echo "  HOSTCC  $$@"
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_$(1)) -Wno-sign-compare tests/host/test_hostdt.c partition/hostdt.c partition/isa.c $(HOST_LIBFDT) -o $$@
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_$(1)) -Wno-sign-compare tests/host/test_hostdt.c partition/hostdt.c partition/isa.c $(IRQC_HOSTDT_SRCS) $(HOST_LIBFDT) -o $$@
 $(BUILD)/host/$(1)/test_guestdt: tests/host/test_guestdt.c $(IRQC_DT_SRCS) partition/irqc_dt.h partition/guestdt.c partition/guestdt.h partition/isa.c partition/isa.h partition/irqmap.c partition/irqmap.h $(VMCFG_SRCS) tests/host/check.h $(STAMP)
 	@mkdir -p $$(@D)
 	@echo "  HOSTCC  $$@"

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <libfdt.h>
 #include "partition/hostdt.h"
+#include "partition/irqc_dt.h"
 
 #define FAIL(code, ...) do { snprintf(err, errlen, __VA_ARGS__); return (code); } while (0)
 
@@ -349,56 +350,33 @@ static int read_uart(const void *fdt, struct host_platform *p, char *err, size_t
 	return 0;
 }
 
-/* Context i of the PLIC is entry i of interrupts-extended: <cpu-intc phandle, 9> is S-mode. */
-static int read_plic_contexts(const void *fdt, int node, struct host_platform *p, char *err,
-			      size_t errlen)
+/* ---- for the interrupt controllers' readers (partition/irqc_dt.h) ---- */
+
+int hostdt_find_compatible(const void *fdt, int after, const char *compat)
 {
-	int len;
-	const char *name = fdt_get_name(fdt, node, NULL);
-	for (unsigned i = 0; i < HOSTDT_MAX_HARTS; i++)
-		p->plic.sctx[i] = -1;
-	const fdt32_t *ext = fdt_getprop(fdt, node, "interrupts-extended", &len);
-	if (!ext || len % 8)
-		FAIL(HOSTDT_EINVAL, "%s: interrupts-extended missing or not <phandle irq> pairs", name);
-	for (int ctx = 0; ctx < len / 8; ctx++) {
-		if (fdt32_ld(&ext[2 * ctx + 1]) != 9)
-			continue;   /* M-mode external (11) or other: not tessera's */
-		/* tessera writes this context's enable, threshold and claim registers:
-		 * they must be a PLIC's (15872 contexts at most) and inside its reg */
-		if (ctx >= PLIC_MAX_CONTEXTS || PLIC_CONTEXT_END(ctx) > p->plic.size)
-			FAIL(HOSTDT_EINVAL, "%s: interrupts-extended entry %d: context %d is beyond the "
-			     "PLIC's reg (size 0x%lx)", name, ctx, ctx, (unsigned long)p->plic.size);
-		int intc = node_by_phandle(fdt, fdt32_ld(&ext[2 * ctx]));
-		int cpu = intc >= 0 ? node_parent(fdt, intc) : intc;
-		int rlen = 0;
-		const fdt32_t *reg = cpu >= 0 ? fdt_getprop(fdt, cpu, "reg", &rlen) : NULL;
-		if (!reg || (rlen != 4 && rlen != 8))
-			FAIL(HOSTDT_EINVAL, "%s: interrupts-extended entry %d names no cpu", name, ctx);
-		uint64_t hartid = read_cells(reg, rlen / 4);
-		for (unsigned h = 0; h < p->nharts; h++)
-			if (p->hartid[h] == hartid)
-				p->plic.sctx[h] = (int16_t)ctx;
-	}
-	return 0;
+	return node_by_compatible(fdt, after, compat);
 }
 
-static int read_plic(const void *fdt, struct host_platform *p, char *err, size_t errlen)
+int hostdt_read_reg(const void *fdt, int node, int idx, uint64_t *base, uint64_t *size)
 {
-	int node = node_by_compatible(fdt, -1, "riscv,plic0");
-	if (node < 0)
-		node = node_by_compatible(fdt, -1, "sifive,plic-1.0.0");
-	if (node < 0)
-		return 0;
-	int rc = read_reg(fdt, node, 0, &p->plic.base, &p->plic.size);
-	if (rc < 0)
-		FAIL(HOSTDT_EINVAL, "%s: reg: %s", fdt_get_name(fdt, node, NULL), fdt_strerror(rc));
-	p->plic.ndev = prop_u32(fdt, node, "riscv,ndev", 0);
-	if (p->plic.ndev > PLIC_MAX_SOURCES)
-		FAIL(HOSTDT_EINVAL, "%s: riscv,ndev %u: a PLIC has at most %u sources",
-		     fdt_get_name(fdt, node, NULL), p->plic.ndev, PLIC_MAX_SOURCES);
-	p->plic.phandle = fdt_get_phandle(fdt, node);
-	p->plic.present = true;
-	return read_plic_contexts(fdt, node, p, err, errlen);
+	return read_reg(fdt, node, idx, base, size);
+}
+
+uint32_t hostdt_prop_u32(const void *fdt, int node, const char *name, uint32_t dflt)
+{
+	return prop_u32(fdt, node, name, dflt);
+}
+
+int hostdt_hart_of_intc(const void *fdt, uint32_t phandle, uint64_t *hartid)
+{
+	int intc = node_by_phandle(fdt, phandle);
+	int cpu = intc >= 0 ? node_parent(fdt, intc) : intc;
+	int len = 0;
+	const fdt32_t *reg = cpu >= 0 ? fdt_getprop(fdt, cpu, "reg", &len) : NULL;
+	if (!reg || (len != 4 && len != 8))
+		return HOSTDT_EINVAL;
+	*hartid = read_cells(reg, len / 4);
+	return 0;
 }
 
 static int read_poweroff(const void *fdt, struct host_platform *p, char *err, size_t errlen)
@@ -416,18 +394,11 @@ static int read_poweroff(const void *fdt, struct host_platform *p, char *err, si
 	return 0;
 }
 
-/* The machine's controllers: a VM given one could reach every hart or the whole machine. */
-static const char *const kept_compatibles[] = {
-	"riscv,clint0", "sifive,clint0", "riscv,aclint-mswi", "riscv,aclint-mtimer",
-	"riscv,aclint-sswi", "riscv,plic0", "sifive,plic-1.0.0", "riscv,aplic", "riscv,imsics",
-	"sifive,test0", "sifive,test1",
-};
-
 static int read_kept(const void *fdt, struct host_platform *p, char *err, size_t errlen)
 {
-	for (unsigned c = 0; c < sizeof(kept_compatibles) / sizeof(kept_compatibles[0]); c++) {
-		for (int node = node_by_compatible(fdt, -1, kept_compatibles[c]); node >= 0;
-		     node = node_by_compatible(fdt, node, kept_compatibles[c])) {
+	for (unsigned c = 0; hostdt_kept_compatibles[c]; c++) {
+		for (int node = node_by_compatible(fdt, -1, hostdt_kept_compatibles[c]); node >= 0;
+		     node = node_by_compatible(fdt, node, hostdt_kept_compatibles[c])) {
 			uint64_t base, size;
 			for (int i = 0; read_reg(fdt, node, i, &base, &size) == 0; i++) {
 				bool seen = false;
@@ -595,7 +566,7 @@ int hostdt_read(const void *fdt, uint64_t boot_hartid, struct host_platform *p,
 	    (rc = read_memory(fdt, p, err, errlen)) ||
 	    (rc = read_reserved(fdt, p, err, errlen)) ||
 	    (rc = read_uart(fdt, p, err, errlen)) ||
-	    (rc = read_plic(fdt, p, err, errlen)) ||
+	    (rc = irqc_dt_read_host(fdt, p, err, errlen)) ||
 	    (rc = read_poweroff(fdt, p, err, errlen)) ||
 	    (rc = read_kept(fdt, p, err, errlen)) ||
 	    (rc = read_initrd(fdt, p, err, errlen)))

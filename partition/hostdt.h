@@ -15,12 +15,9 @@
 #define HOSTDT_MAX_RAM      8
 #define HOSTDT_MAX_RESERVED 16
 #define HOSTDT_MAX_KEPT     32   /* reg ranges of the controllers tessera keeps */
-/* Bounds on what the host tree may say (the PLIC's from the RISC-V PLIC spec). */
+/* Bounds on what the host tree may say (a controller's: its reader, arch/<arch>/irqc/). */
 #define HOSTDT_MIN_TIMEBASE 1000u                  /* Hz */
 #define HOSTDT_MAX_TIMEBASE 10000000000ull         /* 10 GHz */
-#define PLIC_MAX_SOURCES    1023u
-#define PLIC_MAX_CONTEXTS   15872
-#define PLIC_CONTEXT_END(c) (0x200000ull + 0x1000ull * ((uint64_t)(c) + 1))   /* its threshold/claim page */
 #define HOSTDT_ERR_LEN      160
 
 /* Error codes (negative returns). */
@@ -60,13 +57,14 @@ struct host_platform {
 		uint64_t base, size;
 		char what[32];                     /* the node's name */
 	} kept[HOSTDT_MAX_KEPT];
+	/* The interrupt controller tessera drives, as its reader found it (irqc_dt_read_host). */
 	struct {
 		bool present;
 		uint64_t base, size;
-		uint32_t ndev;
+		uint32_t nsources;                 /* sources 1..nsources */
 		uint32_t phandle;
-		int16_t sctx[HOSTDT_MAX_HARTS];    /* S-mode context of hartid[i], -1 if none */
-	} plic;
+		int16_t ctx[HOSTDT_MAX_HARTS];     /* tessera's context on hartid[i], -1 if none */
+	} irqc;
 	struct {
 		bool present;
 		uint64_t start, end;
@@ -103,5 +101,19 @@ int hostdt_check_vm_range(const struct host_platform *p, uint64_t base, uint64_t
 int hostdt_node_reg_at(const void *fdt, const char *path, int idx, uint64_t *base, uint64_t *size);
 /* Whether the whitespace-separated word appears in /chosen/bootargs. */
 bool hostdt_bootarg(const struct host_platform *p, const char *word);
+
+/* For the interrupt controllers' readers: safe on malformed trees. */
+int hostdt_find_compatible(const void *fdt, int after, const char *compat);
+int hostdt_read_reg(const void *fdt, int node, int idx, uint64_t *base, uint64_t *size);
+uint32_t hostdt_prop_u32(const void *fdt, int node, const char *name, uint32_t dflt);
+/* The hart whose cpu node holds the interrupt controller `phandle`: 0, or negative. */
+int hostdt_hart_of_intc(const void *fdt, uint32_t phandle, uint64_t *hartid);
+
+/*
+ * The machine's own controllers (interrupts, timers, IPIs, power-off), by
+ * compatible, NULL-terminated: a VM given one could reach every hart or the
+ * whole machine. The architecture's list (arch/<arch>/hostdt_kept.c).
+ */
+extern const char *const hostdt_kept_compatibles[];
 
 #endif

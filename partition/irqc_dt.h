@@ -12,6 +12,9 @@
 /* How messages name the host's controller and a VM's virtual one. */
 extern const char irqc_dt_host_what[], irqc_dt_guest_what[];
 
+struct host_platform;
+/* Fill p->irqc from the host tree (absent: present false); 0, or negative with a message. */
+int irqc_dt_read_host(const void *fdt, struct host_platform *p, char *err, size_t errlen);
 /* The host tree's controller whose sources tessera routes; negative: none. */
 int irqc_dt_host_node(const void *fdt);
 

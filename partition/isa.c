@@ -25,7 +25,7 @@ static const char *const names[ISA_NEXT] = {
  * switched), Zihpm and Sscofpmf (no PMU for guests), Zicbom/Zicbop/Zicboz
  * (henvcfg does not enable them, and a guest needs their block sizes),
  * Zawrs (WRS traps like WFI and is not emulated), Svpbmt and Svadu (henvcfg
- * PBMTE/ADUE stay off), Smaia/Ssaia (guests get the virtual PLIC).
+ * PBMTE/ADUE stay off), Smaia/Ssaia (guests get an emulated interrupt controller).
  */
 #define GUEST_OK (ISA_BIT(ISA_I) | ISA_BIT(ISA_M) | ISA_BIT(ISA_A) | ISA_BIT(ISA_F) |          \
 		  ISA_BIT(ISA_D) | ISA_BIT(ISA_C) | ISA_BIT(ISA_ZICNTR) | ISA_BIT(ISA_ZICOND) |    \

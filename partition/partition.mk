@@ -24,9 +24,9 @@ $(BUILD)/tools/mkpkg: tools/mkpkg.c tools/hostfile.h $(VMCFG_SRCS) $(VMCFG_HDRS)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_plain) tools/mkpkg.c $(VMCFG_SRCS) $(VMPKG_SRCS) -o $@
 
 TESSERA_CONFIG_SRCS := tools/tessera-config.c $(VMCFG_SRCS) partition/hostdt.c partition/isa.c \
-	partition/devranges.c
+	partition/devranges.c $(IRQC_HOSTDT_SRCS)
 $(BUILD)/tools/tessera-config: $(TESSERA_CONFIG_SRCS) tools/hostfile.h $(VMCFG_HDRS) partition/devranges.h \
-		partition/hostdt.h $(STAMP)
+		partition/hostdt.h partition/irqc_dt.h $(STAMP)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_plain) -Wno-sign-compare $(TESSERA_CONFIG_SRCS) $(HOST_LIBFDT) -o $@

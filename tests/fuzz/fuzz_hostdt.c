@@ -47,9 +47,9 @@ static void check_platform(const struct host_platform *p, const void *fdt)
 	if (p->uart.present)
 		FUZZ_CHECK(p->uart.reg_shift <= 3 && (p->uart.reg_io_width == 1 || p->uart.reg_io_width == 4),
 			   "uart shift %u width %u", p->uart.reg_shift, p->uart.reg_io_width);
-	if (p->plic.present)
+	if (p->irqc.present)
 		for (unsigned i = 0; i < HOSTDT_MAX_HARTS; i++)
-			FUZZ_CHECK(p->plic.sctx[i] >= -1, "sctx[%u] = %d", i, p->plic.sctx[i]);
+			FUZZ_CHECK(p->irqc.ctx[i] >= -1, "sctx[%u] = %d", i, p->irqc.ctx[i]);
 	FUZZ_CHECK(!p->initrd.present || p->initrd.end >= p->initrd.start, "initrd end < start");
 }
 

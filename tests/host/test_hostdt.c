@@ -52,11 +52,11 @@ static void test_qemu_virt(void)
 	CHECK(plat.uart.present && plat.uart.base == 0x10000000 && plat.uart.reg_io_width == 1,
 	      "uart present %d base 0x%lx", plat.uart.present, (unsigned long)plat.uart.base);
 	CHECK(!strcmp(plat.uart.path, "/soc/serial@10000000"), "uart path %s", plat.uart.path);
-	CHECK(plat.plic.present && plat.plic.base == 0xc000000 && plat.plic.ndev > 0,
-	      "plic present %d base 0x%lx", plat.plic.present, (unsigned long)plat.plic.base);
+	CHECK(plat.irqc.present && plat.irqc.base == 0xc000000 && plat.irqc.nsources > 0,
+	      "plic present %d base 0x%lx", plat.irqc.present, (unsigned long)plat.irqc.base);
 	for (unsigned i = 0; i < plat.nharts; i++)   /* virt: M then S context per hart */
-		CHECK(plat.plic.sctx[i] == (int)(2 * i + 1), "hart %u: S context %d", i, plat.plic.sctx[i]);
-	CHECK(plat.plic.phandle != 0, "plic phandle");
+		CHECK(plat.irqc.ctx[i] == (int)(2 * i + 1), "hart %u: S context %d", i, plat.irqc.ctx[i]);
+	CHECK(plat.irqc.phandle != 0, "plic phandle");
 	CHECK(isa_has(&plat.boot_isa, ISA_H) && isa_has(&plat.boot_isa, ISA_SSTC) &&
 	      plat.boot_isa.xlen == 64, "isa %lx (xlen %u) lacks h or sstc",
 	      (unsigned long)plat.boot_isa.ext, plat.boot_isa.xlen);
@@ -111,7 +111,7 @@ static void test_bounded_values(void)
 	fdt_setprop_u32(fdt, plic, "riscv,ndev", 1024);
 	CHECK(read_tree(fdt, 0) == HOSTDT_EINVAL, "riscv,ndev 1024 accepted");
 	fdt_setprop_u32(fdt, plic, "riscv,ndev", 1023);
-	CHECK(read_tree(fdt, 0) == 0 && plat.plic.ndev == 1023, "riscv,ndev 1023 refused: %s", err);
+	CHECK(read_tree(fdt, 0) == 0 && plat.irqc.nsources == 1023, "riscv,ndev 1023 refused: %s", err);
 
 	/* a reg too small for the contexts tessera writes */
 	fdt = fresh();

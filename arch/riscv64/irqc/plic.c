@@ -25,18 +25,18 @@ static volatile uint32_t *reg(uintptr_t off)
 
 void hostirq_log_banner(const struct host_platform *h)
 {
-	if (h->plic.present)
-		log_line("  plic     0x%lx, %u sources", (unsigned long)h->plic.base, h->plic.ndev);
+	if (h->irqc.present)
+		log_line("  plic     0x%lx, %u sources", (unsigned long)h->irqc.base, h->irqc.nsources);
 	else
 		log_line("  plic     none");
 }
 
 bool hostirq_init(const struct host_platform *h)
 {
-	if (!h->plic.present)
+	if (!h->irqc.present)
 		return false;
-	plic_base = (uintptr_t)h->plic.base;
-	plic_ndev = h->plic.ndev;
+	plic_base = (uintptr_t)h->irqc.base;
+	plic_ndev = h->irqc.nsources;
 	return true;
 }
 
@@ -60,9 +60,9 @@ static void context_reset(int ctx)
 int hostirq_core_init(const struct host_platform *h, unsigned long hartid)
 {
 	for (unsigned i = 0; plic_base && i < h->nharts; i++)
-		if (h->hartid[i] == hartid && h->plic.sctx[i] >= 0) {
-			context_reset(h->plic.sctx[i]);
-			return h->plic.sctx[i];
+		if (h->hartid[i] == hartid && h->irqc.ctx[i] >= 0) {
+			context_reset(h->irqc.ctx[i]);
+			return h->irqc.ctx[i];
 		}
 	return -1;
 }

@@ -1,7 +1,8 @@
 /*
  * The PLIC in device trees (partition/irqc_dt.h): finding the host's, and
  * the virtual PLIC's node in a generated tree: one S-mode context per vCPU,
- * wired to that vCPU's cpu-intc, one interrupt cell.
+ * wired to that vCPU's cpu-intc, one interrupt cell. (Reading the host's:
+ * plic_hostdt.c.)
  */
 #include <stdio.h>
 #include <libfdt.h>

@@ -8,6 +8,7 @@
 #include "core/console.h"
 #include "core/irqc.h"
 #include "core/hwirq.h"
+#include "core/panic.h"
 #include "core/pcpu.h"
 #include "core/poweroff.h"
 #include "partition/hostdt.h"
@@ -223,6 +224,8 @@ void boot_main(unsigned long hartid, const void *fdt)
 		log_line("tessera: boot hart %lu has %s: cannot host VMs", hartid, why);
 		system_poweroff(true);
 	}
+	if (arch_hypercalls_check(why, sizeof(why)))
+		panic("%s", why);   /* tessera's own table: a build defect */
 	if (hostdt_bootarg(&plat, "tessera.shared-vmid"))
 		arch_gstage_limit_vmid_bits(0);
 	log_line("  g-stage  Sv39x4, %u VMID bits%s", arch_gstage_vmid_bits(),

@@ -4,17 +4,22 @@
 #define TESSERA_SBI_IMPL_ID 0x7e55   /* not a registered id: tessera's own */
 #define TESSERA_SBI_IMPL_VERSION 0x00010000
 
+enum {
+	BASE_GET_SPEC_VERSION, BASE_GET_IMPL_ID, BASE_GET_IMPL_VERSION, BASE_PROBE_EXTENSION,
+	BASE_GET_MVENDORID, BASE_GET_MARCHID, BASE_GET_MIMPID,
+};
+
 static void base_handle(struct sbi_call *c)
 {
 	c->error = SBI_SUCCESS;
 	switch (c->fid) {
-	case 0: c->value = 2UL << 24; break;          /* SBI 2.0 */
-	case 1: c->value = TESSERA_SBI_IMPL_ID; break;
-	case 2: c->value = TESSERA_SBI_IMPL_VERSION; break;
-	case 3: c->value = sbi_find_ext(c->v, c->a[0]) != NULL; break;
-	case 4:
-	case 5:
-	case 6: {
+	case BASE_GET_SPEC_VERSION: c->value = 2UL << 24; break;          /* SBI 2.0 */
+	case BASE_GET_IMPL_ID: c->value = TESSERA_SBI_IMPL_ID; break;
+	case BASE_GET_IMPL_VERSION: c->value = TESSERA_SBI_IMPL_VERSION; break;
+	case BASE_PROBE_EXTENSION: c->value = sbi_find_ext(c->v, c->a[0]) != NULL; break;
+	case BASE_GET_MVENDORID:
+	case BASE_GET_MARCHID:
+	case BASE_GET_MIMPID: {
 		/* mvendorid, marchid, mimpid: the machine's own, so guests apply the right errata */
 		struct sbiret r = sbi_ecall(SBI_EXT_BASE, c->fid, 0, 0, 0);
 		c->value = r.error ? 0 : (unsigned long)r.value;
@@ -24,5 +29,7 @@ static void base_handle(struct sbi_call *c)
 	}
 }
 
-const struct sbi_ext sbi_ext_base = { SBI_EXT_BASE, SBI_EXT_BASE, false, NULL, base_handle,
-				      sbi_fast_always };
+const struct sbi_ext sbi_ext_base = {
+	.name = "base", .eid_min = SBI_EXT_BASE, .eid_max = SBI_EXT_BASE,
+	.handle = base_handle, .fast = sbi_fast_always,
+};

@@ -4,10 +4,12 @@
 #define DBCN_MAX_WRITE 4096   /* longer writes are cut: the guest writes the rest again */
 #define DBCN_MAX_LINES 8      /* lines one call may complete: the work per call is bounded */
 
+enum { DBCN_CONSOLE_WRITE, DBCN_CONSOLE_READ, DBCN_CONSOLE_WRITE_BYTE };
+
 static void dbcn_handle(struct sbi_call *c)
 {
 	switch (c->fid) {
-	case 0: {
+	case DBCN_CONSOLE_WRITE: {
 		unsigned long n = c->a[0];
 		if (n > DBCN_MAX_WRITE)
 			n = DBCN_MAX_WRITE;
@@ -25,15 +27,18 @@ static void dbcn_handle(struct sbi_call *c)
 		c->error = SBI_SUCCESS;
 		return;
 	}
-	case 1:   /* read: no input for guests yet */
+	case DBCN_CONSOLE_READ:   /* no input for guests yet */
 		c->value = 0;
 		c->error = SBI_SUCCESS;
 		return;
-	case 2:
+	case DBCN_CONSOLE_WRITE_BYTE:
 		vcpu_console_putc(c->v, (char)c->a[0]);
 		c->error = SBI_SUCCESS;
 		return;
 	}
 }
 
-const struct sbi_ext sbi_ext_dbcn = { SBI_EXT_DBCN, SBI_EXT_DBCN, false, NULL, dbcn_handle, NULL };
+const struct sbi_ext sbi_ext_dbcn = {
+	.name = "dbcn", .eid_min = SBI_EXT_DBCN, .eid_max = SBI_EXT_DBCN,
+	.handle = dbcn_handle,
+};

@@ -46,4 +46,7 @@ static void hsm_handle(struct sbi_call *c)
 	c->error = sbi_error_from(rc);
 }
 
-const struct sbi_ext sbi_ext_hsm = { SBI_EXT_HSM, SBI_EXT_HSM, false, NULL, hsm_handle, NULL };
+const struct sbi_ext sbi_ext_hsm = {
+	.name = "hsm", .eid_min = SBI_EXT_HSM, .eid_max = SBI_EXT_HSM,
+	.handle = hsm_handle,
+};

@@ -1,9 +1,11 @@
 /* SBI IPI: virtual software interrupts to vCPUs of the same VM. */
 #include "arch/riscv64/sbi/sbi_guest.h"
 
+#define IPI_SEND_IPI 0
+
 static void ipi_handle(struct sbi_call *c)
 {
-	if (c->fid != 0)
+	if (c->fid != IPI_SEND_IPI)
 		return;
 	uint32_t targets;
 	int rc = sbi_hart_mask(c->v->vm, c->a[0], c->a[1], &targets);
@@ -12,4 +14,7 @@ static void ipi_handle(struct sbi_call *c)
 	c->error = sbi_error_from(rc);
 }
 
-const struct sbi_ext sbi_ext_ipi = { SBI_EXT_IPI, SBI_EXT_IPI, false, NULL, ipi_handle, NULL };
+const struct sbi_ext sbi_ext_ipi = {
+	.name = "ipi", .eid_min = SBI_EXT_IPI, .eid_max = SBI_EXT_IPI,
+	.handle = ipi_handle,
+};

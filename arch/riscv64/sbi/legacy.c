@@ -26,4 +26,7 @@ static void legacy_handle(struct sbi_call *c)
 	}
 }
 
-const struct sbi_ext sbi_ext_legacy = { 0x00, 0x0f, true, NULL, legacy_handle, NULL };
+const struct sbi_ext sbi_ext_legacy = {
+	.name = "legacy", .eid_min = 0x00, .eid_max = 0x0f, .legacy = true,
+	.handle = legacy_handle,
+};

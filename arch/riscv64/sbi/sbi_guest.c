@@ -1,4 +1,5 @@
 /* Hypercall dispatch: find the extension, let it answer, return to the guest. */
+#include <stdio.h>
 #include <arch/vcpu.h>
 #include "arch/riscv64/sbi/sbi_guest.h"
 
@@ -15,6 +16,25 @@ const struct sbi_ext *sbi_find_ext(const struct vcpu *v, unsigned long eid)
 			return !e->probe || e->probe(v) ? e : NULL;
 	}
 	return NULL;
+}
+
+bool sbi_check_extensions(char *why, size_t len)
+{
+	unsigned n = sizeof(extensions) / sizeof(extensions[0]);
+	for (unsigned i = 0; i < n; i++)
+		for (unsigned j = i + 1; j < n; j++)
+			if (extensions[i]->eid_min <= extensions[j]->eid_max &&
+			    extensions[j]->eid_min <= extensions[i]->eid_max) {
+				snprintf(why, len, "SBI extensions %s and %s claim the same EIDs",
+					 extensions[i]->name, extensions[j]->name);
+				return false;
+			}
+	return true;
+}
+
+int arch_hypercalls_check(char *why, size_t whylen)
+{
+	return sbi_check_extensions(why, whylen) ? 0 : -1;
 }
 
 long sbi_error_from(int err)
@@ -83,16 +103,14 @@ void arch_handle_hypercall(struct pcpu *p, struct vcpu *v)
 }
 
 /*
- * The short trap path: only the extensions with a `fast` test, found without
- * walking the table (none of them has a probe), and only if the test says so.
+ * The short trap path: the same table, the same lookup; an extension runs
+ * here when its `fast` test says so (the most frequent calls come first in
+ * the table, so the walk is short).
  */
 bool arch_handle_hypercall_fast(struct pcpu *p, struct vcpu *v)
 {
-	unsigned long eid = v->arch.gpr[17];
-	const struct sbi_ext *ext = eid == SBI_EXT_TIME ? &sbi_ext_time :
-				    eid == SBI_EXT_BASE ? &sbi_ext_base :
-				    eid == SBI_EXT_TESSERA ? &sbi_ext_vendor : NULL;
-	if (!ext)
+	const struct sbi_ext *ext = sbi_find_ext(v, v->arch.gpr[17]);
+	if (!ext || !ext->fast)
 		return false;
 	struct sbi_call c;
 	call_init(&c, p, v);

@@ -25,6 +25,7 @@ struct sbi_call {
 };
 
 struct sbi_ext {
+	const char *name;
 	unsigned long eid_min, eid_max;
 	bool legacy;                              /* returns one value in a0 */
 	bool (*probe)(const struct vcpu *v);      /* NULL: always there */
@@ -42,6 +43,8 @@ extern const struct sbi_ext sbi_ext_base, sbi_ext_time, sbi_ext_ipi, sbi_ext_rfe
 	sbi_ext_srst, sbi_ext_dbcn, sbi_ext_legacy, sbi_ext_vendor;
 
 const struct sbi_ext *sbi_find_ext(const struct vcpu *v, unsigned long eid);
+/* At boot: no two extensions claim one EID (else false, and why). */
+bool sbi_check_extensions(char *why, size_t len);
 long sbi_error_from(int err);
 int sbi_hart_mask(const struct vm *vm, unsigned long mask, unsigned long base, uint32_t *out);
 void sbi_set_timer_for(struct vcpu *v, uint64_t deadline);

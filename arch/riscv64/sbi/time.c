@@ -28,9 +28,11 @@ void sbi_set_timer_for(struct vcpu *v, uint64_t deadline)
 	csr_clear(CSR_HVIP, HIP_VSTIP);
 }
 
+#define TIME_SET_TIMER 0
+
 static void time_handle(struct sbi_call *c)
 {
-	if (c->fid != 0)
+	if (c->fid != TIME_SET_TIMER)
 		return;
 	sbi_set_timer_for(c->v, c->a[0]);
 	c->error = SBI_SUCCESS;
@@ -46,5 +48,7 @@ static bool time_fast(const struct sbi_call *c)
 	return c->v->vm->arch.sstc && c->a[0] >= c->p->timer_deadline;
 }
 
-const struct sbi_ext sbi_ext_time = { SBI_EXT_TIME, SBI_EXT_TIME, false, NULL, time_handle,
-				      time_fast };
+const struct sbi_ext sbi_ext_time = {
+	.name = "time", .eid_min = SBI_EXT_TIME, .eid_max = SBI_EXT_TIME,
+	.handle = time_handle, .fast = time_fast,
+};

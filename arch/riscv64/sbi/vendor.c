@@ -52,5 +52,7 @@ static void vendor_handle(struct sbi_call *c)
 	}
 }
 
-const struct sbi_ext sbi_ext_vendor = { SBI_EXT_TESSERA, SBI_EXT_TESSERA, false, NULL, vendor_handle,
-					sbi_fast_always };
+const struct sbi_ext sbi_ext_vendor = {
+	.name = "tessera", .eid_min = SBI_EXT_TESSERA, .eid_max = SBI_EXT_TESSERA,
+	.handle = vendor_handle, .fast = sbi_fast_always,
+};

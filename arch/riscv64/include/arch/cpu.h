@@ -44,6 +44,8 @@ unsigned arch_gstage_vmid_bits(void);
 /* Use at most this many VMID bits (the boot option tessera.shared-vmid: 0, to test the fallback). */
 void arch_gstage_limit_vmid_bits(unsigned bits);
 const char *arch_strerror(long err);
+/* The calls offered to guests are consistent (no two handlers for one call): 0, or -1 and why. */
+int arch_hypercalls_check(char *why, size_t whylen);
 void arch_early_putc(int c);
 __attribute__((noreturn)) void arch_poweroff(bool failure);
 __attribute__((noreturn)) void arch_switch_stack(uintptr_t sp, void (*fn)(struct pcpu *), struct pcpu *arg);

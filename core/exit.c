@@ -1,4 +1,9 @@
-/* One handler per exit reason; each decides what happens to the vCPU next. */
+/*
+ * The exit pipeline (docs/exits.md): the arch decodes a trap once into the
+ * vCPU's exit record; one table maps its reason to a handler, and says
+ * whether the handler may run on the short trap path; the handler returns a
+ * named result, which one place applies.
+ */
 #include <stddef.h>
 #include <arch/cpu.h>
 #include <arch/vcpu.h>
@@ -7,15 +12,22 @@
 #include "core/pcpu.h"
 #include "core/vm.h"
 
-typedef void (*exit_handler_fn)(struct pcpu *p, struct vcpu *v, const struct vcpu_exit *e);
+typedef enum exit_result (*exit_handler_fn)(struct pcpu *p, struct vcpu *v, struct vcpu_exit *e);
 
-static void exit_hypercall(struct pcpu *p, struct vcpu *v, const struct vcpu_exit *e)
+static enum exit_result exit_hypercall(struct pcpu *p, struct vcpu *v, struct vcpu_exit *e)
 {
 	(void)e;
 	arch_handle_hypercall(p, v);
+	return EXIT_RESCHEDULE;   /* it may have stopped, started or woken vCPUs */
 }
 
-static void exit_external_irq(struct pcpu *p, struct vcpu *v, const struct vcpu_exit *e)
+/* On the short path: only the core's timer, due for v's own emulated deadline. */
+static enum exit_result exit_timer_short(struct pcpu *p, struct vcpu *v, struct vcpu_exit *e)
+{
+	return e->irq == HOST_IRQ_TIMER && sched_fast_timer(p, v) ? EXIT_RESUME : EXIT_NOT_HERE;
+}
+
+static enum exit_result exit_external_irq(struct pcpu *p, struct vcpu *v, struct vcpu_exit *e)
 {
 	(void)v;
 	/* IPIs: the run loop polls the mailbox next. Timer: the slice ended or a deadline came. */
@@ -25,15 +37,17 @@ static void exit_external_irq(struct pcpu *p, struct vcpu *v, const struct vcpu_
 	} else if (e->irq == HOST_IRQ_EXT) {
 		hwirq_poll(p);
 	}
+	return EXIT_RESCHEDULE;
 }
 
-static void exit_halt(struct pcpu *p, struct vcpu *v, const struct vcpu_exit *e)
+static enum exit_result exit_halt(struct pcpu *p, struct vcpu *v, struct vcpu_exit *e)
 {
 	(void)e;
 	arch_vcpu_skip_insn(&v->arch);
 	if (!atomic_load_explicit(&v->pending_virq, memory_order_relaxed) &&
 	    !arch_vcpu_irq_pending(&v->arch, p->loaded == v, arch_time_now()))
 		v->run = VCPU_HALTED;
+	return EXIT_RESCHEDULE;
 }
 
 /* Emulate the access: NULL when done, else why the guest faults (nothing was changed). */
@@ -51,116 +65,131 @@ static const char *mmio_emulate(struct vcpu *v, const struct vcpu_exit *e)
 			 : d->ops->read(v, d->dev, off, m.width, &val);
 	if (rc)
 		return m.write ? "MMIO write the device refuses" : "MMIO read the device refuses";
-	if (arch_this_pcpu()->loaded == v)   /* else: taken off meanwhile (see exit_try_fast) */
+	if (arch_this_pcpu()->loaded == v)   /* else: taken off meanwhile (see exit_dispatch_short) */
 		arch_mmio_complete(&v->arch, &m, val);
 	return NULL;
 }
 
-static void exit_mmio(struct pcpu *p, struct vcpu *v, const struct vcpu_exit *e)
+static enum exit_result exit_mmio(struct pcpu *p, struct vcpu *v, struct vcpu_exit *e)
 {
+	(void)p;
 	const char *why = mmio_emulate(v, e);
-	if (why) {
-		struct vcpu_exit f = *e;
-		f.what = why;
-		vm_fault(p, v, &f);
-	}
+	if (!why)
+		return EXIT_RESUME;
+	e->what = why;
+	return EXIT_STOP_VM;
 }
 
-static void exit_guest_fault(struct pcpu *p, struct vcpu *v, const struct vcpu_exit *e)
+static enum exit_result exit_guest_fault(struct pcpu *p, struct vcpu *v, struct vcpu_exit *e)
 {
-	if (e->injectable)
-		arch_vcpu_inject_illegal(&v->arch, e->addr);
-	else
-		vm_fault(p, v, e);
+	(void)p;
+	(void)v;
+	return e->injectable ? EXIT_INJECT_FAULT : EXIT_STOP_VM;
 }
 
-static void exit_counted_only(struct pcpu *p, struct vcpu *v, const struct vcpu_exit *e)
+static enum exit_result exit_counted_only(struct pcpu *p, struct vcpu *v, struct vcpu_exit *e)
 {
 	(void)p;
 	(void)v;
 	(void)e;
+	return EXIT_RESCHEDULE;
 }
 
-static const exit_handler_fn exit_handlers[EXIT_REASON_COUNT] = {
-	[EXIT_HYPERCALL] = exit_hypercall,
-	[EXIT_EXTERNAL_IRQ] = exit_external_irq,
-	[EXIT_HALT] = exit_halt,
-	[EXIT_CPU_UP] = exit_counted_only,
-	[EXIT_CPU_DOWN] = exit_counted_only,
-	[EXIT_SYSTEM_DOWN] = exit_counted_only,
-	[EXIT_MMIO] = exit_mmio,
-	[EXIT_FAIL_ENTRY] = exit_guest_fault,
-	[EXIT_GUEST_FAULT] = exit_guest_fault,
+struct exit_handler {
+	exit_handler_fn handle;
+	/*
+	 * The same exit on the short trap path (no run queue, nothing of another
+	 * core's), or NULL: never there. It returns EXIT_NOT_HERE, having done
+	 * nothing, when this one needs the run loop.
+	 */
+	exit_handler_fn short_handle;
+	bool moves_lines;    /* may change the vCPU's interrupt lines (devices): sync them after */
 };
 
-void exit_handle(struct pcpu *p, struct vcpu *v, const struct vcpu_exit *e)
-{
-	exit_handlers[e->reason](p, v, e);
-}
+static const struct exit_handler exit_handlers[EXIT_REASON_COUNT] = {
+	[EXIT_HYPERCALL] = { .handle = exit_hypercall, .short_handle = arch_hypercall_short },
+	[EXIT_EXTERNAL_IRQ] = { .handle = exit_external_irq, .short_handle = exit_timer_short },
+	[EXIT_HALT] = { .handle = exit_halt },
+	[EXIT_CPU_UP] = { .handle = exit_counted_only },
+	[EXIT_CPU_DOWN] = { .handle = exit_counted_only },
+	[EXIT_SYSTEM_DOWN] = { .handle = exit_counted_only },
+	[EXIT_MMIO] = { .handle = exit_mmio, .short_handle = exit_mmio, .moves_lines = true },
+	[EXIT_FAIL_ENTRY] = { .handle = exit_guest_fault },
+	[EXIT_GUEST_FAULT] = { .handle = exit_guest_fault },
+};
 
-_Static_assert(offsetof(struct vcpu, arch) == 0, "exit_try_fast finds the vCPU from its arch part");
+_Static_assert(offsetof(struct vcpu, arch) == 0, "the exit path finds the vCPU from its arch part");
 
 /*
  * A trap from a vCPU the core does not hold would mean that tessera went
  * back into a guest it had taken off the core (a bug in tessera, never the
  * guest's doing): say so, and leave it to the run loop, which drops it.
  */
-bool exit_from_loaded(const struct arch_vcpu *a, uint64_t pc)
+static bool exit_from_loaded(struct pcpu *p, const struct vcpu *v)
 {
-	const struct vcpu *v = (const struct vcpu *)a;
-	struct pcpu *p = arch_this_pcpu();
 	if (p->loaded == v)
 		return true;
 	log_line("tessera: core %u: bogus trap from vm %u (%s) vcpu %u, which is not on this core, at pc 0x%lx",
-		 p->id, (unsigned)v->vm->cfg.id, v->vm->cfg.name, v->id, (unsigned long)pc);
+		 p->id, (unsigned)v->vm->cfg.id, v->vm->cfg.name, v->id, (unsigned long)v->exit.pc);
 	return false;
 }
 
-/*
- * Exits that need neither the run queue nor another core are handled on the
- * short trap path: fast SBI calls and emulated MMIO. The virtual interrupt
- * lines are brought up to date before the guest goes on, as the run loop
- * would (a claim from the virtual controller lowers the line, a complete may raise it).
- */
-enum fast_exit exit_try_fast(struct arch_vcpu *a, const struct vcpu_exit *e)
+/* The short trap path: handle what needs neither the run queue nor another core. */
+enum fast_exit exit_dispatch_short(struct arch_vcpu *a)
 {
 	struct vcpu *v = (struct vcpu *)a;
-	if (e->reason != EXIT_MMIO || mmio_emulate(v, e))
-		return FAST_EXIT_SLOW;   /* the run loop handles it (and faults the VM, with the reason) */
+	struct vcpu_exit *e = &v->exit;
+	struct pcpu *p = arch_this_pcpu();
+	arch_vcpu_decode_exit(a, e);
+	const struct exit_handler *h = &exit_handlers[e->reason];
+	enum exit_result r = EXIT_NOT_HERE;
+	if (__builtin_expect(h->short_handle != NULL, 1) && exit_from_loaded(p, v))
+		r = h->short_handle(p, v, e);
+	e->result = r;
+	if (r == EXIT_NOT_HERE)
+		return FAST_EXIT_SLOW;
+	v->exits[e->reason]++;
 	/*
 	 * A device that woke another core may have waited for room in its
 	 * mailbox, serving this core's own inbox meanwhile: a shutdown of this
 	 * VM takes the vCPU off the core. Its guest must not go on.
 	 */
-	struct pcpu *p = arch_this_pcpu();
-	if (p->loaded != v) {
+	if (__builtin_expect(p->loaded != v, 0)) {
 		p->exits_cut_short++;
-		return FAST_EXIT_RESCHED;
+		e->result = EXIT_RESCHEDULE;
+		return FAST_EXIT_SLOW;
 	}
-	arch_vcpu_set_ext(a, atomic_load_explicit(&v->ext_level, memory_order_acquire), true);
-	unsigned virqs = atomic_exchange_explicit(&v->pending_virq, 0, memory_order_acquire);
-	if (virqs)
-		arch_vcpu_inject(a, virqs, true);
+	if (r != EXIT_RESUME)
+		return FAST_EXIT_SLOW;   /* the run loop applies it */
+	if (h->moves_lines)
+		vcpu_sync_irqs(p, v);   /* as the run loop would: a claim lowers a line, a complete may raise it */
+	return FAST_EXIT_DONE;
+}
+
+static void apply(struct pcpu *p, struct vcpu *v, struct vcpu_exit *e, enum exit_result r)
+{
+	switch (r) {
+	case EXIT_INJECT_FAULT:
+		arch_vcpu_inject_illegal(&v->arch, e->addr);
+		break;
+	case EXIT_STOP_VM:
+		vm_fault(p, v, e);
+		break;
+	case EXIT_RESUME:
+	case EXIT_RESCHEDULE:
+	case EXIT_NOT_HERE:
+		break;   /* the run loop picks next, which may be v again */
+	}
+}
+
+/* The run loop: what the short path left, or the result it came to. */
+void exit_dispatch(struct pcpu *p, struct vcpu *v)
+{
+	struct vcpu_exit *e = &v->exit;
+	if (e->result != EXIT_NOT_HERE) {   /* handled on the short path */
+		apply(p, v, e, (enum exit_result)e->result);
+		return;
+	}
 	v->exits[e->reason]++;
-	return FAST_EXIT_DONE;
-}
-
-/* Neither of these two sends a message: the vCPU stays on the core. */
-enum fast_exit exit_try_fast_timer(struct arch_vcpu *a)
-{
-	struct vcpu *v = (struct vcpu *)a;
-	if (!sched_fast_timer(arch_this_pcpu(), v))
-		return FAST_EXIT_SLOW;
-	v->exits[EXIT_EXTERNAL_IRQ]++;
-	return FAST_EXIT_DONE;
-}
-
-/* A fast SBI call touches only the caller: no interrupt line to update. */
-enum fast_exit exit_try_fast_hypercall(struct arch_vcpu *a)
-{
-	struct vcpu *v = (struct vcpu *)a;
-	if (!arch_handle_hypercall_fast(arch_this_pcpu(), v))
-		return FAST_EXIT_SLOW;
-	v->exits[EXIT_HYPERCALL]++;
-	return FAST_EXIT_DONE;
+	apply(p, v, e, exit_handlers[e->reason].handle(p, v, e));
 }

@@ -19,6 +19,7 @@ enum exit_reason {
 
 enum host_irq { HOST_IRQ_NONE, HOST_IRQ_IPI, HOST_IRQ_TIMER, HOST_IRQ_EXT };
 
+/* Fields beyond reason, cause, pc and what are set only for the reasons that use them. */
 struct vcpu_exit {
 	enum exit_reason reason;
 	enum host_irq irq;        /* EXIT_EXTERNAL_IRQ */
@@ -27,18 +28,32 @@ struct vcpu_exit {
 	uint64_t addr;            /* faulting guest physical address (EXIT_MMIO) */
 	const char *what;         /* human-readable cause for logs */
 	bool injectable;          /* GUEST_FAULT the guest can take itself (illegal instruction) */
+	/* What the short trap path made of it: EXIT_NOT_HERE, or a result the run loop applies. */
+	int result;
+};
+
+/* What a handler decided. */
+enum exit_result {
+	EXIT_RESUME,         /* the guest goes on */
+	EXIT_RESCHEDULE,     /* the run loop picks who runs next (this vCPU may be halted or gone) */
+	EXIT_INJECT_FAULT,   /* the guest takes the exception itself, as on hardware */
+	EXIT_STOP_VM,        /* the VM did what it may not: stopped or rebooted, as its config says */
+	EXIT_NOT_HERE,       /* short trap path only: this exit needs the run loop; nothing was done */
 };
 
 struct arch_vcpu;
-/* What the short trap path does after core looked at an exit (core/exit.c). */
+struct pcpu;
+struct vcpu;
+/* What the short trap path does next (arch code restores the guest or returns to the run loop). */
 enum fast_exit {
-	FAST_EXIT_SLOW,     /* not handled: the run loop handles it */
+	FAST_EXIT_SLOW,     /* to the run loop, which handles the exit or applies its result */
 	FAST_EXIT_DONE,     /* handled: the guest goes straight on */
-	FAST_EXIT_RESCHED,  /* handled, but the vCPU was taken off meanwhile: to the run loop */
 };
-/* false (and logged): the trap came from a vCPU that is not the core's loaded one */
-bool exit_from_loaded(const struct arch_vcpu *a, uint64_t pc);
-enum fast_exit exit_try_fast(struct arch_vcpu *a, const struct vcpu_exit *e);
-enum fast_exit exit_try_fast_hypercall(struct arch_vcpu *a);
-enum fast_exit exit_try_fast_timer(struct arch_vcpu *a);
+/*
+ * The one dispatcher. The short trap path calls exit_dispatch_short, which
+ * has the arch decode the exit into the vCPU's record (arch_vcpu_decode_exit);
+ * the run loop calls exit_dispatch for whatever the short path left to it.
+ */
+enum fast_exit exit_dispatch_short(struct arch_vcpu *a);
+void exit_dispatch(struct pcpu *p, struct vcpu *v);
 #endif

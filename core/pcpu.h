@@ -70,9 +70,11 @@ void vcpu_reset_at(struct pcpu *p, struct vcpu *v, uint64_t pc, unsigned long ar
 struct vm;
 void sched_rebuild(struct pcpu *p, struct vm *vm);   /* reboot vm's RAM and images in steps */
 bool sched_fast_timer(struct pcpu *p, struct vcpu *v);   /* short trap path, core timer */
-void exit_handle(struct pcpu *p, struct vcpu *v, const struct vcpu_exit *e);
+/* Put what is pending for v (loaded) into the hardware: its virtual interrupts, its controller's line. */
+void vcpu_sync_irqs(struct pcpu *p, struct vcpu *v);
 void arch_handle_hypercall(struct pcpu *p, struct vcpu *v);
-bool arch_handle_hypercall_fast(struct pcpu *p, struct vcpu *v);   /* false: not a short-path call */
+/* An SBI call on the short trap path: EXIT_RESUME, or EXIT_NOT_HERE (nothing done). */
+enum exit_result arch_hypercall_short(struct pcpu *p, struct vcpu *v, struct vcpu_exit *e);
 struct pcpu *core_pcpu(unsigned id);   /* boot-time set-up, and reports once the VMs are gone */
 unsigned core_count(void);
 const struct host_platform *core_platform(void);

@@ -198,6 +198,15 @@ bool sched_fast_timer(struct pcpu *p, struct vcpu *v)
 	return true;
 }
 
+void vcpu_sync_irqs(struct pcpu *p, struct vcpu *v)
+{
+	(void)p;
+	unsigned virqs = atomic_exchange_explicit(&v->pending_virq, 0, memory_order_acquire);
+	if (virqs)
+		arch_vcpu_inject(&v->arch, virqs, true);
+	arch_vcpu_set_ext(&v->arch, atomic_load_explicit(&v->ext_level, memory_order_acquire), true);
+}
+
 /* Nothing to run: sleep until a message, a timer or a guest interrupt. */
 
 static void idle(struct pcpu *p)
@@ -234,10 +243,7 @@ static void run_vcpu(struct pcpu *p, struct vcpu *v, uint64_t until)
 	}
 	uint64_t now = arch_time_now();
 	timer_emulate(v, now);
-	unsigned virqs = atomic_exchange_explicit(&v->pending_virq, 0, memory_order_acquire);
-	if (virqs)
-		arch_vcpu_inject(&v->arch, virqs, true);
-	arch_vcpu_set_ext(&v->arch, atomic_load_explicit(&v->ext_level, memory_order_acquire), true);
+	vcpu_sync_irqs(p, v);
 	uint64_t deadline = until;   /* another vCPU's turn */
 	/* A halted vCPU on this core waits for its timer: wake up for it, however v behaves. */
 	for (struct vcpu *o = p->rq_head; o; o = o->rq_next) {
@@ -283,13 +289,9 @@ static void run_vcpu(struct pcpu *p, struct vcpu *v, uint64_t until)
 	 */
 	if (!mailbox_idle(&p->ep))
 		return;
-	struct vcpu_exit e;
 	arch_guest_enter(&v->arch);
-	if (p->loaded == v) {   /* else taken off on the short path, its exit handled there */
-		arch_vcpu_decode_exit(&v->arch, &e);
-		v->exits[e.reason]++;
-		exit_handle(p, v, &e);
-	}
+	if (p->loaded == v)   /* else taken off on the short path, its exit handled there */
+		exit_dispatch(p, v);
 	/* a vCPU that exits all the time would otherwise run on time nobody is charged for */
 	charge_round(p, v);
 }

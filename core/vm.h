@@ -56,6 +56,7 @@ struct vcpu {
 	uint64_t reset_pc;
 	unsigned long reset_arg;
 	_Atomic unsigned kick_queued;    /* a MSG_VIRQ for it is on its way to its core */
+	struct vcpu_exit exit;        /* the last exit, decoded once (core/exit.c) */
 	uint64_t exits[EXIT_REASON_COUNT];
 	char line[120];               /* console line being assembled */
 	unsigned line_len;

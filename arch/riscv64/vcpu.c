@@ -184,6 +184,13 @@ static const char *const exception_names[] = {
 void arch_vcpu_decode_exit(const struct arch_vcpu *a, struct vcpu_exit *e)
 {
 	unsigned long cause = a->scause;
+	if (cause == 10) {   /* an SBI call, the most frequent exit: its handler reads the registers */
+		e->reason = EXIT_HYPERCALL;
+		e->cause = cause;
+		e->pc = a->pc;
+		e->what = "ecall from VS-mode";
+		return;
+	}
 	unsigned long code = cause & ~SCAUSE_INTERRUPT;
 	*e = (struct vcpu_exit){ .cause = cause, .pc = a->pc, .what = "unknown exception" };
 	if (code < sizeof(exception_names) / sizeof(exception_names[0]) && exception_names[code])
@@ -224,42 +231,38 @@ void arch_vcpu_decode_exit(const struct arch_vcpu *a, struct vcpu_exit *e)
 }
 
 /*
- * The short trap path (guest.S): the exit's CSRs into the context, then core
- * decides whether it is one it handles without the run loop. If so, the
- * guest goes on at a->pc; CSRs a nested trap (HLVX) may have changed are
- * written back. Returns 0 (run loop), 1 (SBI call done: only the registers
- * a call clobbers were saved) or 2 (done, every register saved and restored).
+ * The short trap path (guest.S): the exit's CSRs into the context, decoded
+ * once into the vCPU's exit record, then core's dispatcher. If it handled
+ * the exit, the guest goes on at a->pc; CSRs a nested trap (HLVX) may have
+ * changed are written back. Returns 0 (run loop), 1 (done: only the
+ * registers a call clobbers need restoring) or 2 (done, every register saved
+ * and restored: an emulated load may have written any).
  */
-int arch_guest_fast_exit(struct arch_vcpu *a);
-int arch_guest_fast_exit(struct arch_vcpu *a)
+static void save_exit_csrs(struct arch_vcpu *a)
 {
-	a->pc = csr_read(sepc);
-	a->scause = csr_read(scause);
-	if (!exit_from_loaded(a, a->pc))
-		return 0;
-	/* SBI calls first, and cheaply: nothing on their path traps into HS-mode */
-	if (a->scause == 10 && exit_try_fast_hypercall(a) == FAST_EXIT_DONE) {
-		csr_write(sepc, a->pc);
-		return 1;
-	}
 	a->sstatus = csr_read(sstatus);
 	a->hstatus = csr_read(CSR_HSTATUS);
 	a->stval = csr_read(stval);
 	a->htval = csr_read(CSR_HTVAL);
 	a->htinst = csr_read(CSR_HTINST);
-	/* the core's timer, due for this vCPU's own (emulated) deadline */
-	if (a->scause == (SCAUSE_INTERRUPT | 5) && exit_try_fast_timer(a) == FAST_EXIT_DONE)
-		return 1;   /* no register of the guest changes */
-	/* only guest-page faults on loads and stores may be emulated MMIO */
-	if (a->scause != 21 && a->scause != 23)
+}
+
+int arch_guest_fast_exit(struct arch_vcpu *a);
+int arch_guest_fast_exit(struct arch_vcpu *a)
+{
+	a->pc = csr_read(sepc);
+	a->scause = csr_read(scause);
+	bool call = a->scause == 10;
+	if (!call)   /* a fast SBI call needs nothing more, and nothing on its path traps into HS-mode */
+		save_exit_csrs(a);
+	if (exit_dispatch_short(a) != FAST_EXIT_DONE) {
+		if (call)
+			save_exit_csrs(a);   /* the run loop enters the guest again from a */
 		return 0;
-	struct vcpu_exit e = { .reason = EXIT_MMIO, .cause = a->scause, .pc = a->pc,
-			       .addr = (a->htval << 2) | (a->stval & 3),
-			       .what = a->scause == 21 ? "load guest-page fault" : "store guest-page fault" };
-	/* RESCHED: handled, and the run loop sees the vCPU gone (the state is all in a) */
-	if (exit_try_fast(a, &e) != FAST_EXIT_DONE)
-		return 0;
+	}
 	csr_write(sepc, a->pc);
+	if (call || a->scause & SCAUSE_INTERRUPT)
+		return 1;   /* a call's answer is in a0/a1; a timer changed no register of the guest */
 	csr_write(sstatus, a->sstatus);
 	csr_write(CSR_HSTATUS, a->hstatus);
 	return 2;

@@ -107,16 +107,17 @@ void arch_handle_hypercall(struct pcpu *p, struct vcpu *v)
  * here when its `fast` test says so (the most frequent calls come first in
  * the table, so the walk is short).
  */
-bool arch_handle_hypercall_fast(struct pcpu *p, struct vcpu *v)
+enum exit_result arch_hypercall_short(struct pcpu *p, struct vcpu *v, struct vcpu_exit *e)
 {
+	(void)e;
 	const struct sbi_ext *ext = sbi_find_ext(v, v->arch.gpr[17]);
 	if (!ext || !ext->fast)
-		return false;
+		return EXIT_NOT_HERE;
 	struct sbi_call c;
 	call_init(&c, p, v);
 	if (!ext->fast(&c))
-		return false;
+		return EXIT_NOT_HERE;
 	ext->handle(&c);
 	answer(&v->arch, ext, &c);
-	return true;
+	return EXIT_RESUME;
 }

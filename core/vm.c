@@ -96,7 +96,7 @@ int vm_create(struct vm *vm, unsigned index, const struct vmcfg *cfg, uint64_t n
 	const struct host_platform *h = core_platform();
 	int rc = devranges_claim(&claimed, h, &vm->cfg, err, errlen);
 	if (rc)
-		return rc == DEVRANGES_ENOSPC ? E_NOMEM : E_INVAL;
+		return rc == E_NOSPC ? E_NOMEM : E_INVAL;
 	for (unsigned i = 0; i < cfg->ndevices; i++) {
 		const struct vmcfg_device *d = &cfg->devices[i];
 		uint64_t hpa = d->hpa, gpa = d->gpa, size = d->size;

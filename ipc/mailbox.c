@@ -31,7 +31,7 @@ int mailbox_endpoint_init(struct mbox_endpoint *ep, struct mbox_net *net, unsign
 			  mbox_handler_fn handler, void *ctx)
 {
 	if (self >= net->ncores || !handler)
-		return MBOX_EINVAL;
+		return E_INVAL;
 	*ep = (struct mbox_endpoint){ .net = net, .self = self, .handler = handler, .ctx = ctx };
 	return 0;
 }
@@ -39,14 +39,14 @@ int mailbox_endpoint_init(struct mbox_endpoint *ep, struct mbox_net *net, unsign
 int mailbox_try_send(struct mbox_endpoint *ep, unsigned to, const struct mbox_msg *m)
 {
 	if (!valid_target(ep, to, m))
-		return MBOX_EINVAL;
+		return E_INVAL;
 	enum mbox_class cls = mailbox_class_of(m->type);
 	struct mbox_ring *r = &ep->net->ring[ep->self][to][cls];
 	uint32_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
 	/* acquire: the consumer has finished reading every slot before tail */
 	uint32_t tail = atomic_load_explicit(&r->tail, memory_order_acquire);
 	if (head - tail >= CONFIG_MBOX_SLOTS)
-		return MBOX_EFULL;
+		return E_FULL;
 
 	struct mbox_msg *slot = &r->slot[head & SLOT_MASK];
 	*slot = *m;
@@ -141,14 +141,14 @@ unsigned mailbox_poll(struct mbox_endpoint *ep)
 int mailbox_send(struct mbox_endpoint *ep, unsigned to, const struct mbox_msg *m)
 {
 	if (ep->in_handler)
-		return MBOX_EDEADLK;
+		return E_DEADLK;
 	if (!valid_target(ep, to, m))
-		return MBOX_EINVAL;
+		return E_INVAL;
 	for (unsigned waits = 0;; waits++) {
 		/* Queued replies to `to` go first, to keep each pair in order. */
 		if (ep->deferred_to[to] == 0 || mailbox_class_of(m->type) == MBOX_REQUEST) {
 			int rc = mailbox_try_send(ep, to, m);
-			if (rc != MBOX_EFULL)
+			if (rc != E_FULL)
 				return rc;
 		}
 		if (waits == 0)
@@ -170,16 +170,16 @@ int mailbox_send(struct mbox_endpoint *ep, unsigned to, const struct mbox_msg *m
 int mailbox_post(struct mbox_endpoint *ep, unsigned to, const struct mbox_msg *m)
 {
 	if (!valid_target(ep, to, m))
-		return MBOX_EINVAL;
+		return E_INVAL;
 	if (mailbox_class_of(m->type) != MBOX_REPLY)
-		return MBOX_EDEADLK;
+		return E_DEADLK;
 	if (ep->deferred_to[to] == 0) {
 		int rc = mailbox_try_send(ep, to, m);
-		if (rc != MBOX_EFULL)
+		if (rc != E_FULL)
 			return rc;
 	}
 	if (ep->ndeferred >= MBOX_DEFER_MAX)
-		return MBOX_ENOSPC;
+		return E_NOSPC;
 	ep->deferred[ep->ndeferred].to = (uint16_t)to;
 	ep->deferred[ep->ndeferred].msg = *m;
 	ep->ndeferred++;

@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "ipc/msg.h"
+#include "core/errno.h"
 
 #ifndef CONFIG_MAX_CORES
 #define CONFIG_MAX_CORES 8
@@ -38,11 +39,9 @@
 
 _Static_assert((CONFIG_MBOX_SLOTS & (CONFIG_MBOX_SLOTS - 1)) == 0, "slots: power of two");
 
-/* Error codes (negative returns). */
-#define MBOX_EFULL   (-1)  /* ring full (try_send) */
-#define MBOX_EINVAL  (-2)  /* bad core id or message type */
-#define MBOX_ENOSPC  (-3)  /* deferred queue full (post) */
-#define MBOX_EDEADLK (-4)  /* blocking send from a handler, or a post that is not a reply */
+/* Errors (core/errno.h): E_FULL ring full (try_send), E_INVAL bad core id or message type,
+ * E_NOSPC deferred queue full (post), E_DEADLK blocking send from a handler or a post that is
+ * not a reply. */
 
 enum mbox_class { MBOX_REQUEST = 0, MBOX_REPLY = 1, MBOX_CLASSES = 2 };
 

@@ -21,12 +21,12 @@ static int claim(struct devranges *d, const struct vmcfg *cfg, unsigned i, uint6
 			snprintf(err, errlen, "%s: devices[%u]: host 0x%lx+0x%lx is already vm %u's (%s)",
 				 cfg->file, i, (unsigned long)base, (unsigned long)size,
 				 d->r[k].owner->id, d->r[k].owner->name);
-			return DEVRANGES_EINVAL;
+			return E_INVAL;
 		}
 	if (d->n == DEVRANGES_MAX) {
 		snprintf(err, errlen, "%s: devices[%u]: more device ranges than tessera has room for",
 			 cfg->file, i);
-		return DEVRANGES_ENOSPC;
+		return E_NOSPC;
 	}
 	d->r[d->n].base = base;
 	d->r[d->n].size = size;
@@ -45,7 +45,7 @@ static int claim_device(struct devranges *d, const struct host_platform *h, cons
 		if (hostdt_check_vm_range(h, dev->hpa, dev->size, false, what, sizeof(what))) {
 			snprintf(err, errlen, "%s: devices[%u].mmio: 0x%lx+0x%lx is %s", cfg->file, i,
 				 (unsigned long)dev->hpa, (unsigned long)dev->size, what);
-			return DEVRANGES_EINVAL;
+			return E_INVAL;
 		}
 		return claim(d, cfg, i, dev->hpa, dev->size, err, errlen);
 	}
@@ -56,7 +56,7 @@ static int claim_device(struct devranges *d, const struct host_platform *h, cons
 		if (hostdt_check_vm_range(h, base, len, console, what, sizeof(what))) {
 			snprintf(err, errlen, "%s: devices[%u].passthrough: %s: reg[%d] 0x%lx+0x%lx is %s",
 				 cfg->file, i, dev->path, r, (unsigned long)base, (unsigned long)len, what);
-			return DEVRANGES_EINVAL;
+			return E_INVAL;
 		}
 		int rc = claim(d, cfg, i, base, len, err, errlen);
 		if (rc)
@@ -65,7 +65,7 @@ static int claim_device(struct devranges *d, const struct host_platform *h, cons
 	if (r == 0) {
 		snprintf(err, errlen, "%s: devices[%u].passthrough: %s is not a node with a reg in the "
 			 "host device tree", cfg->file, i, dev->path);
-		return DEVRANGES_EINVAL;
+		return E_INVAL;
 	}
 	return 0;
 }

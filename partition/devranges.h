@@ -11,10 +11,10 @@
 #include <stdint.h>
 #include "partition/hostdt.h"
 #include "partition/vmconfig.h"
+#include "core/errno.h"
 
 #define DEVRANGES_MAX (8 * VMCFG_MAX_DEVICES * 2)
-#define DEVRANGES_EINVAL (-1)   /* a range the VM may not have: err says why */
-#define DEVRANGES_ENOSPC (-2)   /* more ranges than the table holds */
+/* Errors: E_INVAL a range the VM may not have (err says why), E_NOSPC more ranges than the table holds. */
 
 struct devranges {
 	unsigned n;

@@ -177,12 +177,12 @@ static int read_harts(const void *fdt, uint64_t boot_hartid, struct host_platfor
 {
 	int cpus = fdt_path_offset(fdt, "/cpus");
 	if (cpus < 0)
-		FAIL(HOSTDT_EMISSING, "/cpus: node missing (%s)", fdt_strerror(cpus));
+		FAIL(E_MISSING, "/cpus: node missing (%s)", fdt_strerror(cpus));
 	uint64_t tb = 0;
 	bool have_tb = read_u32_or_u64(fdt, cpus, "timebase-frequency", &tb);
 	int ac = fdt_address_cells(fdt, cpus);
 	if (ac < 1 || ac > 2)
-		FAIL(HOSTDT_EINVAL, "/cpus: #address-cells is %d, want 1 or 2", ac);
+		FAIL(E_INVAL, "/cpus: #address-cells is %d, want 1 or 2", ac);
 
 	p->boot_index = -1;
 	int node;
@@ -193,10 +193,10 @@ static int read_harts(const void *fdt, uint64_t boot_hartid, struct host_platfor
 		int len;
 		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
 		if (!reg || len != ac * 4)
-			FAIL(HOSTDT_EINVAL, "/cpus/%s: reg missing or not %d cells",
+			FAIL(E_INVAL, "/cpus/%s: reg missing or not %d cells",
 			     fdt_get_name(fdt, node, NULL), ac);
 		if (p->nharts == HOSTDT_MAX_HARTS)
-			FAIL(HOSTDT_ETOOMANY, "/cpus: more than %d harts", HOSTDT_MAX_HARTS);
+			FAIL(E_NOSPC, "/cpus: more than %d harts", HOSTDT_MAX_HARTS);
 		uint64_t hartid = read_cells(reg, ac);
 		if (hartid == boot_hartid) {
 			p->boot_index = (int)p->nharts;
@@ -209,17 +209,17 @@ static int read_harts(const void *fdt, uint64_t boot_hartid, struct host_platfor
 		p->hartid[p->nharts++] = hartid;
 	}
 	if (node < 0 && node != -FDT_ERR_NOTFOUND)
-		FAIL(HOSTDT_EBADTREE, "/cpus: %s", fdt_strerror(node));
+		FAIL(E_CORRUPT, "/cpus: %s", fdt_strerror(node));
 	if (p->nharts == 0)
-		FAIL(HOSTDT_EMISSING, "/cpus: no enabled cpu nodes");
+		FAIL(E_MISSING, "/cpus: no enabled cpu nodes");
 	if (p->boot_index < 0)
-		FAIL(HOSTDT_EMISSING, "/cpus: boot hart %lu is not among the enabled cpus",
+		FAIL(E_MISSING, "/cpus: boot hart %lu is not among the enabled cpus",
 		     (unsigned long)boot_hartid);
 	if (!have_tb || tb == 0)
-		FAIL(HOSTDT_EMISSING, "/cpus: timebase-frequency missing or zero");
+		FAIL(E_MISSING, "/cpus: timebase-frequency missing or zero");
 	/* slices, timeouts and the watchdog are whole ticks: below 1 kHz they round to none */
 	if (tb < HOSTDT_MIN_TIMEBASE || tb > HOSTDT_MAX_TIMEBASE)
-		FAIL(HOSTDT_EINVAL, "/cpus: timebase-frequency %lu Hz is outside %u Hz .. %lu Hz",
+		FAIL(E_INVAL, "/cpus: timebase-frequency %lu Hz is outside %u Hz .. %lu Hz",
 		     (unsigned long)tb, HOSTDT_MIN_TIMEBASE, (unsigned long)HOSTDT_MAX_TIMEBASE);
 	p->timebase_hz = tb;
 	return 0;
@@ -251,17 +251,17 @@ static int read_memory(const void *fdt, struct host_platform *p, char *err, size
 			if (rc == -FDT_ERR_NOTFOUND && i > 0)
 				break;
 			if (rc < 0)
-				FAIL(HOSTDT_EINVAL, "/%s: reg: %s", fdt_get_name(fdt, node, NULL),
+				FAIL(E_INVAL, "/%s: reg: %s", fdt_get_name(fdt, node, NULL),
 				     fdt_strerror(rc));
 			if (size == 0)
 				continue;
 			if (p->nram == HOSTDT_MAX_RAM)
-				FAIL(HOSTDT_ETOOMANY, "memory: more than %d RAM regions", HOSTDT_MAX_RAM);
+				FAIL(E_NOSPC, "memory: more than %d RAM regions", HOSTDT_MAX_RAM);
 			p->ram[p->nram++] = (struct hostdt_region){ base, size };
 		}
 	}
 	if (p->nram == 0)
-		FAIL(HOSTDT_EMISSING, "/memory: no memory node with a non-empty reg");
+		FAIL(E_MISSING, "/memory: no memory node with a non-empty reg");
 	return 0;
 }
 
@@ -269,7 +269,7 @@ static int add_reserved(struct host_platform *p, uint64_t base, uint64_t size,
 			char *err, size_t errlen)
 {
 	if (p->nreserved == HOSTDT_MAX_RESERVED)
-		FAIL(HOSTDT_ETOOMANY, "/reserved-memory: more than %d regions", HOSTDT_MAX_RESERVED);
+		FAIL(E_NOSPC, "/reserved-memory: more than %d regions", HOSTDT_MAX_RESERVED);
 	p->reserved[p->nreserved++] = (struct hostdt_region){ base, size };
 	return 0;
 }
@@ -281,7 +281,7 @@ static int read_reserved(const void *fdt, struct host_platform *p, char *err, si
 		uint64_t base, size;
 		if (fdt_get_mem_rsv(fdt, i, &base, &size) == 0 && size &&
 		    add_reserved(p, base, size, err, errlen))
-			return HOSTDT_ETOOMANY;
+			return E_NOSPC;
 	}
 	int rm = fdt_path_offset(fdt, "/reserved-memory");
 	if (rm < 0)
@@ -292,7 +292,7 @@ static int read_reserved(const void *fdt, struct host_platform *p, char *err, si
 		if (!node_enabled(fdt, node) || read_reg(fdt, node, 0, &base, &size) < 0)
 			continue;  /* dynamic (size-only) reservations carry no fixed range */
 		if (add_reserved(p, base, size, err, errlen))
-			return HOSTDT_ETOOMANY;
+			return E_NOSPC;
 	}
 	return 0;
 }
@@ -336,12 +336,12 @@ static int read_uart(const void *fdt, struct host_platform *p, char *err, size_t
 	struct hostdt_uart *u = &p->uart;
 	int rc = read_reg(fdt, node, 0, &u->base, &u->size);
 	if (rc < 0)
-		FAIL(HOSTDT_EINVAL, "%s: reg: %s", fdt_get_name(fdt, node, NULL), fdt_strerror(rc));
+		FAIL(E_INVAL, "%s: reg: %s", fdt_get_name(fdt, node, NULL), fdt_strerror(rc));
 	u->reg_shift = prop_u32(fdt, node, "reg-shift", 0);
 	u->reg_io_width = prop_u32(fdt, node, "reg-io-width", 1);
 	u->clock_hz = prop_u32(fdt, node, "clock-frequency", 0);
 	if (u->reg_shift > 3 || (u->reg_io_width != 1 && u->reg_io_width != 4))
-		FAIL(HOSTDT_EINVAL, "%s: reg-shift %u / reg-io-width %u not supported",
+		FAIL(E_INVAL, "%s: reg-shift %u / reg-io-width %u not supported",
 		     fdt_get_name(fdt, node, NULL), u->reg_shift, u->reg_io_width);
 	snprintf(u->compatible, sizeof(u->compatible), "%s", uart_compatible(fdt, node));
 	if (fdt_get_path(fdt, node, u->path, sizeof(u->path)) < 0)
@@ -374,7 +374,7 @@ int hostdt_hart_of_intc(const void *fdt, uint32_t phandle, uint64_t *hartid)
 	int len = 0;
 	const fdt32_t *reg = cpu >= 0 ? fdt_getprop(fdt, cpu, "reg", &len) : NULL;
 	if (!reg || (len != 4 && len != 8))
-		return HOSTDT_EINVAL;
+		return E_INVAL;
 	*hartid = read_cells(reg, len / 4);
 	return 0;
 }
@@ -389,7 +389,7 @@ static int read_poweroff(const void *fdt, struct host_platform *p, char *err, si
 		return 0;
 	int rc = read_reg(fdt, node, 0, &p->poweroff.base, &size);
 	if (rc < 0)
-		FAIL(HOSTDT_EINVAL, "%s: reg: %s", fdt_get_name(fdt, node, NULL), fdt_strerror(rc));
+		FAIL(E_INVAL, "%s: reg: %s", fdt_get_name(fdt, node, NULL), fdt_strerror(rc));
 	p->poweroff.present = true;
 	return 0;
 }
@@ -407,7 +407,7 @@ static int read_kept(const void *fdt, struct host_platform *p, char *err, size_t
 				if (seen)
 					continue;   /* a node with two of the compatibles */
 				if (p->nkept == HOSTDT_MAX_KEPT)
-					FAIL(HOSTDT_ETOOMANY, "more than %d controller ranges", HOSTDT_MAX_KEPT);
+					FAIL(E_NOSPC, "more than %d controller ranges", HOSTDT_MAX_KEPT);
 				p->kept[p->nkept].base = base;
 				p->kept[p->nkept].size = size;
 				snprintf(p->kept[p->nkept].what, sizeof(p->kept[0].what), "%s",
@@ -429,30 +429,30 @@ int hostdt_check_vm_range(const struct host_platform *p, uint64_t base, uint64_t
 {
 	if (size == 0 || base + size < base) {
 		snprintf(what, whatlen, "an empty or wrapping range");
-		return HOSTDT_EINVAL;
+		return E_INVAL;
 	}
 	for (unsigned i = 0; i < p->nram; i++)
 		if (overlaps(base, size, p->ram[i].base, p->ram[i].size)) {
 			snprintf(what, whatlen, "host RAM (0x%lx+0x%lx: tessera, the firmware and "
 				 "every VM's memory)", (unsigned long)p->ram[i].base,
 				 (unsigned long)p->ram[i].size);
-			return HOSTDT_EINVAL;
+			return E_INVAL;
 		}
 	for (unsigned i = 0; i < p->nreserved; i++)
 		if (overlaps(base, size, p->reserved[i].base, p->reserved[i].size)) {
 			snprintf(what, whatlen, "reserved memory 0x%lx+0x%lx",
 				 (unsigned long)p->reserved[i].base, (unsigned long)p->reserved[i].size);
-			return HOSTDT_EINVAL;
+			return E_INVAL;
 		}
 	for (unsigned i = 0; i < p->nkept; i++)
 		if (overlaps(base, size, p->kept[i].base, p->kept[i].size)) {
 			snprintf(what, whatlen, "the host's %s, which tessera keeps", p->kept[i].what);
-			return HOSTDT_EINVAL;
+			return E_INVAL;
 		}
 	if (p->uart.present && !console_passed && overlaps(base, size, p->uart.base, p->uart.size)) {
 		snprintf(what, whatlen, "the console UART %s (pass its node to give it to a VM)",
 			 p->uart.path);
-		return HOSTDT_EINVAL;
+		return E_INVAL;
 	}
 	return 0;
 }
@@ -472,7 +472,7 @@ static int read_initrd(const void *fdt, struct host_platform *p, char *err, size
 	if (chosen < 0 || !read_u32_or_u64(fdt, chosen, "linux,initrd-start", &start))
 		return 0;
 	if (!read_u32_or_u64(fdt, chosen, "linux,initrd-end", &end) || end < start)
-		FAIL(HOSTDT_EINVAL, "/chosen: linux,initrd-end missing or before linux,initrd-start");
+		FAIL(E_INVAL, "/chosen: linux,initrd-end missing or before linux,initrd-start");
 	p->initrd.present = true;
 	p->initrd.start = start;
 	p->initrd.end = end;
@@ -554,12 +554,12 @@ int hostdt_read(const void *fdt, uint64_t boot_hartid, struct host_platform *p,
 {
 	memset(p, 0, sizeof(*p));
 	if (!fdt)
-		FAIL(HOSTDT_EBADTREE, "no device tree was passed (a1 = 0)");
+		FAIL(E_CORRUPT, "no device tree was passed (a1 = 0)");
 	int rc = fdt_check_header(fdt);
 	if (rc)
-		FAIL(HOSTDT_EBADTREE, "device tree at %p: header: %s", fdt, fdt_strerror(rc));
+		FAIL(E_CORRUPT, "device tree at %p: header: %s", fdt, fdt_strerror(rc));
 	if ((rc = check_structure(fdt)))
-		FAIL(HOSTDT_EBADTREE, "device tree at %p: structure block: %s", fdt, fdt_strerror(rc));
+		FAIL(E_CORRUPT, "device tree at %p: structure block: %s", fdt, fdt_strerror(rc));
 	p->dtb_size = fdt_totalsize(fdt);
 	p->fdt = fdt;
 	if ((rc = read_harts(fdt, boot_hartid, p, err, errlen)) ||

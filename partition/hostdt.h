@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "partition/isa.h"
+#include "core/errno.h"
 
 #define HOSTDT_MAX_HARTS    64
 #define HOSTDT_MAX_RAM      8
@@ -20,11 +21,9 @@
 #define HOSTDT_MAX_TIMEBASE 10000000000ull         /* 10 GHz */
 #define HOSTDT_ERR_LEN      160
 
-/* Error codes (negative returns). */
-#define HOSTDT_EBADTREE   (-1)  /* not a valid flattened device tree */
-#define HOSTDT_EMISSING   (-2)  /* a node or property tessera needs is absent */
-#define HOSTDT_EINVAL     (-3)  /* a property has a value tessera cannot use */
-#define HOSTDT_ETOOMANY   (-4)  /* more entries than tessera has room for */
+/* Errors (core/errno.h): E_CORRUPT not a valid flattened device tree, E_MISSING a node or
+ * property tessera needs is absent, E_INVAL a value tessera cannot use, E_NOSPC more entries
+ * than tessera has room for. */
 
 struct hostdt_region {
 	uint64_t base, size;

@@ -310,7 +310,7 @@ int json_string(const struct json *d, int t, char *buf, size_t size)
 					s += 6;
 				}
 				if (cp == 0 || (cp >= 0xd800 && cp < 0xe000))
-					return JSON_STR_ESCAPE;
+					return E_SYNTAX;
 				if (cp < 0x80) {
 					enc[0] = (uint8_t)cp;
 				} else if (cp < 0x800) {

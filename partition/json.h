@@ -17,6 +17,7 @@
 #include <jsmn.h>
 #undef JSMN_HEADER
 #endif
+#include "core/errno.h"
 
 #define JSON_MAX_TOKENS 256
 #define JSON_MAX_DEPTH  8
@@ -41,7 +42,7 @@ enum json_kind { JSON_OBJECT, JSON_ARRAY, JSON_STRING, JSON_NUMBER, JSON_BOOL, J
 
 /* Results of json_string. */
 #define JSON_STR_LONG   (-1)  /* does not fit the buffer */
-#define JSON_STR_ESCAPE (-2)  /* \u0000 or a lone surrogate */
+/* E_SYNTAX: \u0000 or a lone surrogate */
 
 /*
  * Tokenise js[0..len) and check its syntax. The top-level value is token 0.

@@ -71,7 +71,7 @@ static int expect_kind(struct ctx *x, int t, enum json_kind want, const char *fi
 	enum json_kind k = json_kind(x->d, t);
 	if (k == want)
 		return 0;
-	return fail(x, VMCFG_EFIELD, field, "must be %s, not %s", json_kind_name(want),
+	return fail(x, E_FIELD, field, "must be %s, not %s", json_kind_name(want),
 		    json_kind_name(k));
 }
 
@@ -82,12 +82,12 @@ static int get_int(struct ctx *x, int t, const char *field, uint64_t min, uint64
 	int rc = json_uint(x->d, t, v);
 	json_excerpt(x->d, t, ex, sizeof(ex));
 	if (rc == JSON_NUM_TYPE)
-		return fail(x, VMCFG_EFIELD, field, "must be an integer, not %s",
+		return fail(x, E_FIELD, field, "must be an integer, not %s",
 			    json_kind_name(json_kind(x->d, t)));
 	if (rc == JSON_NUM_FRAC)
-		return fail(x, VMCFG_EFIELD, field, "%s is not a whole number", ex);
+		return fail(x, E_FIELD, field, "%s is not a whole number", ex);
 	if (rc != JSON_NUM_OK || *v < min || *v > max)
-		return fail(x, VMCFG_ERANGE, field, "%s is out of range (%lu..%lu)", ex,
+		return fail(x, E_RANGE, field, "%s is out of range (%lu..%lu)", ex,
 			    (unsigned long)min, (unsigned long)max);
 	return 0;
 }
@@ -102,17 +102,17 @@ static int get_quantity(struct ctx *x, int t, const char *field, uint64_t *v)
 	case JSON_NUM_OK:
 		return 0;
 	case JSON_NUM_TYPE:
-		return fail(x, VMCFG_EFIELD, field, "must be a number or a string like \"0x80000000\" "
+		return fail(x, E_FIELD, field, "must be a number or a string like \"0x80000000\" "
 			    "or \"64M\", not %s", json_kind_name(json_kind(x->d, t)));
 	case JSON_NUM_BAD:
-		return fail(x, VMCFG_EFIELD, field, "%s is not a number (write decimal or 0x-hex, "
+		return fail(x, E_FIELD, field, "%s is not a number (write decimal or 0x-hex, "
 			    "optionally followed by K, M or G)", ex);
 	case JSON_NUM_NEG:
-		return fail(x, VMCFG_ERANGE, field, "%s is negative", ex);
+		return fail(x, E_RANGE, field, "%s is negative", ex);
 	case JSON_NUM_FRAC:
-		return fail(x, VMCFG_EFIELD, field, "%s is not a whole number", ex);
+		return fail(x, E_FIELD, field, "%s is not a whole number", ex);
 	default:
-		return fail(x, VMCFG_ERANGE, field, "%s does not fit in 64 bits", ex);
+		return fail(x, E_RANGE, field, "%s does not fit in 64 bits", ex);
 	}
 }
 
@@ -124,9 +124,9 @@ static int get_string(struct ctx *x, int t, const char *field, char *buf, size_t
 		return rc;
 	int n = json_string(x->d, t, buf, size);
 	if (n == JSON_STR_LONG)
-		return fail(x, VMCFG_ERANGE, field, "longer than %u characters", (unsigned)size - 1);
+		return fail(x, E_RANGE, field, "longer than %u characters", (unsigned)size - 1);
 	if (n < 0)
-		return fail(x, VMCFG_ERANGE, field, "contains \\u0000 or an unpaired surrogate");
+		return fail(x, E_RANGE, field, "contains \\u0000 or an unpaired surrogate");
 	return n;
 }
 
@@ -134,7 +134,7 @@ static int get_aligned(struct ctx *x, int t, const char *field, uint64_t *v)
 {
 	int rc = get_quantity(x, t, field, v);
 	if (rc == 0 && (*v & KIB4))
-		return fail(x, VMCFG_ERANGE, field, "0x%lx is not 4 KiB aligned", (unsigned long)*v);
+		return fail(x, E_RANGE, field, "0x%lx is not 4 KiB aligned", (unsigned long)*v);
 	return rc;
 }
 
@@ -148,7 +148,7 @@ static int get_choice(struct ctx *x, int t, const char *field, const char *const
 		if (json_eq(x->d, t, opts[i]))
 			return i;
 	json_excerpt(x->d, t, ex, sizeof(ex));
-	return rc ? rc : fail(x, VMCFG_ERANGE, field, "%s is not %s", ex, expected);
+	return rc ? rc : fail(x, E_RANGE, field, "%s is not %s", ex, expected);
 }
 
 static bool in_set(char ch, const char *extra)
@@ -164,16 +164,16 @@ static int get_image_name(struct ctx *x, int t, const char *field, char *buf)
 	if (n < 0)
 		return n;
 	if (n == 0)
-		return fail(x, VMCFG_ERANGE, field, "must not be empty");
+		return fail(x, E_RANGE, field, "must not be empty");
 	if (n > VMCFG_IMAGE_NAME_LEN)
-		return fail(x, VMCFG_ERANGE, field, "longer than %d characters (the package entry name "
+		return fail(x, E_RANGE, field, "longer than %d characters (the package entry name "
 			    "limit)", VMCFG_IMAGE_NAME_LEN);
 	for (int i = 0; i < n; i++)
 		if (!in_set(buf[i], "._+-") || (i == 0 && buf[i] == '.'))
-			return fail(x, VMCFG_ERANGE, field, "\"%s\": character %d is not allowed (use "
+			return fail(x, E_RANGE, field, "\"%s\": character %d is not allowed (use "
 				    "A-Z a-z 0-9 . _ + -, not starting with '.')", buf, i + 1);
 	if (n >= 5 && !strcmp(buf + n - 5, ".json"))
-		return fail(x, VMCFG_ERANGE, field, "\"%s\": names ending in .json are configs, "
+		return fail(x, E_RANGE, field, "\"%s\": names ending in .json are configs, "
 			    "not images", buf);
 	return 0;
 }
@@ -193,7 +193,7 @@ static void members_init(const struct ctx *x, struct members *m, int obj)
 }
 
 /* Next member: 1 with *which (index in names) and *val set, 0 at the end,
- * or a VMCFG_EFIELD for an unknown or repeated field. */
+ * or a E_FIELD for an unknown or repeated field. */
 static int member_next(struct ctx *x, struct members *m, const char *path,
 		       const char *const *names, int *which, int *val)
 {
@@ -208,7 +208,7 @@ static int member_next(struct ctx *x, struct members *m, const char *path,
 		if (!json_eq(x->d, key, names[i]))
 			continue;
 		if (m->seen & 1u << i)
-			return fail(x, VMCFG_EFIELD, join(f, path, names[i]), "given twice");
+			return fail(x, E_FIELD, join(f, path, names[i]), "given twice");
 		m->seen |= 1u << i;
 		*which = i;
 		return 1;
@@ -220,7 +220,7 @@ static int member_next(struct ctx *x, struct members *m, const char *path,
 	for (int i = 0; names[i] && n < sizeof(known); i++)
 		n += (size_t)snprintf(known + n, sizeof(known) - n, "%s%s", i == 0 ? "" :
 				      names[i + 1] ? ", " : " or ", names[i]);
-	return fail(x, VMCFG_EFIELD, join(f, path, kname), "unknown field (expected %s)", known);
+	return fail(x, E_FIELD, join(f, path, kname), "unknown field (expected %s)", known);
 }
 
 /* Start walking an object's members, after checking it is one. */
@@ -237,9 +237,9 @@ static int get_array(struct ctx *x, int t, const char *field, unsigned min, unsi
 	int rc = expect_kind(x, t, JSON_ARRAY, field);
 	unsigned n = (unsigned)json_count(x->d, t);
 	if (rc == 0 && min == 0 && n > max)
-		return fail(x, VMCFG_ERANGE, field, "%u %s, at most %u are allowed", n, what, max);
+		return fail(x, E_RANGE, field, "%u %s, at most %u are allowed", n, what, max);
 	if (rc == 0 && (n < min || n > max))
-		return fail(x, VMCFG_ERANGE, field, "%u %s; give %u to %u", n, what, min, max);
+		return fail(x, E_RANGE, field, "%u %s; give %u to %u", n, what, min, max);
 	return rc ? rc : (int)n;
 }
 
@@ -249,7 +249,7 @@ static int require(struct ctx *x, const struct members *m, unsigned mask, const 
 	char f[FIELD_LEN];
 	for (int i = 0; names[i]; i++)
 		if ((mask & 1u << i) && !(m->seen & 1u << i))
-			return fail(x, VMCFG_EFIELD, join(f, path, names[i]), "required field missing");
+			return fail(x, E_FIELD, join(f, path, names[i]), "required field missing");
 	return 0;
 }
 
@@ -262,10 +262,10 @@ static int parse_name(struct ctx *x, int t)
 	if (n < 0)
 		return n;
 	if (n == 0)
-		return fail(x, VMCFG_ERANGE, "name", "must not be empty");
+		return fail(x, E_RANGE, "name", "must not be empty");
 	for (int i = 0; i < n; i++)
 		if (!in_set(name[i], "_-"))
-			return fail(x, VMCFG_ERANGE, "name", "\"%s\": character %d is not allowed "
+			return fail(x, E_RANGE, "name", "\"%s\": character %d is not allowed "
 				    "(use A-Z a-z 0-9 _ -)", name, i + 1);
 	return 0;
 }
@@ -303,9 +303,9 @@ static int parse_memory(struct ctx *x, int t)
 		if (rc || (rc = require(x, &m, 3, path, names)))
 			return rc;
 		if (r->size == 0)
-			return fail(x, VMCFG_ERANGE, join(f, path, "size"), "must not be 0");
+			return fail(x, E_RANGE, join(f, path, "size"), "must not be 0");
 		if (r->size > GPA_LIMIT || r->gpa > GPA_LIMIT - r->size)
-			return fail(x, VMCFG_ERANGE, path, "0x%lx + 0x%lx ends beyond the %d-bit guest "
+			return fail(x, E_RANGE, path, "0x%lx + 0x%lx ends beyond the %d-bit guest "
 				    "physical address space (Sv39x4)", (unsigned long)r->gpa,
 				    (unsigned long)r->size, VMCFG_GPA_BITS);
 		x->c->nmem = (unsigned)i + 1;
@@ -331,7 +331,7 @@ static int parse_image(struct ctx *x, int t, const char *path, struct vmcfg_imag
 		else if (which == 1)
 			rc = get_aligned(x, val, f, &img->gpa);
 		else if ((rc = get_quantity(x, val, f, &img->entry)) == 0 && (img->entry & 1))
-			rc = fail(x, VMCFG_ERANGE, f, "0x%lx is not 2-byte aligned",
+			rc = fail(x, E_RANGE, f, "0x%lx is not 2-byte aligned",
 				  (unsigned long)img->entry);
 		if (rc)
 			return rc;
@@ -359,7 +359,7 @@ static int parse_console(struct ctx *x, int t)
 		if (rc || (rc = require(x, &m, 1, "console", names)))
 			return rc;
 		if (x->c->console_gpa > GPA_LIMIT - 0x1000)
-			return fail(x, VMCFG_ERANGE, "console.uart16550", "0x%lx is beyond the %d-bit "
+			return fail(x, E_RANGE, "console.uart16550", "0x%lx is beyond the %d-bit "
 				    "guest physical address space", (unsigned long)x->c->console_gpa,
 				    VMCFG_GPA_BITS);
 		x->c->console = VMCFG_CONSOLE_UART16550;
@@ -367,7 +367,7 @@ static int parse_console(struct ctx *x, int t)
 	}
 	static const char *const kinds[] = { "sbi", NULL };
 	if (k != JSON_STRING)
-		return fail(x, VMCFG_EFIELD, "console", "must be \"sbi\" or {\"uart16550\": GPA}, "
+		return fail(x, E_FIELD, "console", "must be \"sbi\" or {\"uart16550\": GPA}, "
 			    "not %s", json_kind_name(k));
 	rc = get_choice(x, t, "console", kinds, "\"sbi\" or {\"uart16550\": GPA}");
 	if (rc < 0)
@@ -394,7 +394,7 @@ static int parse_dtb(struct ctx *x, int t)
 	}
 	static const char *const kinds[] = { "generate", "none", NULL };
 	if (k != JSON_STRING)
-		return fail(x, VMCFG_EFIELD, "dtb", "must be \"generate\", \"none\" or "
+		return fail(x, E_FIELD, "dtb", "must be \"generate\", \"none\" or "
 			    "{\"image\": NAME}, not %s", json_kind_name(k));
 	rc = get_choice(x, t, "dtb", kinds, "\"generate\", \"none\" or {\"image\": NAME}");
 	if (rc < 0)
@@ -418,13 +418,13 @@ static int parse_mmio(struct ctx *x, int t, const char *path, struct vmcfg_devic
 	if (rc || (rc = require(x, &m, 7, path, names)))
 		return rc;
 	if (dev->size == 0)
-		return fail(x, VMCFG_ERANGE, join(f, path, "size"), "must not be 0");
+		return fail(x, E_RANGE, join(f, path, "size"), "must not be 0");
 	if (dev->size > GPA_LIMIT || dev->gpa > GPA_LIMIT - dev->size)
-		return fail(x, VMCFG_ERANGE, path, "gpa 0x%lx + size 0x%lx ends beyond the %d-bit "
+		return fail(x, E_RANGE, path, "gpa 0x%lx + size 0x%lx ends beyond the %d-bit "
 			    "guest physical address space", (unsigned long)dev->gpa,
 			    (unsigned long)dev->size, VMCFG_GPA_BITS);
 	if (dev->size > HPA_LIMIT || dev->hpa > HPA_LIMIT - dev->size)
-		return fail(x, VMCFG_ERANGE, path, "hpa 0x%lx + size 0x%lx ends beyond the %d-bit "
+		return fail(x, E_RANGE, path, "hpa 0x%lx + size 0x%lx ends beyond the %d-bit "
 			    "physical address space", (unsigned long)dev->hpa,
 			    (unsigned long)dev->size, VMCFG_HPA_BITS);
 	dev->kind = VMCFG_DEV_MMIO;
@@ -448,10 +448,10 @@ static int parse_device(struct ctx *x, int t, const char *path, struct vmcfg_dev
 			dev->kind = VMCFG_DEV_PASSTHROUGH;
 			for (const char *p = dev->path; *p && !rc; p++)
 				if (*p <= ' ' || *p >= 0x7f)
-					rc = fail(x, VMCFG_ERANGE, f, "spaces and control characters "
+					rc = fail(x, E_RANGE, f, "spaces and control characters "
 						  "are not allowed in a device tree path");
 			if (!rc && (dev->path[0] != '/' || dev->path[1] == '\0'))
-				rc = fail(x, VMCFG_ERANGE, f, "\"%s\" must be a host device tree path "
+				rc = fail(x, E_RANGE, f, "\"%s\" must be a host device tree path "
 					  "like \"/soc/serial@10000000\"", dev->path);
 		}
 		if (rc)
@@ -460,7 +460,7 @@ static int parse_device(struct ctx *x, int t, const char *path, struct vmcfg_dev
 	if (rc)
 		return rc;
 	if (m.seen != 1 && m.seen != 2)
-		return fail(x, VMCFG_EFIELD, path, "needs exactly one of \"passthrough\" or \"mmio\"");
+		return fail(x, E_FIELD, path, "needs exactly one of \"passthrough\" or \"mmio\"");
 	return 0;
 }
 
@@ -569,10 +569,10 @@ int vmcfg_parse(const char *json, size_t len, const char *file, struct vmcfg *ou
 		char why[VMCFG_ERR_LEN];
 		snprintf(why, sizeof(why), "%s", err);
 		snprintf(err, errlen, "%s: %s", out->file, why);
-		return VMCFG_ESYNTAX;
+		return E_SYNTAX;
 	}
 	if (json_kind(&doc, 0) != JSON_OBJECT)
-		return fail(&x, VMCFG_EFIELD, "(top level)", "must be an object { ... }, not %s",
+		return fail(&x, E_FIELD, "(top level)", "must be an object { ... }, not %s",
 			    json_kind_name(json_kind(&doc, 0)));
 	int rc = parse_root(&x, &m);
 	if (rc)

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "core/errno.h"
 
 #define VMCFG_MAX_VCPUS    8
 #define VMCFG_MAX_MEM      4
@@ -33,11 +34,8 @@
 #define VMCFG_DTB_GAP      0x200000ul    /* the DTB goes this far below the end of RAM */
 #define VMCFG_DTB_MAX      (64 * 1024ul) /* room for a generated guest DTB */
 
-/* Error codes (negative returns). */
-#define VMCFG_ESYNTAX   (-1)  /* not JSON / truncated */
-#define VMCFG_EFIELD    (-2)  /* unknown field, wrong type, missing required field */
-#define VMCFG_ERANGE    (-3)  /* value out of range */
-#define VMCFG_ECONFLICT (-4)  /* overlaps, duplicates, doesn't fit */
+/* Errors (core/errno.h): E_SYNTAX not JSON or truncated, E_FIELD unknown field, wrong type or
+ * missing required field, E_RANGE value out of range, E_CONFLICT overlaps, duplicates, does not fit. */
 
 struct vmcfg_region {
 	uint64_t gpa, size;

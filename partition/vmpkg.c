@@ -11,9 +11,9 @@
 #define H_COUNT    20
 #define H_TOTAL    24
 #define H_CRC      32
-#define E_OFFSET   56
-#define E_SIZE     64
-#define E_CRC      72
+#define ENT_OFFSET   56
+#define ENT_SIZE     64
+#define ENT_CRC      72
 
 static uint32_t ld32(const uint8_t *p)
 {
@@ -58,36 +58,36 @@ static int check_header(const uint8_t *b, uint64_t len, const char *pkg, struct 
 			char *err, size_t errlen)
 {
 	if (len < VMPKG_HEADER_SIZE)
-		return fail(err, errlen, VMPKG_ETRUNC, pkg, "truncated: %lu bytes, the header alone "
+		return fail(err, errlen, E_TRUNC, pkg, "truncated: %lu bytes, the header alone "
 			    "needs %d", (unsigned long)len, VMPKG_HEADER_SIZE);
 	if (memcmp(b, VMPKG_MAGIC, 8) != 0)
-		return fail(err, errlen, VMPKG_EMAGIC, pkg, "bad magic: not a tessera VM package "
+		return fail(err, errlen, E_FORMAT, pkg, "bad magic: not a tessera VM package "
 			    "(it should start with \"%s\")", VMPKG_MAGIC);
 	uint32_t version = ld32(b + H_VERSION);
 	if (version != VMPKG_VERSION)
-		return fail(err, errlen, VMPKG_EVERSION, pkg, "unsupported format version %u (this "
+		return fail(err, errlen, E_VERSION, pkg, "unsupported format version %u (this "
 			    "tessera reads version %d; rebuild the package with its tools/mkpkg)",
 			    version, VMPKG_VERSION);
 	uint32_t hsize = ld32(b + H_HSIZE), esize = ld32(b + H_ESIZE), count = ld32(b + H_COUNT);
 	uint64_t total = ld64(b + H_TOTAL);
 	if (hsize < VMPKG_HEADER_SIZE || hsize > 4096 || hsize % 8 ||
 	    esize < VMPKG_ENTRY_SIZE || esize > 1024 || esize % 8)
-		return fail(err, errlen, VMPKG_ECORRUPT, pkg, "corrupt header: header size %u, entry "
+		return fail(err, errlen, E_CORRUPT, pkg, "corrupt header: header size %u, entry "
 			    "size %u", hsize, esize);
 	if (total > len)
-		return fail(err, errlen, VMPKG_ETRUNC, pkg, "truncated: the header says %lu bytes, "
+		return fail(err, errlen, E_TRUNC, pkg, "truncated: the header says %lu bytes, "
 			    "only %lu are there", (unsigned long)total, (unsigned long)len);
 	if (count > VMPKG_MAX_ENTRIES)
-		return fail(err, errlen, VMPKG_ECORRUPT, pkg, "%u entries, at most %d are allowed",
+		return fail(err, errlen, E_CORRUPT, pkg, "%u entries, at most %d are allowed",
 			    count, VMPKG_MAX_ENTRIES);
 	uint64_t table_len = (uint64_t)count * esize;
 	if (hsize > total || table_len > total - hsize)
-		return fail(err, errlen, VMPKG_ETRUNC, pkg, "truncated: the header and a table of "
+		return fail(err, errlen, E_TRUNC, pkg, "truncated: the header and a table of "
 			    "%u entries need %lu bytes, the package has %lu", count,
 			    (unsigned long)(hsize + table_len), (unsigned long)total);
 	uint32_t stored = ld32(b + H_CRC), crc = table_crc(b, hsize, table_len);
 	if (stored != crc)
-		return fail(err, errlen, VMPKG_ECRC, pkg, "header checksum mismatch (stored 0x%08x, "
+		return fail(err, errlen, E_CRC, pkg, "header checksum mismatch (stored 0x%08x, "
 			    "computed 0x%08x)", stored, crc);
 	*p = (struct vmpkg){ b, total, count, hsize, esize, pkg };
 	return 0;
@@ -98,12 +98,12 @@ static int check_name(const uint8_t *name, uint32_t i, const char *pkg, char *er
 {
 	const uint8_t *nul = memchr(name, 0, VMPKG_NAME_MAX);
 	if (!nul)
-		return fail(err, errlen, VMPKG_ECORRUPT, pkg, "entry %u: name is not NUL-terminated", i);
+		return fail(err, errlen, E_CORRUPT, pkg, "entry %u: name is not NUL-terminated", i);
 	if (nul == name)
-		return fail(err, errlen, VMPKG_ECORRUPT, pkg, "entry %u: name is empty", i);
+		return fail(err, errlen, E_CORRUPT, pkg, "entry %u: name is empty", i);
 	for (const uint8_t *c = name; c < nul; c++)
 		if (*c <= ' ' || *c >= 0x7f || *c == '/')
-			return fail(err, errlen, VMPKG_ECORRUPT, pkg, "entry %u: name has a byte 0x%x "
+			return fail(err, errlen, E_CORRUPT, pkg, "entry %u: name has a byte 0x%x "
 				    "that is not allowed", i, (unsigned)*c);
 	return 0;
 }
@@ -116,33 +116,33 @@ static int open_pkg(const void *data, uint64_t len, const char *pkg, struct vmpk
 	int rc;
 	memset(p, 0, sizeof(*p));
 	if (!data)
-		return fail(err, errlen, VMPKG_ETRUNC, pkg, "no package (null pointer)");
+		return fail(err, errlen, E_TRUNC, pkg, "no package (null pointer)");
 	if ((rc = check_header(b, len, pkg, p, err, errlen)))
 		return rc;
 	uint64_t data_start = p->table_off + (uint64_t)p->count * p->entry_size;
 	for (uint32_t i = 0; i < p->count && !rc; i++) {
 		const uint8_t *ent = entry_ptr(p, i);
 		const char *name = (const char *)ent;
-		uint64_t off = ld64(ent + E_OFFSET), size = ld64(ent + E_SIZE);
+		uint64_t off = ld64(ent + ENT_OFFSET), size = ld64(ent + ENT_SIZE);
 		if ((rc = check_name(ent, i, pkg, err, errlen)))
 			break;
 		if (off % VMPKG_ALIGN || off < data_start)
-			rc = fail(err, errlen, VMPKG_ECORRUPT, pkg, "entry %s: offset 0x%lx is not "
+			rc = fail(err, errlen, E_CORRUPT, pkg, "entry %s: offset 0x%lx is not "
 				  "64-byte aligned or lies in the header or table", name,
 				  (unsigned long)off);
 		else if (off > p->size || size > p->size - off)
-			rc = fail(err, errlen, VMPKG_ECORRUPT, pkg, "entry %s: data past the end (offset "
+			rc = fail(err, errlen, E_CORRUPT, pkg, "entry %s: data past the end (offset "
 				  "0x%lx + %lu bytes > package size %lu)", name, (unsigned long)off,
 				  (unsigned long)size, (unsigned long)p->size);
 		/* earlier entries are known to be in bounds */
 		for (uint32_t j = 0; j < i && !rc; j++) {
 			const uint8_t *other = entry_ptr(p, j);
-			uint64_t ooff = ld64(other + E_OFFSET), osize = ld64(other + E_SIZE);
+			uint64_t ooff = ld64(other + ENT_OFFSET), osize = ld64(other + ENT_SIZE);
 			if (!strcmp(name, (const char *)other))
-				rc = fail(err, errlen, VMPKG_ECORRUPT, pkg, "duplicate entry name %s "
+				rc = fail(err, errlen, E_CORRUPT, pkg, "duplicate entry name %s "
 					  "(entries %u and %u)", name, j, i);
 			else if (off < ooff + osize && ooff < off + size)
-				rc = fail(err, errlen, VMPKG_ECORRUPT, pkg, "entries %s and %s overlap",
+				rc = fail(err, errlen, E_CORRUPT, pkg, "entries %s and %s overlap",
 					  (const char *)other, name);
 		}
 		if (rc)
@@ -162,7 +162,7 @@ int vmpkg_check_entry(const struct vmpkg *p, const struct vmpkg_entry *e, char *
 {
 	uint32_t crc = crc32_ieee(e->data, (size_t)e->size);
 	if (crc != e->crc)
-		return fail(err, errlen, VMPKG_ECRC, p->name ? p->name : "VM package",
+		return fail(err, errlen, E_CRC, p->name ? p->name : "VM package",
 			    "entry %s: checksum mismatch (stored 0x%08x, computed 0x%08x)", e->name,
 			    e->crc, crc);
 	return 0;
@@ -188,13 +188,13 @@ int vmpkg_open(const void *data, uint64_t len, struct vmpkg *p, char *err, size_
 int vmpkg_entry_at(const struct vmpkg *p, uint32_t i, struct vmpkg_entry *e)
 {
 	if (i >= p->count)
-		return VMPKG_ENOENT;
+		return E_NOENT;
 	const uint8_t *ent = entry_ptr(p, i);
 	memcpy(e->name, ent, VMPKG_NAME_MAX);
 	e->name[VMPKG_NAME_MAX - 1] = '\0';
-	e->data = p->base + ld64(ent + E_OFFSET);
-	e->size = ld64(ent + E_SIZE);
-	e->crc = ld32(ent + E_CRC);
+	e->data = p->base + ld64(ent + ENT_OFFSET);
+	e->size = ld64(ent + ENT_SIZE);
+	e->crc = ld32(ent + ENT_CRC);
 	return 0;
 }
 
@@ -203,7 +203,7 @@ int vmpkg_find(const struct vmpkg *p, const char *name, struct vmpkg_entry *e)
 	for (uint32_t i = 0; i < p->count; i++)
 		if (!strncmp((const char *)entry_ptr(p, i), name, VMPKG_NAME_MAX))
 			return vmpkg_entry_at(p, i, e);
-	return VMPKG_ENOENT;
+	return E_NOENT;
 }
 
 bool vmpkg_is_config(const char *name)

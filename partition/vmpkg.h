@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "partition/crc32.h"
+#include "core/errno.h"
 
 #define VMPKG_MAGIC        "TSRAPKG"     /* 8 bytes with its NUL */
 #define VMPKG_VERSION      1
@@ -21,13 +22,9 @@
 #define VMPKG_MAX_ENTRIES  256
 #define VMPKG_ERR_LEN      192
 
-/* Error codes (negative returns). */
-#define VMPKG_ENOENT   (-1)  /* no such entry */
-#define VMPKG_EMAGIC   (-2)  /* not a package */
-#define VMPKG_EVERSION (-3)  /* a format version this code does not read */
-#define VMPKG_ETRUNC   (-4)  /* shorter than it says */
-#define VMPKG_ECORRUPT (-5)  /* bad sizes, names, bounds, overlaps, duplicates */
-#define VMPKG_ECRC     (-6)  /* checksum mismatch */
+/* Errors (core/errno.h): E_NOENT no such entry, E_FORMAT not a package, E_VERSION a format
+ * version this code does not read, E_TRUNC shorter than it says, E_CORRUPT bad sizes, names,
+ * bounds, overlaps, duplicates, E_CRC checksum mismatch. */
 
 struct vmpkg {
 	const uint8_t *base;
@@ -61,12 +58,12 @@ int vmpkg_open_named(const void *data, uint64_t len, const char *pkgname, struct
  */
 int vmpkg_open_structure(const void *data, uint64_t len, const char *pkgname, struct vmpkg *p,
 			 char *err, size_t errlen);
-/* The entry's data checksum: 0, or VMPKG_ECRC with "<pkgname>: entry X: checksum mismatch ...". */
+/* The entry's data checksum: 0, or E_CRC with "<pkgname>: entry X: checksum mismatch ...". */
 int vmpkg_check_entry(const struct vmpkg *p, const struct vmpkg_entry *e, char *err, size_t errlen);
 
-/* Entry i of an opened package: 0, or VMPKG_ENOENT past the end. */
+/* Entry i of an opened package: 0, or E_NOENT past the end. */
 int vmpkg_entry_at(const struct vmpkg *p, uint32_t i, struct vmpkg_entry *e);
-/* The entry named name: 0, or VMPKG_ENOENT if absent. */
+/* The entry named name: 0, or E_NOENT if absent. */
 int vmpkg_find(const struct vmpkg *p, const char *name, struct vmpkg_entry *e);
 /* Config entries are those whose name ends in ".json". */
 bool vmpkg_is_config(const char *name);
@@ -82,11 +79,11 @@ struct vmpkg_input {
 /* Bytes vmpkg_write needs for these entries. */
 uint64_t vmpkg_write_size(const struct vmpkg_input *in, uint32_t n);
 /* Lay out a version 1 package in buf (cap bytes, zero-filled padding).
- * Returns 0, or VMPKG_ECORRUPT/VMPKG_ETRUNC with a reason in err. */
+ * Returns 0, or E_CORRUPT/E_TRUNC with a reason in err. */
 int vmpkg_write(void *buf, uint64_t cap, const struct vmpkg_input *in, uint32_t n,
 		char *err, size_t errlen);
 /* Recompute the table checksum of a package (len bytes), e.g. after editing
- * its table: 0, or VMPKG_ETRUNC if its header and table do not fit in len. */
+ * its table: 0, or E_TRUNC if its header and table do not fit in len. */
 int vmpkg_seal(void *pkg, uint64_t len);
 
 #endif

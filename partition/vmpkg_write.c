@@ -37,10 +37,10 @@ int vmpkg_seal(void *pkg, uint64_t len)
 {
 	uint8_t *b = pkg;
 	if (len < VMPKG_HEADER_SIZE)
-		return VMPKG_ETRUNC;
+		return E_TRUNC;
 	uint64_t covered = ld32(b + 12) + (uint64_t)ld32(b + 16) * ld32(b + 20);
 	if (ld32(b + 12) < 36 || covered > len)
-		return VMPKG_ETRUNC;
+		return E_TRUNC;
 	st32(b + 32, 0);
 	st32(b + 32, crc32_ieee(b, (size_t)covered));
 	return 0;
@@ -53,25 +53,25 @@ int vmpkg_write(void *buf, uint64_t cap, const struct vmpkg_input *in, uint32_t 
 	uint64_t total = vmpkg_write_size(in, n);
 	if (n > VMPKG_MAX_ENTRIES) {
 		snprintf(err, errlen, "%u entries, a package holds at most %d", n, VMPKG_MAX_ENTRIES);
-		return VMPKG_ECORRUPT;
+		return E_CORRUPT;
 	}
 	for (uint32_t i = 0; i < n; i++) {
 		size_t len = strlen(in[i].name);
 		if (len == 0 || len >= VMPKG_NAME_MAX) {
 			snprintf(err, errlen, "%s: entry names have 1 to %d characters", in[i].name,
 				 VMPKG_NAME_MAX - 1);
-			return VMPKG_ECORRUPT;
+			return E_CORRUPT;
 		}
 		for (uint32_t j = 0; j < i; j++)
 			if (!strcmp(in[i].name, in[j].name)) {
 				snprintf(err, errlen, "%s: two entries with this name", in[i].name);
-				return VMPKG_ECORRUPT;
+				return E_CORRUPT;
 			}
 	}
 	if (total > cap) {
 		snprintf(err, errlen, "the package needs %lu bytes, the buffer has %lu",
 			 (unsigned long)total, (unsigned long)cap);
-		return VMPKG_ETRUNC;
+		return E_TRUNC;
 	}
 	memset(b, 0, (size_t)total);
 	memcpy(b, VMPKG_MAGIC, 8);

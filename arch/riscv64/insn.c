@@ -65,29 +65,29 @@ int insn_decode_mmio(unsigned long htinst, unsigned long insn, struct mmio_acces
 	*m = (struct mmio_access){ 0 };
 	switch (insn_htinst_kind(htinst)) {
 	case HTINST_PT_WALK:
-		return INSN_EPTWALK;
+		return E_PTWALK;
 	case HTINST_TRANSFORMED:
 		/* always a 32-bit encoding: bit 1 only says how long the original was */
 		m->len = (htinst & 2) ? 4 : 2;
-		return decode32((uint32_t)(htinst | 2), m) ? 0 : INSN_ENOTMMIO;
+		return decode32((uint32_t)(htinst | 2), m) ? 0 : E_NOSUPP;
 	case HTINST_NONE:
 	case HTINST_CUSTOM:
 		break;
 	}
 	if ((insn & 3) == 3) {
 		m->len = 4;
-		return decode32((uint32_t)insn, m) ? 0 : INSN_ENOTMMIO;
+		return decode32((uint32_t)insn, m) ? 0 : E_NOSUPP;
 	}
 	m->len = 2;
-	return decode16((uint32_t)(insn & 0xffff), m) ? 0 : INSN_ENOTMMIO;
+	return decode16((uint32_t)(insn & 0xffff), m) ? 0 : E_NOSUPP;
 }
 
 const char *insn_strerror(int rc)
 {
 	switch (rc) {
-	case INSN_EPTWALK:
+	case E_PTWALK:
 		return "guest page-table walk through an address that is not its memory";
-	case INSN_ENOTMMIO:
+	case E_NOSUPP:
 		return "MMIO access with an instruction tessera does not emulate";
 	default:
 		return "MMIO access tessera cannot decode";

@@ -26,7 +26,7 @@ int arch_mmio_decode(const struct arch_vcpu *a, struct mmio_access *m)
 	enum htinst_kind k = insn_htinst_kind(a->htinst);
 	if ((k == HTINST_NONE || k == HTINST_CUSTOM) && !arch_read_guest_insn(a->pc, &insn)) {
 		*m = (struct mmio_access){ 0 };
-		return INSN_ENOTMMIO;
+		return E_NOSUPP;
 	}
 	return insn_decode_mmio(a->htinst, insn, m);
 }

@@ -24,8 +24,8 @@ static struct host_platform plat;
 
 static bool valid_code(int rc)
 {
-	return rc == HOSTDT_EBADTREE || rc == HOSTDT_EMISSING || rc == HOSTDT_EINVAL ||
-	       rc == HOSTDT_ETOOMANY;
+	return rc == E_CORRUPT || rc == E_MISSING || rc == E_INVAL ||
+	       rc == E_NOSPC;
 }
 
 static void check_platform(const struct host_platform *p, const void *fdt)

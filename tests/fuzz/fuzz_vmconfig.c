@@ -22,7 +22,7 @@ static uint64_t hash(const uint8_t *d, size_t n)
 
 static bool valid_code(int rc)
 {
-	return rc == VMCFG_ESYNTAX || rc == VMCFG_EFIELD || rc == VMCFG_ERANGE || rc == VMCFG_ECONFLICT;
+	return rc == E_SYNTAX || rc == E_FIELD || rc == E_RANGE || rc == E_CONFLICT;
 }
 
 static void check_prefix(const char *err, const char *file, const char *what)
@@ -139,7 +139,7 @@ static void place(const struct vmcfg *c, const struct vmcfg_sizes *s)
 	int rc = vmcfg_place(c, s, &l, err, e.len);
 	fuzz_err_check(&e, rc != 0, "vmcfg_place");
 	if (rc) {
-		FUZZ_CHECK(rc == VMCFG_ERANGE || rc == VMCFG_ECONFLICT, "vmcfg_place rc %d", rc);
+		FUZZ_CHECK(rc == E_RANGE || rc == E_CONFLICT, "vmcfg_place rc %d", rc);
 		check_prefix(err, c->file, "vmcfg_place");
 		return;
 	}
@@ -162,7 +162,7 @@ static void plan(const struct vmcfg *c, unsigned ncores)
 	int mrc = vmcfg_check_machine(c, ncores, err, e.len);
 	fuzz_err_check(&e, mrc != 0, "vmcfg_check_machine");
 	if (mrc) {
-		FUZZ_CHECK(mrc == VMCFG_ERANGE || mrc == VMCFG_ECONFLICT, "check_machine rc %d", mrc);
+		FUZZ_CHECK(mrc == E_RANGE || mrc == E_CONFLICT, "check_machine rc %d", mrc);
 		check_prefix(err, c->file, "vmcfg_check_machine");
 	}
 	cfgs[0] = cfgs[1] = cfgs[2] = *c;

@@ -20,8 +20,8 @@
 
 static bool valid_code(int rc)
 {
-	return rc == VMPKG_EMAGIC || rc == VMPKG_EVERSION || rc == VMPKG_ETRUNC ||
-	       rc == VMPKG_ECORRUPT || rc == VMPKG_ECRC;
+	return rc == E_FORMAT || rc == E_VERSION || rc == E_TRUNC ||
+	       rc == E_CORRUPT || rc == E_CRC;
 }
 
 /* An entry as vmpkg_entry_at gives it must lie inside the package; returns
@@ -43,7 +43,7 @@ static bool check_entry(const struct vmpkg *p, uint32_t i, const struct vmpkg_en
 	char *err = fuzz_err_reset(&fe, VMPKG_ERR_LEN);
 	int rc = vmpkg_check_entry(p, e, err, fe.len);
 	fuzz_err_check(&fe, rc != 0, "vmpkg_check_entry");
-	FUZZ_CHECK(rc == (good ? 0 : VMPKG_ECRC), "entry %u: vmpkg_check_entry %d, checksum %s", i,
+	FUZZ_CHECK(rc == (good ? 0 : E_CRC), "entry %u: vmpkg_check_entry %d, checksum %s", i,
 		   rc, good ? "good" : "bad");
 	if (rc)
 		FUZZ_CHECK(!strncmp(err, PKG_NAME ": ", sizeof(PKG_NAME ": ") - 1), "message \"%s\"", err);
@@ -264,8 +264,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(all_good == (full_rc == 0), "full open %d, entry checksums %s", full_rc,
 		   all_good ? "all good" : "not all good");
 	struct vmpkg_entry none;
-	FUZZ_CHECK(vmpkg_entry_at(&p, p.count, &none) == VMPKG_ENOENT, "entry past the end");
-	FUZZ_CHECK(vmpkg_find(&p, "no/such", &none) == VMPKG_ENOENT, "a name with '/' found");
+	FUZZ_CHECK(vmpkg_entry_at(&p, p.count, &none) == E_NOENT, "entry past the end");
+	FUZZ_CHECK(vmpkg_find(&p, "no/such", &none) == E_NOENT, "a name with '/' found");
 
 	boot(&p);
 	round_trip(&p);

@@ -52,10 +52,10 @@ static void test_uncompressed_from_insn(void)
 	for (unsigned f3 = 0; f3 < 4; f3++)
 		expect(insn_decode_mmio(0, s_type(8, 12, 13, f3), &m), true, 1u << f3, false, 12, 4,
 		       "store");
-	CHECK(insn_decode_mmio(0, i_type(0, 11, 7, 10, 0x03), &m) == INSN_ENOTMMIO, "load f3=7");
-	CHECK(insn_decode_mmio(0, s_type(0, 12, 13, 4), &m) == INSN_ENOTMMIO, "store f3=4");
-	CHECK(insn_decode_mmio(0, i_type(0, 11, 2, 10, 0x07), &m) == INSN_ENOTMMIO, "flw emulated");
-	CHECK(insn_decode_mmio(0, 0x0805a52f, &m) == INSN_ENOTMMIO, "amoswap.w emulated");
+	CHECK(insn_decode_mmio(0, i_type(0, 11, 7, 10, 0x03), &m) == E_NOSUPP, "load f3=7");
+	CHECK(insn_decode_mmio(0, s_type(0, 12, 13, 4), &m) == E_NOSUPP, "store f3=4");
+	CHECK(insn_decode_mmio(0, i_type(0, 11, 2, 10, 0x07), &m) == E_NOSUPP, "flw emulated");
+	CHECK(insn_decode_mmio(0, 0x0805a52f, &m) == E_NOSUPP, "amoswap.w emulated");
 }
 
 static void test_compressed_from_insn(void)
@@ -73,9 +73,9 @@ static void test_compressed_from_insn(void)
 	expect(insn_decode_mmio(0, (6u << 13) | (11u << 2) | 2, &m), true, 4, false, 11, 2, "c.swsp");
 	expect(insn_decode_mmio(0, (7u << 13) | (11u << 2) | 2, &m), true, 8, false, 11, 2, "c.sdsp");
 	/* c.fld, c.fsd and quadrant 1 are not emulated */
-	CHECK(insn_decode_mmio(0, (1u << 13) | (5u << 7) | (4u << 2), &m) == INSN_ENOTMMIO, "c.fld");
-	CHECK(insn_decode_mmio(0, (5u << 13) | (5u << 7) | (4u << 2), &m) == INSN_ENOTMMIO, "c.fsd");
-	CHECK(insn_decode_mmio(0, 0x4501, &m) == INSN_ENOTMMIO, "c.li emulated");
+	CHECK(insn_decode_mmio(0, (1u << 13) | (5u << 7) | (4u << 2), &m) == E_NOSUPP, "c.fld");
+	CHECK(insn_decode_mmio(0, (5u << 13) | (5u << 7) | (4u << 2), &m) == E_NOSUPP, "c.fsd");
+	CHECK(insn_decode_mmio(0, 0x4501, &m) == E_NOSUPP, "c.li emulated");
 	/* the upper half of a 16-bit fetch is not part of the instruction */
 	expect(insn_decode_mmio(0, 0xdead0000ul | 0x429c, &m), false, 4, true, 15, 2, "c.lw, high bits");
 }
@@ -91,9 +91,9 @@ static void test_transformed_uncompressed(void)
 	expect(insn_decode_mmio(transformed(lw, 2, false), 0, &m), false, 4, true, 10, 4, "lw, offset 2");
 	unsigned long lbu = i_type(0, 11, 4, 9, 0x03);
 	expect(insn_decode_mmio(transformed(lbu, 0, false), 0, &m), false, 1, false, 9, 4, "lbu");
-	CHECK(insn_decode_mmio(transformed(i_type(0, 11, 3, 10, 0x07), 0, false), 0, &m) == INSN_ENOTMMIO,
+	CHECK(insn_decode_mmio(transformed(i_type(0, 11, 3, 10, 0x07), 0, false), 0, &m) == E_NOSUPP,
 	      "transformed fld emulated");
-	CHECK(insn_decode_mmio(0x0805a52ful, 0, &m) == INSN_ENOTMMIO, "transformed amoswap emulated");
+	CHECK(insn_decode_mmio(0x0805a52ful, 0, &m) == E_NOSUPP, "transformed amoswap emulated");
 }
 
 /* A transformed compressed instruction is the 32-bit equivalent with bit 1 clear: length 2. */
@@ -117,10 +117,10 @@ static void test_pseudoinstructions(void)
 	for (unsigned i = 0; i < 4; i++) {
 		CHECK(insn_htinst_kind(pseudo[i]) == HTINST_PT_WALK, "%lx: kind", pseudo[i]);
 		/* even with an emulable load at pc */
-		CHECK(insn_decode_mmio(pseudo[i], i_type(0, 11, 2, 10, 0x03), &m) == INSN_EPTWALK,
+		CHECK(insn_decode_mmio(pseudo[i], i_type(0, 11, 2, 10, 0x03), &m) == E_PTWALK,
 		      "%lx emulated", pseudo[i]);
 	}
-	CHECK(strstr(insn_strerror(INSN_EPTWALK), "page-table"), "message");
+	CHECK(strstr(insn_strerror(E_PTWALK), "page-table"), "message");
 	/* a value the spec does not define (bit 0 clear, not a pseudoinstruction): use insn */
 	CHECK(insn_htinst_kind(0x4000) == HTINST_CUSTOM, "custom kind");
 	expect(insn_decode_mmio(0x4000, i_type(0, 11, 2, 10, 0x03), &m), false, 4, true, 10, 4,

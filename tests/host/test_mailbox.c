@@ -94,7 +94,7 @@ static void test_empty_and_full(void)
 		CHECK(mailbox_try_send(&a, 1, &m) == 0, "send %u into a ring with room failed", i);
 	}
 	struct mbox_msg m = msg(MSG_PING, 99);
-	CHECK(mailbox_try_send(&a, 1, &m) == MBOX_EFULL, "full ring accepted a message");
+	CHECK(mailbox_try_send(&a, 1, &m) == E_FULL, "full ring accepted a message");
 	CHECK(atomic_load(&sim[1].kicks) == 1, "kicks = %u, want 1 (only empty -> non-empty)",
 	      atomic_load(&sim[1].kicks));
 	CHECK(!mailbox_idle(&b), "full inbox looks idle");
@@ -103,7 +103,7 @@ static void test_empty_and_full(void)
 		CHECK(sb.last[i].arg[0] == i && sb.last[i].from == 0 && sb.last[i].seq == i + 1,
 		      "message %u: arg %lu from %u seq %u", i, (unsigned long)sb.last[i].arg[0],
 		      sb.last[i].from, sb.last[i].seq);
-	CHECK(sb.post_rc == MBOX_EDEADLK, "blocking send inside a handler returned %d", sb.post_rc);
+	CHECK(sb.post_rc == E_DEADLK, "blocking send inside a handler returned %d", sb.post_rc);
 	CHECK(mailbox_idle(&b), "drained inbox not idle");
 	CHECK(b.seq_errors == 0, "sequence errors %lu", (unsigned long)b.seq_errors);
 }
@@ -155,7 +155,7 @@ static void test_no_stranded_message(void)
 	}
 	kicks = atomic_load(&sim[1].kicks);
 	struct mbox_msg m = msg(MSG_PING, 77);
-	CHECK(mailbox_try_send(&a, 1, &m) == MBOX_EFULL, "full ring took a message");
+	CHECK(mailbox_try_send(&a, 1, &m) == E_FULL, "full ring took a message");
 	drain_after_relaxes = 3 * MBOX_REKICK_EVERY;
 	drain_ep = &b;
 	CHECK(mailbox_send(&a, 1, &m) == 0, "blocked send failed");
@@ -201,13 +201,13 @@ static void test_invalid(void)
 	sim_reset(3);
 	mailbox_endpoint_init(&a, &net, 0, record_handler, NULL);
 	struct mbox_msg m = msg(MSG_PING, 0);
-	CHECK(mailbox_try_send(&a, 0, &m) == MBOX_EINVAL, "send to self accepted");
-	CHECK(mailbox_try_send(&a, 3, &m) == MBOX_EINVAL, "send past ncores accepted");
-	CHECK(mailbox_send(&a, 7, &m) == MBOX_EINVAL, "blocking send past ncores accepted");
+	CHECK(mailbox_try_send(&a, 0, &m) == E_INVAL, "send to self accepted");
+	CHECK(mailbox_try_send(&a, 3, &m) == E_INVAL, "send past ncores accepted");
+	CHECK(mailbox_send(&a, 7, &m) == E_INVAL, "blocking send past ncores accepted");
 	struct mbox_msg bad = msg(MSG_TYPE_COUNT, 0);
-	CHECK(mailbox_try_send(&a, 1, &bad) == MBOX_EINVAL, "unknown type accepted");
-	CHECK(mailbox_post(&a, 1, &m) == MBOX_EDEADLK, "post of a request accepted");
-	CHECK(mailbox_endpoint_init(&a, &net, 3, record_handler, NULL) == MBOX_EINVAL,
+	CHECK(mailbox_try_send(&a, 1, &bad) == E_INVAL, "unknown type accepted");
+	CHECK(mailbox_post(&a, 1, &m) == E_DEADLK, "post of a request accepted");
+	CHECK(mailbox_endpoint_init(&a, &net, 3, record_handler, NULL) == E_INVAL,
 	      "endpoint past ncores accepted");
 }
 

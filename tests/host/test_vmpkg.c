@@ -88,9 +88,9 @@ static void test_round_trip(void)
 		CHECK((e.data - buf) % 64 == 0, "entry %u at %ld", i, (long)(e.data - buf));
 		CHECK(e.crc == crc32_ieee(inputs[i].data, e.size), "entry %u crc", i);
 	}
-	CHECK(vmpkg_entry_at(&pkg, 3, &e) == VMPKG_ENOENT, "entry past the end");
+	CHECK(vmpkg_entry_at(&pkg, 3, &e) == E_NOENT, "entry past the end");
 	CHECK(vmpkg_find(&pkg, "hello.bin", &e) == 0 && e.size == sizeof(kernel), "find");
-	CHECK(vmpkg_find(&pkg, "hello", &e) == VMPKG_ENOENT && vmpkg_find(&pkg, "", &e) < 0, "find absent");
+	CHECK(vmpkg_find(&pkg, "hello", &e) == E_NOENT && vmpkg_find(&pkg, "", &e) < 0, "find absent");
 	CHECK(vmpkg_is_config("hello.json") && !vmpkg_is_config("hello.bin") &&
 	      !vmpkg_is_config(".json") && !vmpkg_is_config("json"), "is_config");
 	CHECK(open_pkg(len + 100) == 0 && pkg.size == len, "a longer buffer (loader padding)");
@@ -118,38 +118,38 @@ static void test_bad_magic(void)
 {
 	build();
 	buf[3] ^= 0x20;
-	EXPECT(open_pkg(len), VMPKG_EMAGIC, "bad magic: not a tessera VM package");
-	EXPECT(vmpkg_open_named(NULL, 0, "t.pkg", &pkg, err, sizeof(err)), VMPKG_ETRUNC, "no package");
+	EXPECT(open_pkg(len), E_FORMAT, "bad magic: not a tessera VM package");
+	EXPECT(vmpkg_open_named(NULL, 0, "t.pkg", &pkg, err, sizeof(err)), E_TRUNC, "no package");
 }
 
 static void test_bad_version(void)
 {
 	build();
 	put32(buf + 8, 2);
-	EXPECT(open_pkg(len), VMPKG_EVERSION, "unsupported format version 2 (this tessera reads version 1");
+	EXPECT(open_pkg(len), E_VERSION, "unsupported format version 2 (this tessera reads version 1");
 }
 
 static void test_truncated(void)
 {
 	build();
-	EXPECT(open_pkg(63), VMPKG_ETRUNC, "truncated: 63 bytes, the header alone needs 64");
-	EXPECT(open_pkg(len - 1), VMPKG_ETRUNC, "truncated: the header says");
+	EXPECT(open_pkg(63), E_TRUNC, "truncated: 63 bytes, the header alone needs 64");
+	EXPECT(open_pkg(len - 1), E_TRUNC, "truncated: the header says");
 	put64(buf + 24, 64 + 80);
 	vmpkg_seal(buf, sizeof(buf));
-	EXPECT(open_pkg(len), VMPKG_ETRUNC, "the header and a table of 3 entries need 304 bytes");
+	EXPECT(open_pkg(len), E_TRUNC, "the header and a table of 3 entries need 304 bytes");
 }
 
 static void test_bad_header_fields(void)
 {
 	build();
 	put32(buf + 12, 8);
-	EXPECT(open_pkg(len), VMPKG_ECORRUPT, "corrupt header: header size 8, entry size 80");
+	EXPECT(open_pkg(len), E_CORRUPT, "corrupt header: header size 8, entry size 80");
 	build();
 	put32(buf + 20, 100000);
-	EXPECT(open_pkg(len), VMPKG_ECORRUPT, "100000 entries, at most 256");
+	EXPECT(open_pkg(len), E_CORRUPT, "100000 entries, at most 256");
 	build();
 	entry(0)[0] ^= 1;   /* a table byte, checksum not updated */
-	EXPECT(open_pkg(len), VMPKG_ECRC, "header checksum mismatch (stored 0x");
+	EXPECT(open_pkg(len), E_CRC, "header checksum mismatch (stored 0x");
 }
 
 static void test_entry_past_end(void)
@@ -157,20 +157,20 @@ static void test_entry_past_end(void)
 	build();
 	put64(entry(1) + 64, len);
 	vmpkg_seal(buf, sizeof(buf));
-	EXPECT(open_pkg(len), VMPKG_ECORRUPT, "entry hello.bin: data past the end");
+	EXPECT(open_pkg(len), E_CORRUPT, "entry hello.bin: data past the end");
 	build();
 	put64(entry(1) + 56, 0xffffffffffffffc0ull);   /* offset + size wraps */
 	vmpkg_seal(buf, sizeof(buf));
-	EXPECT(open_pkg(len), VMPKG_ECORRUPT, "entry hello.bin: data past the end (offset "
+	EXPECT(open_pkg(len), E_CORRUPT, "entry hello.bin: data past the end (offset "
 	       "0xffffffffffffffc0");
 	build();
 	put64(entry(2) + 56, 64);   /* inside the table */
 	vmpkg_seal(buf, sizeof(buf));
-	EXPECT(open_pkg(len), VMPKG_ECORRUPT, "entry empty: offset 0x40 is not 64-byte aligned or lies");
+	EXPECT(open_pkg(len), E_CORRUPT, "entry empty: offset 0x40 is not 64-byte aligned or lies");
 	build();
 	put64(entry(1) + 56, 0x181);
 	vmpkg_seal(buf, sizeof(buf));
-	EXPECT(open_pkg(len), VMPKG_ECORRUPT, "entry hello.bin: offset 0x181");
+	EXPECT(open_pkg(len), E_CORRUPT, "entry hello.bin: offset 0x181");
 }
 
 static void test_overlapping_entries(void)
@@ -180,7 +180,7 @@ static void test_overlapping_entries(void)
 	memcpy(off, entry(0) + 56, 8);
 	memcpy(entry(1) + 56, off, 8);
 	vmpkg_seal(buf, sizeof(buf));
-	EXPECT(open_pkg(len), VMPKG_ECORRUPT, "entries hello.json and hello.bin overlap");
+	EXPECT(open_pkg(len), E_CORRUPT, "entries hello.json and hello.bin overlap");
 	build();   /* an empty entry at the same offset overlaps nothing */
 	memcpy(entry(2) + 56, off, 8);
 	vmpkg_seal(buf, sizeof(buf));
@@ -193,11 +193,11 @@ static void test_checksum_mismatch(void)
 	struct vmpkg_entry e;
 	CHECK(open_pkg(len) == 0 && vmpkg_find(&pkg, "hello.bin", &e) == 0, "set-up");
 	buf[e.data - buf + 4999] ^= 0x80;
-	EXPECT(open_pkg(len), VMPKG_ECRC, "entry hello.bin: checksum mismatch (stored 0x");
+	EXPECT(open_pkg(len), E_CRC, "entry hello.bin: checksum mismatch (stored 0x");
 	build();
 	put32(entry(0) + 72, 0x12345678);
 	vmpkg_seal(buf, sizeof(buf));
-	EXPECT(open_pkg(len), VMPKG_ECRC, "entry hello.json: checksum mismatch (stored 0x12345678, computed");
+	EXPECT(open_pkg(len), E_CRC, "entry hello.json: checksum mismatch (stored 0x12345678, computed");
 }
 
 /* tessera's boot: the structure at open, each entry's checksum when it is used. */
@@ -211,13 +211,13 @@ static void test_checksum_per_entry(void)
 	CHECK(vmpkg_open_structure(buf, len, "t.pkg", &pkg, err, sizeof(err)) == 0,
 	      "a data checksum failed the structure: %s", err);
 	CHECK(vmpkg_find(&pkg, "hello.bin", &e) == 0 &&
-	      vmpkg_check_entry(&pkg, &e, err, sizeof(err)) == VMPKG_ECRC &&
+	      vmpkg_check_entry(&pkg, &e, err, sizeof(err)) == E_CRC &&
 	      strstr(err, "t.pkg: entry hello.bin: checksum mismatch (stored 0x"), "bad entry: %s", err);
 	CHECK(vmpkg_find(&pkg, "hello.json", &other) == 0 &&
 	      vmpkg_check_entry(&pkg, &other, err, sizeof(err)) == 0, "a good entry refused: %s", err);
 	/* structural damage still fails the whole package */
 	put32(entry(0) + 72, 0x12345678);
-	CHECK(vmpkg_open_structure(buf, len, "t.pkg", &pkg, err, sizeof(err)) == VMPKG_ECRC &&
+	CHECK(vmpkg_open_structure(buf, len, "t.pkg", &pkg, err, sizeof(err)) == E_CRC &&
 	      strstr(err, "header checksum mismatch"), "table damage: %s", err);
 }
 
@@ -226,19 +226,19 @@ static void test_bad_names(void)
 	build();
 	memcpy(entry(1), "hello.json", 11);
 	vmpkg_seal(buf, sizeof(buf));
-	EXPECT(open_pkg(len), VMPKG_ECORRUPT, "duplicate entry name hello.json (entries 0 and 1)");
+	EXPECT(open_pkg(len), E_CORRUPT, "duplicate entry name hello.json (entries 0 and 1)");
 	build();
 	memset(entry(1), 'x', VMPKG_NAME_MAX);
 	vmpkg_seal(buf, sizeof(buf));
-	EXPECT(open_pkg(len), VMPKG_ECORRUPT, "entry 1: name is not NUL-terminated");
+	EXPECT(open_pkg(len), E_CORRUPT, "entry 1: name is not NUL-terminated");
 	build();
 	entry(2)[0] = '\0';
 	vmpkg_seal(buf, sizeof(buf));
-	EXPECT(open_pkg(len), VMPKG_ECORRUPT, "entry 2: name is empty");
+	EXPECT(open_pkg(len), E_CORRUPT, "entry 2: name is empty");
 	build();
 	entry(2)[1] = '/';
 	vmpkg_seal(buf, sizeof(buf));
-	EXPECT(open_pkg(len), VMPKG_ECORRUPT, "entry 2: name has a byte 0x2f");
+	EXPECT(open_pkg(len), E_CORRUPT, "entry 2: name has a byte 0x2f");
 }
 
 /* Version 1 readers accept a longer header and longer entries (compatible growth). */
@@ -266,17 +266,17 @@ static void test_writer_errors(void)
 	static const struct vmpkg_input dup[] = { { "a", "1", 1 }, { "a", "2", 1 } };
 	static const struct vmpkg_input longname[] = {
 		{ "0123456789012345678901234567890123456789012345678901234567", "", 0 } };
-	CHECK(vmpkg_write(buf, sizeof(buf), dup, 2, err, sizeof(err)) == VMPKG_ECORRUPT &&
+	CHECK(vmpkg_write(buf, sizeof(buf), dup, 2, err, sizeof(err)) == E_CORRUPT &&
 	      strstr(err, "a: two entries with this name"), "duplicate: %s", err);
-	CHECK(vmpkg_write(buf, sizeof(buf), longname, 1, err, sizeof(err)) == VMPKG_ECORRUPT &&
+	CHECK(vmpkg_write(buf, sizeof(buf), longname, 1, err, sizeof(err)) == E_CORRUPT &&
 	      strstr(err, "entry names have 1 to 55 characters"), "long name: %s", err);
-	CHECK(vmpkg_write(buf, 100, inputs, 3, err, sizeof(err)) == VMPKG_ETRUNC &&
+	CHECK(vmpkg_write(buf, 100, inputs, 3, err, sizeof(err)) == E_TRUNC &&
 	      strstr(err, "the buffer has 100"), "small buffer: %s", err);
 	build();
-	CHECK(vmpkg_seal(buf, 63) == VMPKG_ETRUNC && vmpkg_seal(buf, 303) == VMPKG_ETRUNC &&
+	CHECK(vmpkg_seal(buf, 63) == E_TRUNC && vmpkg_seal(buf, 303) == E_TRUNC &&
 	      vmpkg_seal(buf, 304) == 0, "seal checks its length");
 	put32(buf + 20, 0xffffffff);
-	CHECK(vmpkg_seal(buf, sizeof(buf)) == VMPKG_ETRUNC, "seal with a huge count");
+	CHECK(vmpkg_seal(buf, sizeof(buf)) == E_TRUNC, "seal with a huge count");
 }
 
 int main(int argc, char **argv)

@@ -37,21 +37,21 @@ static void test_check_machine(void)
 	struct vmcfg c;
 	load(&c, "linux.json", "{'id': 1, 'name': 'l', 'vcpus': 2, 'affinity': [0, 9], "
 	     "'memory': [{'gpa': 0, 'size': '4M'}], 'kernel': {'image': 'k'}}");
-	EXPECT_MSG(vmcfg_check_machine(&c, 4, err, sizeof(err)), VMCFG_ERANGE,
+	EXPECT_MSG(vmcfg_check_machine(&c, 4, err, sizeof(err)), E_RANGE,
 		   "linux.json: affinity[1]: core 9 does not exist (the machine has 4 cores)");
 	CHECK(vmcfg_check_machine(&c, 10, err, sizeof(err)) == 0, "10 cores: %s", err);
 	load(&c, "d.json", "{'id': 1, 'name': 'l', 'vcpus': 3, 'affinity': [2, 0, 2], "
 	     "'memory': [{'gpa': 0, 'size': '4M'}], 'kernel': {'image': 'k'}}");
-	EXPECT_MSG(vmcfg_check_machine(&c, 4, err, sizeof(err)), VMCFG_ECONFLICT,
+	EXPECT_MSG(vmcfg_check_machine(&c, 4, err, sizeof(err)), E_CONFLICT,
 		   "d.json: affinity[2]: core 2 is already used by vCPU 0");
 	load(&c, "five.json", "{'id': 1, 'name': 'l', 'vcpus': 5, "
 	     "'memory': [{'gpa': 0, 'size': '4M'}], 'kernel': {'image': 'k'}}");
-	EXPECT_MSG(vmcfg_check_machine(&c, 4, err, sizeof(err)), VMCFG_ERANGE,
+	EXPECT_MSG(vmcfg_check_machine(&c, 4, err, sizeof(err)), E_RANGE,
 		   "affinity[4]: core 4 does not exist (the machine has 4 cores); with no \"affinity\"");
 	load(&c, "one.json", VM(1, "a", ", 'affinity': [1]"));
-	EXPECT_MSG(vmcfg_check_machine(&c, 1, err, sizeof(err)), VMCFG_ERANGE, "(the machine has 1 core)");
+	EXPECT_MSG(vmcfg_check_machine(&c, 1, err, sizeof(err)), E_RANGE, "(the machine has 1 core)");
 	c.naffinity = 0;   /* a hand-built struct */
-	EXPECT_MSG(vmcfg_check_machine(&c, 4, err, sizeof(err)), VMCFG_ECONFLICT,
+	EXPECT_MSG(vmcfg_check_machine(&c, 4, err, sizeof(err)), E_CONFLICT,
 		   "affinity: 0 entries for 1 vcpu");
 }
 
@@ -139,30 +139,30 @@ static void test_place_does_not_fit(void)
 	struct vmcfg_sizes s = { 9437184, 0, 0 };
 	load(&c, "big.json", "{'id': 1, 'name': 'a', 'vcpus': 1, 'memory': [{'gpa': '0x80000000', "
 	     "'size': '8M'}], 'kernel': {'image': 'k'}}");
-	EXPECT_MSG(vmcfg_place(&c, &s, &lay, err, sizeof(err)), VMCFG_ECONFLICT,
+	EXPECT_MSG(vmcfg_place(&c, &s, &lay, err, sizeof(err)), E_CONFLICT,
 		   "big.json: kernel.image: 9437184 bytes do not fit in memory[0] at 0x80200000");
 	s.kernel = 0;
-	EXPECT_MSG(vmcfg_place(&c, &s, &lay, err, sizeof(err)), VMCFG_ERANGE, "kernel.image: k is empty");
+	EXPECT_MSG(vmcfg_place(&c, &s, &lay, err, sizeof(err)), E_RANGE, "kernel.image: k is empty");
 	s = (struct vmcfg_sizes){ 6 << 20, 0, 0 };  /* the DTB cannot go below the end */
-	EXPECT_MSG(vmcfg_place(&c, &s, &lay, err, sizeof(err)), VMCFG_ECONFLICT,
+	EXPECT_MSG(vmcfg_place(&c, &s, &lay, err, sizeof(err)), E_CONFLICT,
 		   "dtb: 65536 bytes at 0x807f0000 overlap the kernel (0x80200000-0x80800000)");
 	s = (struct vmcfg_sizes){ 4096, 0, 65537 };
-	EXPECT_MSG(vmcfg_place(&c, &s, &lay, err, sizeof(err)), VMCFG_ERANGE,
+	EXPECT_MSG(vmcfg_place(&c, &s, &lay, err, sizeof(err)), E_RANGE,
 		   "dtb: a generated device tree of 65537 bytes is larger than the 65536");
 	load(&c, "i.json", VM(1, "a", ", 'initrd': {'image': 'i'}"));
 	s = (struct vmcfg_sizes){ 4096, 31 << 20, 0 };
-	EXPECT_MSG(vmcfg_place(&c, &s, &lay, err, sizeof(err)), VMCFG_ECONFLICT,
+	EXPECT_MSG(vmcfg_place(&c, &s, &lay, err, sizeof(err)), E_CONFLICT,
 		   "initrd.image: 32505856 bytes do not fit below 0x81e00000 in memory[0]");
 	s = (struct vmcfg_sizes){ 4096, 30 << 20, 0 };  /* fits below the DTB, but on the kernel */
-	EXPECT_MSG(vmcfg_place(&c, &s, &lay, err, sizeof(err)), VMCFG_ECONFLICT,
+	EXPECT_MSG(vmcfg_place(&c, &s, &lay, err, sizeof(err)), E_CONFLICT,
 		   "initrd.image: 31457280 bytes at 0x80000000 overlap the kernel");
 	s = (struct vmcfg_sizes){ 4096, 0, 0 };
-	EXPECT_MSG(vmcfg_place(&c, &s, &lay, err, sizeof(err)), VMCFG_ERANGE, "initrd.image: i is empty");
+	EXPECT_MSG(vmcfg_place(&c, &s, &lay, err, sizeof(err)), E_RANGE, "initrd.image: i is empty");
 	load(&c, "d.json", VM(1, "a", ", 'dtb': {'image': 'd'}"));
 	s = (struct vmcfg_sizes){ 4096, 0, 0 };
-	EXPECT_MSG(vmcfg_place(&c, &s, &lay, err, sizeof(err)), VMCFG_ERANGE, "dtb.image: d is empty");
+	EXPECT_MSG(vmcfg_place(&c, &s, &lay, err, sizeof(err)), E_RANGE, "dtb.image: d is empty");
 	s = (struct vmcfg_sizes){ 4096, 0, 33 << 20 };
-	EXPECT_MSG(vmcfg_place(&c, &s, &lay, err, sizeof(err)), VMCFG_ECONFLICT,
+	EXPECT_MSG(vmcfg_place(&c, &s, &lay, err, sizeof(err)), E_CONFLICT,
 		   "dtb.image: 34603008 bytes do not fit in memory[0]");
 }
 
@@ -190,24 +190,24 @@ static void test_place_overlaps(void)
 	struct vmcfg c;
 	struct vmcfg_sizes s = { 1 << 20, 1 << 20, 0 };
 	load(&c, "o.json", VM(1, "a", ", 'initrd': {'image': 'i', 'gpa': '0x80280000'}"));
-	EXPECT_MSG(vmcfg_place(&c, &s, &lay, err, sizeof(err)), VMCFG_ECONFLICT,
+	EXPECT_MSG(vmcfg_place(&c, &s, &lay, err, sizeof(err)), E_CONFLICT,
 		   "o.json: initrd.image: 1048576 bytes at 0x80280000 overlap the kernel "
 		   "(0x80200000-0x80300000)");
 	load(&c, "o.json", VM(1, "a", ", 'initrd': {'image': 'i', 'gpa': '0x81d80000'}"));
-	EXPECT_MSG(vmcfg_place(&c, &s, &lay, err, sizeof(err)), VMCFG_ECONFLICT,
+	EXPECT_MSG(vmcfg_place(&c, &s, &lay, err, sizeof(err)), E_CONFLICT,
 		   "initrd.image: 1048576 bytes at 0x81d80000 overlap the dtb (0x81e00000-0x81e10000)");
 	load(&c, "o.json", VM(1, "a", ", 'initrd': {'image': 'i', 'gpa': '0x81f80000'}"));
-	EXPECT_MSG(vmcfg_place(&c, &s, &lay, err, sizeof(err)), VMCFG_ECONFLICT,
+	EXPECT_MSG(vmcfg_place(&c, &s, &lay, err, sizeof(err)), E_CONFLICT,
 		   "initrd.image: 1048576 bytes do not fit in memory[0] at 0x81f80000");
 	load(&c, "o.json", VM(1, "a", ", 'initrd': {'image': 'i', 'gpa': '0x81000000'}"));
 	CHECK(vmcfg_place(&c, &s, &lay, err, sizeof(err)) == 0 && lay.initrd_gpa == 0x81000000 &&
 	      lay.initrd_end == 0x81100000, "initrd at its gpa: %s", err);
 	load(&c, "e.json", VM(1, "a", ""));
 	c.kernel.entry = 0x80300000;  /* just past a 1 MiB kernel */
-	EXPECT_MSG(vmcfg_place(&c, &s, &lay, err, sizeof(err)), VMCFG_ERANGE,
+	EXPECT_MSG(vmcfg_place(&c, &s, &lay, err, sizeof(err)), E_RANGE,
 		   "kernel.entry: 0x80300000 is outside the kernel image (0x80200000-0x80300000)");
 	c.kernel.gpa = c.kernel.entry = 0x90000000;
-	EXPECT_MSG(vmcfg_place(&c, &s, &lay, err, sizeof(err)), VMCFG_ERANGE,
+	EXPECT_MSG(vmcfg_place(&c, &s, &lay, err, sizeof(err)), E_RANGE,
 		   "kernel.gpa: 0x90000000 is outside the VM's memory");
 }
 

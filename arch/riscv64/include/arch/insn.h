@@ -7,6 +7,7 @@
 #define ARCH_INSN_H
 #include <stdbool.h>
 #include <stdint.h>
+#include "core/errno.h"
 
 /* A trapped load or store to emulate. */
 struct mmio_access {
@@ -25,9 +26,6 @@ enum htinst_kind {
 };
 enum htinst_kind insn_htinst_kind(unsigned long htinst);
 
-/* Why a trap cannot be emulated as MMIO. */
-#define INSN_ENOTMMIO  (-1)  /* not a load or store tessera emulates (FP, atomic, other) */
-#define INSN_EPTWALK   (-2)  /* the guest's page-table walk, not its instruction, touched the address */
 
 /*
  * Decode from htinst when it holds a transformed instruction, else from insn

@@ -2,6 +2,19 @@
 #include <string.h>
 #include <arch/csr.h>
 #include <arch/vcpu.h>
+#include <stddef.h>
+
+/* guest.S and trap.S reach struct arch_vcpu by these offsets (arch/vcpu.h). */
+#define AVCPU_AT(field, off) _Static_assert(offsetof(struct arch_vcpu, field) == (off), #field " offset")
+AVCPU_AT(gpr, AVCPU_GPR(0));
+AVCPU_AT(pc, AVCPU_PC);
+AVCPU_AT(sstatus, AVCPU_SSTATUS);
+AVCPU_AT(hstatus, AVCPU_HSTATUS);
+AVCPU_AT(host_sp, AVCPU_HOST_SP);
+AVCPU_AT(scause, AVCPU_SCAUSE);
+AVCPU_AT(stval, AVCPU_STVAL);
+AVCPU_AT(htval, AVCPU_HTVAL);
+AVCPU_AT(htinst, AVCPU_HTINST);
 
 void arch_fp_save(uint64_t *fp);
 void arch_fp_restore(const uint64_t *fp);

@@ -5,7 +5,7 @@
 #   make test     host unit tests (plain, TSan, ASan+UBSan) and the QEMU matrix
 ARCH          ?= riscv64
 PLAT          ?= qemu-virt
-CROSS_COMPILE ?= riscv64-linux-gnu-
+include arch/$(ARCH)/arch.mk
 SMP           ?= 4
 # The QEMU + OpenSBI platform of make run (docs/platforms.md): qemu7 (Debian 12's
 # QEMU 7.2 + OpenSBI 1.1) or qemu10 (QEMU 10 + OpenSBI 1.5.1, bookworm-backports);
@@ -31,22 +31,14 @@ GCC_INC = $(eval GCC_INC := $(shell $(CC) -print-file-name=include))$(GCC_INC)
 CONFIG  := -DCONFIG_MAX_CORES=$(MAX_CORES) -DTESSERA_VERSION='"$(VERSION)"'
 CFLAGS  = -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdinc \
            -isystem core/include/libc -isystem $(GCC_INC) \
-           -fno-pie -mcmodel=medany -march=rv64imac_zicsr_zifencei -mabi=lp64 \
+           -fno-pie $(ARCH_CFLAGS) \
            -fno-stack-protector -fomit-frame-pointer -fno-common -ffunction-sections -fdata-sections \
            -I. -Iarch/$(ARCH)/include -I$(DEPS)/libfdt -I$(BUILD)/include $(CONFIG)
 ASFLAGS = $(CFLAGS) -D__ASSEMBLY__
-LDFLAGS := -nostdlib -no-pie -static -Wl,--no-relax -Wl,--gc-sections -Wl,-T,arch/$(ARCH)/tessera.ld \
+LDFLAGS := -nostdlib -no-pie -static -Wl,--no-relax -Wl,--gc-sections -Wl,-T,$(ARCH_LDSCRIPT) \
            -Wl,--build-id=none -Wl,--no-warn-rwx-segments
 
-# The device-tree side of the interrupt controller: portable, in the host tests and tools too.
-IRQC_DT_SRCS := arch/$(ARCH)/irqc/plic_dt.c
-IRQC_HOSTDT_SRCS := arch/$(ARCH)/irqc/plic_hostdt.c arch/$(ARCH)/hostdt_kept.c   # with partition/hostdt.c
-
-SRCS := boot/entry.S \
-        arch/$(ARCH)/trap.S arch/$(ARCH)/trap.c arch/$(ARCH)/cpu.c arch/$(ARCH)/sbi_client.c \
-        arch/$(ARCH)/guest.S arch/$(ARCH)/fpu.S arch/$(ARCH)/vcpu.c arch/$(ARCH)/gstage.c arch/$(ARCH)/mmio.c arch/$(ARCH)/insn.c arch/$(ARCH)/irqc/vplic.c arch/$(ARCH)/irqc/plic.c \
-        $(addprefix arch/$(ARCH)/sbi/,sbi_guest.c base.c time.c ipi.c rfence.c hsm.c srst.c \
-                                       dbcn.c legacy.c vendor.c) \
+SRCS := $(ARCH_SRCS) \
         core/main.c core/msg.c core/selftest.c core/console.c core/uart16550.c \
         core/panic.c core/poweroff.c core/format.c core/string.c \
         core/mem.c core/vm.c core/sched.c core/exit.c core/boot_vms.c core/vuart.c core/console_input.c core/hwirq.c \
@@ -91,7 +83,7 @@ $(BUILD)/obj/libfdt/%.c.o: $(STAMP)
 	@echo "  CC      libfdt/$*.c"
 	$(Q)$(CC) $(CFLAGS) $(COLD_OPT) -Wno-sign-compare -c $(DEPS)/libfdt/$*.c -o $@
 
-$(BUILD)/tessera.elf: $(OBJS) arch/$(ARCH)/tessera.ld
+$(BUILD)/tessera.elf: $(OBJS) $(ARCH_LDSCRIPT)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(OBJS) -o $@
 
@@ -117,7 +109,7 @@ $(HOOKS)/obj/%.S.o: %.S $(STAMP)
 	@echo "  AS      $< (test hooks)"
 	$(Q)$(CC) $(ASFLAGS) $(HOOKS_CONFIG) -MMD -MP -c $< -o $@
 
-$(HOOKS)/tessera.elf: $(HOOKS_OBJS) arch/$(ARCH)/tessera.ld
+$(HOOKS)/tessera.elf: $(HOOKS_OBJS) $(ARCH_LDSCRIPT)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(HOOKS_OBJS) -o $@
 

@@ -5,6 +5,7 @@
  */
 #include <stdint.h>
 #include <arch/cpu.h>
+#include "boot/boot.h"
 #include "core/console.h"
 #include "core/irqc.h"
 #include "core/hwirq.h"
@@ -18,13 +19,11 @@
 #endif
 #define BRINGUP_TIMEOUT_MS 3000
 
-void boot_main(unsigned long hartid, const void *fdt);
-void secondary_main(unsigned long hartid, struct pcpu *p);
 
 static struct host_platform plat;   /* written by the boot core before any other core runs */
 static struct mbox_net mbox_net;    /* the rings: each written by one producer and one consumer */
 static struct pcpu pcpus[CONFIG_MAX_CORES];
-/* Read-only once harts start; boot/entry.S reads them too (late_hart). */
+/* Read-only once harts start; arch/riscv64/entry.S reads them too (late_hart). */
 unsigned long core_hartid[CONFIG_MAX_CORES];
 struct pcpu *core_pcpu_ptr[CONFIG_MAX_CORES];
 uint32_t core_count_published;

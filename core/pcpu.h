@@ -26,7 +26,7 @@ struct selftest_state {
 struct vcpu;
 
 struct pcpu {
-	uintptr_t stack_top;       /* offset 0: boot/entry.S loads sp from here */
+	uintptr_t stack_top;       /* offset 0: the arch entry code loads sp from here */
 	unsigned id;
 	unsigned long hartid;
 	struct mbox_endpoint ep;

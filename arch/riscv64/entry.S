@@ -1,8 +1,10 @@
 /*
- * tessera entry. The image starts with a Linux-style RISC-V Image header so
+ * tessera's RISC-V entry (the order of bring-up: boot/boot.h). The image starts with a Linux-style RISC-V Image header so
  * U-Boot's booti accepts it; OpenSBI's fw_jump simply jumps to its start.
  * Both enter in HS-mode with a0 = hart id and a1 = device tree.
  */
+#include "boot/boot.h"
+
 	.section .text.head, "ax"
 	.globl _start
 _start:
@@ -125,5 +127,5 @@ boot_lottery:
 	.section .bss
 	.balign 16
 boot_stack:
-	.skip	8192
+	.skip	BOOT_STACK_SIZE
 boot_stack_top:

@@ -28,10 +28,10 @@ int irqc_dt_guest_node(void *fdt, const struct irqc_dt_guest *g)
 	char name[40];
 	fdt32_t ext[2 * VMCFG_MAX_VCPUS];
 	fdt64_t reg[2] = { cpu_to_fdt64(g->gpa), cpu_to_fdt64(g->size) };
-	uint32_t n = g->nvcpus < VMCFG_MAX_VCPUS ? g->nvcpus : VMCFG_MAX_VCPUS;
-	for (uint32_t i = 0; i < n; i++) {
-		ext[2 * i] = cpu_to_fdt32(i + 1);    /* phandle of cpu@i's interrupt-controller */
-		ext[2 * i + 1] = cpu_to_fdt32(9);    /* supervisor external interrupt */
+	uint32_t n = 0;
+	for (; n < g->nvcpus && n < VMCFG_MAX_VCPUS; n++) {
+		ext[2 * n] = cpu_to_fdt32(n + 1);    /* phandle of cpu@n's interrupt-controller */
+		ext[2 * n + 1] = cpu_to_fdt32(9);    /* supervisor external interrupt */
 	}
 	static const char compat[] = "sifive,plic-1.0.0\0riscv,plic0";
 	irqc_dt_guest_node_name(g, name, sizeof(name));
@@ -50,10 +50,11 @@ int irqc_dt_guest_node(void *fdt, const struct irqc_dt_guest *g)
 int irqc_dt_device_interrupts(void *fdt, const uint32_t *lines, unsigned n)
 {
 	fdt32_t cells[32];
-	if (n > 32)
-		n = 32;
-	for (unsigned i = 0; i < n; i++)
-		cells[i] = cpu_to_fdt32(lines[i]);
+	unsigned k = 0;
+	for (; k < n && k < 32; k++)
+		cells[k] = cpu_to_fdt32(lines[k]);
 	int rc = fdt_property_u32(fdt, "interrupt-parent", IRQC_DT_GUEST_PHANDLE);
-	return rc ?: fdt_property(fdt, "interrupts", cells, (int)(4 * n));
+	if (rc)
+		return rc;
+	return fdt_property(fdt, "interrupts", cells, (int)(4 * k));
 }

@@ -5,7 +5,7 @@
  * only types and inlines: struct arch_vcpu, struct arch_vm, struct
  * mmio_access, enum arch_irq, enum arch_rfence_kind (<arch/vcpu.h>),
  * arch_this_pcpu and arch_relax (<arch/cpu.h>). core/ names no CSR, no SBI
- * or PSCI constant, and contains no asm.
+ * or PSCI constant, and contains no assembly.
  */
 #ifndef CORE_ARCH_H
 #define CORE_ARCH_H

@@ -44,7 +44,7 @@ SRCS := $(ARCH_SRCS) \
         core/mem.c core/vm.c core/sched.c core/exit.c core/boot_vms.c core/vuart.c core/console_input.c core/hwirq.c \
         ipc/mailbox.c partition/hostdt.c partition/vmconfig.c partition/vmplan.c partition/json.c \
         partition/vmpkg.c partition/crc32.c partition/guestdt.c partition/irqmap.c partition/isa.c partition/devranges.c \
-        $(IRQC_DT_SRCS) $(IRQC_HOSTDT_SRCS)
+        $(IRQC_HOSTDT_SRCS)
 LIBFDT := fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c fdt_addresses.c fdt_empty_tree.c
 
 OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(SRCS)) \
@@ -64,7 +64,7 @@ $(BUILD)/include/jsmn.h: $(STAMP)
 # for size; the exit and scheduling paths (and CRC-32) for speed (docs/performance.md).
 COLD_OPT := -Os
 COLD_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(filter-out partition/crc32.c,$(filter partition/%,$(SRCS))) \
-               $(IRQC_DT_SRCS) $(IRQC_HOSTDT_SRCS) core/boot_vms.c core/main.c core/selftest.c)
+               $(IRQC_HOSTDT_SRCS) core/boot_vms.c core/main.c core/selftest.c)
 $(COLD_OBJS): CFLAGS += $(COLD_OPT)
 
 $(BUILD)/obj/%.c.o: %.c $(STAMP) $(BUILD)/include/jsmn.h

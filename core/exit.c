@@ -143,7 +143,7 @@ enum fast_exit exit_dispatch_short(struct arch_vcpu *a)
 	arch_vcpu_decode_exit(a, e);
 	const struct exit_handler *h = &exit_handlers[e->reason];
 	enum exit_result r = EXIT_NOT_HERE;
-	if (__builtin_expect(h->short_handle != NULL, 1) && exit_from_loaded(p, v))
+	if (__builtin_expect(exit_from_loaded(p, v), 1) && h->short_handle)
 		r = h->short_handle(p, v, e);
 	e->result = r;
 	if (r == EXIT_NOT_HERE)
@@ -187,7 +187,7 @@ void exit_dispatch(struct pcpu *p, struct vcpu *v)
 {
 	struct vcpu_exit *e = &v->exit;
 	if (e->result != EXIT_NOT_HERE) {   /* handled on the short path */
-		apply(p, v, e, (enum exit_result)e->result);
+		apply(p, v, e, e->result);
 		return;
 	}
 	v->exits[e->reason]++;

@@ -19,6 +19,15 @@ enum exit_reason {
 
 enum host_irq { HOST_IRQ_NONE, HOST_IRQ_IPI, HOST_IRQ_TIMER, HOST_IRQ_EXT };
 
+/* What a handler decided. */
+enum exit_result {
+	EXIT_RESUME,         /* the guest goes on */
+	EXIT_RESCHEDULE,     /* the run loop picks who runs next (this vCPU may be halted or gone) */
+	EXIT_INJECT_FAULT,   /* the guest takes the exception itself, as on hardware */
+	EXIT_STOP_VM,        /* the VM did what it may not: stopped or rebooted, as its config says */
+	EXIT_NOT_HERE,       /* short trap path only: this exit needs the run loop; nothing was done */
+};
+
 /* Fields beyond reason, cause, pc and what are set only for the reasons that use them. */
 struct vcpu_exit {
 	enum exit_reason reason;
@@ -29,16 +38,7 @@ struct vcpu_exit {
 	const char *what;         /* human-readable cause for logs */
 	bool injectable;          /* GUEST_FAULT the guest can take itself (illegal instruction) */
 	/* What the short trap path made of it: EXIT_NOT_HERE, or a result the run loop applies. */
-	int result;
-};
-
-/* What a handler decided. */
-enum exit_result {
-	EXIT_RESUME,         /* the guest goes on */
-	EXIT_RESCHEDULE,     /* the run loop picks who runs next (this vCPU may be halted or gone) */
-	EXIT_INJECT_FAULT,   /* the guest takes the exception itself, as on hardware */
-	EXIT_STOP_VM,        /* the VM did what it may not: stopped or rebooted, as its config says */
-	EXIT_NOT_HERE,       /* short trap path only: this exit needs the run loop; nothing was done */
+	enum exit_result result;
 };
 
 struct arch_vcpu;

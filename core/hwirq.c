@@ -8,6 +8,7 @@
 #include "core/pcpu.h"
 #include "core/vm.h"
 #include "partition/hostdt.h"
+#include "partition/irqc_dt.h"
 
 struct hwirq_route {
 	struct vm *vm;
@@ -43,7 +44,7 @@ int hwirq_register(struct vm *vm, char *err, unsigned errlen)
 		}
 		if (!hostirq_has_source(e->host)) {
 			snprintf(err, errlen, "%s: devices[%u].passthrough: %s: host interrupt %u is not a "
-				 "source of the %s", vm->cfg.file, e->dev, path, e->host, hostirq_name());
+				 "source of the %s", vm->cfg.file, e->dev, path, e->host, irqc_dt_host_what);
 			return E_INVAL;
 		}
 		if (nroutes == HWIRQ_MAX) {
@@ -78,7 +79,7 @@ void hwirq_attach(struct pcpu *p, struct vm *vm)
 			continue;
 		if (p->irq_ctx < 0) {
 			log_line("vm %u (%s): core %u has no %s context: interrupt %u stays off",
-				 vm->cfg.id, vm->cfg.name, p->id, hostirq_name(), routes[i].host);
+				 vm->cfg.id, vm->cfg.name, p->id, irqc_dt_host_what, routes[i].host);
 			continue;
 		}
 		hostirq_enable(p->irq_ctx, routes[i].host, true);

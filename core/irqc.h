@@ -43,8 +43,6 @@ void virqc_host_raise(struct vm *vm, unsigned line);
 /* Boot core, before any VM: false if the machine has no controller tessera drives. */
 bool hostirq_init(const struct host_platform *h);
 void hostirq_log_banner(const struct host_platform *h);   /* its line of the boot banner */
-/* How logs name it (the controller's own name). */
-const char *hostirq_name(void);
 bool hostirq_has_source(uint32_t src);
 /* The context of the core on hart hartid, every source off in it; -1: none. */
 int hostirq_core_init(const struct host_platform *h, unsigned long hartid);

@@ -352,11 +352,6 @@ static int read_uart(const void *fdt, struct host_platform *p, char *err, size_t
 
 /* ---- for the interrupt controllers' readers (partition/irqc_dt.h) ---- */
 
-int hostdt_find_compatible(const void *fdt, int after, const char *compat)
-{
-	return node_by_compatible(fdt, after, compat);
-}
-
 int hostdt_read_reg(const void *fdt, int node, int idx, uint64_t *base, uint64_t *size)
 {
 	return read_reg(fdt, node, idx, base, size);

@@ -102,7 +102,6 @@ int hostdt_node_reg_at(const void *fdt, const char *path, int idx, uint64_t *bas
 bool hostdt_bootarg(const struct host_platform *p, const char *word);
 
 /* For the interrupt controllers' readers: safe on malformed trees. */
-int hostdt_find_compatible(const void *fdt, int after, const char *compat);
 int hostdt_read_reg(const void *fdt, int node, int idx, uint64_t *base, uint64_t *size);
 uint32_t hostdt_prop_u32(const void *fdt, int node, const char *name, uint32_t dflt);
 /* The hart whose cpu node holds the interrupt controller `phandle`: 0, or negative. */

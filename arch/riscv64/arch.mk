@@ -11,6 +11,7 @@ ARCH_SRCS := $(A)/entry.S $(A)/trap.S $(A)/trap.c $(A)/cpu.c $(A)/sbi_client.c \
              $(addprefix $(A)/sbi/,sbi_guest.c base.c time.c ipi.c rfence.c hsm.c srst.c \
                                    dbcn.c legacy.c vendor.c)
 # The device-tree side of the interrupt controller: portable C, built into the
-# host tests and tools too; the second list goes with partition/hostdt.c.
+# host tests and tools too; the second list goes with partition/hostdt.c (it
+# holds the first).
 IRQC_DT_SRCS     := $(A)/irqc/plic_dt.c
-IRQC_HOSTDT_SRCS := $(A)/irqc/plic_hostdt.c $(A)/hostdt_kept.c
+IRQC_HOSTDT_SRCS := $(A)/irqc/plic_hostdt.c $(A)/hostdt_kept.c $(IRQC_DT_SRCS)

@@ -30,13 +30,13 @@ FUZZ_LIBFDT_OBJS := $(patsubst %.c,$(FUZZ_DIR)/obj/libfdt/%.o,$(FUZZ_LIBFDT))
 FUZZ_DEPS := $(if $(STAMP),$(STAMP),$(DEPS)/libfdt/fdt.c) /usr/include/jsmn.h tests/fuzz/fuzz.mk
 
 IRQC_DT_SRCS ?= arch/riscv64/irqc/plic_dt.c
-IRQC_HOSTDT_SRCS ?= arch/riscv64/irqc/plic_hostdt.c arch/riscv64/hostdt_kept.c
+IRQC_HOSTDT_SRCS ?= arch/riscv64/irqc/plic_hostdt.c arch/riscv64/hostdt_kept.c $(IRQC_DT_SRCS)
 fuzz_vmconfig_SRCS := partition/json.c partition/vmconfig.c partition/vmplan.c
 fuzz_vmpkg_SRCS    := partition/crc32.c partition/vmpkg.c partition/vmpkg_write.c \
                       partition/json.c partition/vmconfig.c partition/vmplan.c
-fuzz_guestdt_SRCS  := $(IRQC_DT_SRCS) $(IRQC_HOSTDT_SRCS) partition/guestdt.c partition/irqmap.c partition/hostdt.c partition/isa.c \
+fuzz_guestdt_SRCS  := $(IRQC_HOSTDT_SRCS) partition/guestdt.c partition/irqmap.c partition/hostdt.c partition/isa.c \
                       partition/json.c partition/vmconfig.c partition/vmplan.c
-fuzz_hostdt_SRCS   := $(IRQC_DT_SRCS) $(IRQC_HOSTDT_SRCS) partition/hostdt.c partition/guestdt.c partition/irqmap.c partition/isa.c
+fuzz_hostdt_SRCS   := $(IRQC_HOSTDT_SRCS) partition/hostdt.c partition/guestdt.c partition/irqmap.c partition/isa.c
 fuzz_guestdt_LIBFDT := 1
 fuzz_hostdt_LIBFDT  := 1
 

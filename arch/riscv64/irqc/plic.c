@@ -40,11 +40,6 @@ bool hostirq_init(const struct host_platform *h)
 	return true;
 }
 
-const char *hostirq_name(void)
-{
-	return "host PLIC";
-}
-
 bool hostirq_has_source(uint32_t src)
 {
 	return plic_base && src > 0 && src <= plic_ndev;

@@ -41,9 +41,7 @@ static int read_contexts(const void *fdt, int node, struct host_platform *p, cha
 
 int irqc_dt_read_host(const void *fdt, struct host_platform *p, char *err, size_t errlen)
 {
-	int node = hostdt_find_compatible(fdt, -1, "riscv,plic0");
-	if (node < 0)
-		node = hostdt_find_compatible(fdt, -1, "sifive,plic-1.0.0");
+	int node = irqc_dt_host_node(fdt);
 	if (node < 0)
 		return 0;
 	int rc = hostdt_read_reg(fdt, node, 0, &p->irqc.base, &p->irqc.size);

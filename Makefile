@@ -145,10 +145,10 @@ $(BUILD)/host/$(1)/test_hostdt: tests/host/test_hostdt.c $(IRQC_HOSTDT_SRCS) par
 	@mkdir -p $$(@D)
 	@echo "  HOSTCC  $$@"
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_$(1)) -Wno-sign-compare tests/host/test_hostdt.c partition/hostdt.c partition/isa.c $(IRQC_HOSTDT_SRCS) $(HOST_LIBFDT) -o $$@
-$(BUILD)/host/$(1)/test_guestdt: tests/host/test_guestdt.c $(IRQC_DT_SRCS) partition/irqc_dt.h partition/guestdt.c partition/guestdt.h partition/isa.c partition/isa.h partition/irqmap.c partition/irqmap.h $(VMCFG_SRCS) tests/host/check.h $(STAMP)
+$(BUILD)/host/$(1)/test_guestdt: tests/host/test_guestdt.c $(IRQC_HOSTDT_SRCS) partition/irqc_dt.h partition/hostdt.c partition/guestdt.c partition/guestdt.h partition/isa.c partition/isa.h partition/irqmap.c partition/irqmap.h $(VMCFG_SRCS) tests/host/check.h $(STAMP)
 	@mkdir -p $$(@D)
 	@echo "  HOSTCC  $$@"
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_$(1)) -Wno-sign-compare tests/host/test_guestdt.c partition/guestdt.c partition/irqmap.c partition/isa.c $(IRQC_DT_SRCS) $(VMCFG_SRCS) $(HOST_LIBFDT) -o $$@
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_$(1)) -Wno-sign-compare tests/host/test_guestdt.c partition/guestdt.c partition/hostdt.c partition/irqmap.c partition/isa.c $(IRQC_HOSTDT_SRCS) $(VMCFG_SRCS) $(HOST_LIBFDT) -o $$@
 endef
 $(foreach v,$(HOST_VARIANTS),$(eval $(call host_variant,$(v))))
 

@@ -44,7 +44,8 @@ int hwirq_register(struct vm *vm, char *err, unsigned errlen)
 		}
 		if (!hostirq_has_source(e->host)) {
 			snprintf(err, errlen, "%s: devices[%u].passthrough: %s: host interrupt %u is not a "
-				 "source of the %s", vm->cfg.file, e->dev, path, e->host, irqc_dt_host_what);
+				 "source of the %s", vm->cfg.file, e->dev, path, e->host,
+				 irqc_dt_host_what(core_platform()->irqc.model));
 			return E_INVAL;
 		}
 		if (nroutes == HWIRQ_MAX) {
@@ -54,7 +55,7 @@ int hwirq_register(struct vm *vm, char *err, unsigned errlen)
 		}
 		routes[nroutes] = (struct hwirq_route){ vm, e->host, e->virq, -1 };
 		nroutes++;
-		virqc_route_host(vm, e->virq);
+		virqc_route_host(vm, e->virq, e->host);
 		hostirq_prepare(e->host);
 	}
 	return 0;
@@ -79,7 +80,8 @@ void hwirq_attach(struct pcpu *p, struct vm *vm)
 			continue;
 		if (p->irq_ctx < 0) {
 			log_line("vm %u (%s): core %u has no %s context: interrupt %u stays off",
-				 vm->cfg.id, vm->cfg.name, p->id, irqc_dt_host_what, routes[i].host);
+				 vm->cfg.id, vm->cfg.name, p->id, irqc_dt_host_what(core_platform()->irqc.model),
+				 routes[i].host);
 			continue;
 		}
 		hostirq_enable(p->irq_ctx, routes[i].host, true);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 struct host_platform;
+struct irqc_dt_guest;
 struct vcpu;
 struct vm;
 
@@ -18,20 +19,22 @@ struct vm;
 /* Lines 1 .. virqc_lines() - 1 exist; 0 means none. */
 unsigned virqc_lines(void);
 /*
- * Give vm its controller: an emulated MMIO window in its address space, which
- * must not meet its memory or devices (the message names the field).
+ * Give vm its controller if it needs one (lines: it has devices with
+ * interrupts; a controller that also carries the vCPUs' own interrupts may
+ * give one regardless): emulated windows in its address space, which must not
+ * meet its memory or devices (the message names the field).
  */
-int virqc_create(struct vm *vm, char *err, unsigned errlen);
-/* Where the controller sits in the guest; size 0: the VM has none. */
-void virqc_window(const struct vm *vm, uint64_t *gpa, uint64_t *size);
+int virqc_create(struct vm *vm, bool lines, char *err, unsigned errlen);
+/* The controller as the VM's generated tree shows it (size 0: the VM has none). */
+void virqc_describe(const struct vm *vm, struct irqc_dt_guest *g);
 /* Power-on state (a reboot); lines that carry host interrupts stay so. */
 void virqc_reset(struct vm *vm);
 /* A device a vCPU emulates drives line to level (self notices by itself). */
 void virqc_set_level(struct vcpu *self, unsigned line, bool level);
 /* Line goes high from outside the VM's vCPUs (console input). */
 void virqc_raise(struct vm *vm, unsigned line);
-/* Line carries a host interrupt: pending from each claim until the guest completes it. */
-void virqc_route_host(struct vm *vm, unsigned line);
+/* Line carries host interrupt source host: pending from each claim until the guest completes it. */
+void virqc_route_host(struct vm *vm, unsigned line, uint32_t host);
 void virqc_host_raise(struct vm *vm, unsigned line);
 
 /*

@@ -125,8 +125,7 @@ int vm_create(struct vm *vm, unsigned index, const struct vmcfg *cfg, uint64_t n
 		return E_INVAL;
 	if (uart && vm_add_vdev(vm, cfg->console_gpa, 0x1000, &vuart_ops, &vm->vuart))
 		return E_NOMEM;
-	/* a controller only for a VM that has a line on it */
-	if ((uart || vm->irqs.n) && (rc = virqc_create(vm, err, errlen)))
+	if ((rc = virqc_create(vm, uart || vm->irqs.n, err, errlen)))
 		return rc;
 	vm->arch.sstc = isa_has(&core_platform()->boot_isa, ISA_SSTC);
 	for (unsigned i = 0; i < vm->nvcpus; i++) {
@@ -159,8 +158,7 @@ int vm_generate_dtb(struct vm *vm, char *err, unsigned errlen)
 		.host_fdt = plat->fdt, .host_stdout = plat->uart.present ? plat->uart.path : NULL,
 		.irqs = &vm->irqs,
 	};
-	virqc_window(vm, &gp.irqc.gpa, &gp.irqc.size);
-	gp.irqc.lines = virqc_lines();
+	virqc_describe(vm, &gp.irqc);
 	if (guestdt_build(vm->dtb_buf, VM_DTB_MAX, &gp, err, errlen))
 		return E_FAILED;
 	vm->dtb_image = vm->dtb_buf;

@@ -39,6 +39,7 @@ static int cpus(void *fdt, const struct guestdt_params *p)
 {
 	char name[24];
 	struct isa g = isa_for_guest(p->host_isa, p->sstc);
+	g.ext |= p->host_isa->ext & p->irqc.isa_ext;   /* what its interrupt controller brings */
 	int rc = fdt_begin_node(fdt, "cpus");
 	rc = rc ?: fdt_property_u32(fdt, "#address-cells", 1);
 	rc = rc ?: fdt_property_u32(fdt, "#size-cells", 0);
@@ -146,7 +147,7 @@ static const char *soc_name_user(const struct guestdt_params *p, unsigned dev, c
 		return "the emulated console UART";
 	irqc_dt_guest_node_name(&p->irqc, own, sizeof(own));
 	if (p->irqc.size && !strcmp(own, name)) {
-		snprintf(what, len, "the %s", irqc_dt_guest_what);
+		snprintf(what, len, "the %s", irqc_dt_guest_what(p->irqc.model));
 		return what;
 	}
 	return NULL;
@@ -188,7 +189,7 @@ static int passthrough_node(void *fdt, const struct guestdt_params *p, unsigned 
 	uint32_t virq[IRQMAP_MAX];
 	unsigned n = p->irqs && p->irqc.size ? irqmap_of_device(p->irqs, dev, virq, IRQMAP_MAX) : 0;
 	if (n)
-		rc = irqc_dt_device_interrupts(fdt, virq, n);
+		rc = irqc_dt_device_interrupts(fdt, &p->irqc, virq, n);
 	return rc ?: fdt_end_node(fdt);
 }
 
@@ -225,7 +226,7 @@ static int soc(void *fdt, const struct guestdt_params *p, char *err, size_t errl
 	rc = rc ?: reg_pair(fdt, p->uart_gpa, 0x100);
 	rc = rc ?: fdt_property_u32(fdt, "clock-frequency", 3686400);
 	if (p->irqc.size)
-		rc = rc ?: irqc_dt_device_interrupts(fdt, &p->uart_irq, 1);
+		rc = rc ?: irqc_dt_device_interrupts(fdt, &p->irqc, &p->uart_irq, 1);
 	rc = rc ?: fdt_end_node(fdt);
 	return rc ?: fdt_end_node(fdt);
 }

@@ -59,10 +59,16 @@ struct host_platform {
 	/* The interrupt controller tessera drives, as its reader found it (irqc_dt_read_host). */
 	struct {
 		bool present;
+		unsigned model;                    /* which controller (irqc_dt_model) */
 		uint64_t base, size;
 		uint32_t nsources;                 /* sources 1..nsources */
 		uint32_t phandle;
-		int16_t ctx[HOSTDT_MAX_HARTS];     /* tessera's context on hartid[i], -1 if none */
+		int16_t ctx[HOSTDT_MAX_HARTS];     /* tessera's context (or index) of hartid[i], -1 if none */
+		/* A controller that signals by message: each hart's interrupt files,
+		 * 1 << guest_bits pages of them per hart (the first is the hart's own). */
+		uint64_t files_base, files_size;
+		uint32_t file_ids;                 /* identities 1..file_ids per file */
+		uint32_t guest_bits;
 	} irqc;
 	struct {
 		bool present;

@@ -50,7 +50,8 @@ int irqmap_build(const void *fdt, const struct vmcfg *cfg, uint32_t taken, unsig
 	if (nsources > 32)
 		nsources = 32;
 	uint32_t host_ph = 0, cells = 1;
-	bool host_looked = false;   /* a whole-tree search: only for VMs with passthrough */
+	bool host_looked = false;
+	unsigned model = fdt ? irqc_dt_model(fdt) : 0;   /* a whole-tree search: only for VMs with passthrough */
 	for (unsigned d = 0; d < cfg->ndevices; d++) {
 		const struct vmcfg_device *dev = &cfg->devices[d];
 		if (dev->kind != VMCFG_DEV_PASSTHROUGH || !fdt)
@@ -61,7 +62,7 @@ int irqmap_build(const void *fdt, const struct vmcfg *cfg, uint32_t taken, unsig
 			const fdt32_t *c = host >= 0 ? fdt_getprop(fdt, host, "#interrupt-cells", NULL) : NULL;
 			cells = c ? fdt32_ld(c) : 1;
 			if (cells < 1 || cells > 3)
-				FAIL("%s: #interrupt-cells %u: not 1 to 3", irqc_dt_host_what, cells);
+				FAIL("%s: #interrupt-cells %u: not 1 to 3", irqc_dt_host_what(model), cells);
 			host_looked = true;
 		}
 		int node = fdt_path_offset(fdt, dev->path), len;
@@ -79,22 +80,22 @@ int irqmap_build(const void *fdt, const struct vmcfg *cfg, uint32_t taken, unsig
 			if (!host_ph || interrupt_parent(fdt, node) != host_ph)
 				FAIL("%s: devices[%u].passthrough: %s: its interrupt parent is not the "
 				     "%s; tessera can route only its interrupts", cfg->file, d,
-				     dev->path, irqc_dt_host_what);
+				     dev->path, irqc_dt_host_what(model));
 		}
 		if (len <= 0 || len % (4 * stride))
 			FAIL("%s: devices[%u].passthrough: %s: interrupts is not a list of %s sources",
-			     cfg->file, d, dev->path, irqc_dt_host_what);
+			     cfg->file, d, dev->path, irqc_dt_host_what(model));
 		for (int i = 0; i < len / 4; i += stride) {
 			if (first && (!host_ph || fdt32_ld(&irq[i]) != host_ph))
 				FAIL("%s: devices[%u].passthrough: %s: interrupts-extended names a "
-				     "controller other than the %s", cfg->file, d, dev->path, irqc_dt_host_what);
+				     "controller other than the %s", cfg->file, d, dev->path, irqc_dt_host_what(model));
 			uint32_t host = fdt32_ld(&irq[i + first]);
 			if (host == 0)
 				FAIL("%s: devices[%u].passthrough: %s: interrupt source 0 does not exist",
 				     cfg->file, d, dev->path);
 			if (add(m, host, d, &taken, nsources))
 				FAIL("%s: devices[%u].passthrough: %s: no %s source left for host "
-				     "interrupt %u (a VM has %u)", cfg->file, d, dev->path, irqc_dt_guest_what,
+				     "interrupt %u (a VM has %u)", cfg->file, d, dev->path, irqc_dt_guest_what(model),
 				     host, nsources - 1);
 		}
 	}

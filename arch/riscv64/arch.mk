@@ -7,11 +7,12 @@ ARCH_LDSCRIPT := arch/riscv64/tessera.ld
 A := arch/riscv64
 ARCH_SRCS := $(A)/entry.S $(A)/trap.S $(A)/trap.c $(A)/cpu.c $(A)/sbi_client.c \
              $(A)/guest.S $(A)/fpu.S $(A)/vcpu.c $(A)/gstage.c $(A)/mmio.c $(A)/insn.c \
-             $(A)/irqc/vplic.c $(A)/irqc/plic.c \
+             $(A)/irqc/virqc.c $(A)/irqc/vplic.c $(A)/irqc/vaplic.c $(A)/irqc/imsic.c \
+             $(A)/irqc/hostirq.c $(A)/irqc/plic.c $(A)/irqc/aplic.c \
              $(addprefix $(A)/sbi/,sbi_guest.c base.c time.c ipi.c rfence.c hsm.c srst.c \
                                    dbcn.c legacy.c vendor.c)
-# The device-tree side of the interrupt controller: portable C, built into the
-# host tests and tools too; the second list goes with partition/hostdt.c (it
-# holds the first).
-IRQC_DT_SRCS     := $(A)/irqc/plic_dt.c
-IRQC_HOSTDT_SRCS := $(A)/irqc/plic_hostdt.c $(A)/hostdt_kept.c $(IRQC_DT_SRCS)
+# The device-tree side of the interrupt controllers: portable C, built into
+# the host tests and tools too, always with partition/hostdt.c (the readers
+# use it); the second list adds the machine's kept controllers.
+IRQC_DT_SRCS     := $(addprefix $(A)/irqc/,irqc_dt.c plic_dt.c plic_hostdt.c aia_dt.c aia_hostdt.c)
+IRQC_HOSTDT_SRCS := $(A)/hostdt_kept.c $(IRQC_DT_SRCS)

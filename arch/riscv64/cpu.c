@@ -29,6 +29,7 @@ void arch_cpu_init(struct pcpu *p)
 	csr_set(sstatus, SSTATUS_FS_INITIAL);
 	/* IPIs, the timer and host PLIC interrupts wake wfi; with sstatus.SIE clear they never trap. */
 	csr_write(sie, SIE_SSIE | SIE_STIE | SIE_SEIE);
+	csr_set(CSR_HIE, HIE_SGEIE);   /* guest files of vCPUs not running (read-only 0 without any) */
 	csr_clear(sip, SIP_SSIP);
 }
 

@@ -3,6 +3,7 @@
 #include <arch/csr.h>
 #include <arch/vcpu.h>
 #include <stddef.h>
+#include "arch/riscv64/irqc/models.h"
 
 /* guest.S and trap.S reach struct arch_vcpu by these offsets (arch/vcpu.h). */
 #define AVCPU_AT(field, off) _Static_assert(offsetof(struct arch_vcpu, field) == (off), #field " offset")
@@ -23,13 +24,20 @@ void arch_fp_restore(const uint64_t *fp);
 
 void arch_vcpu_reset(struct arch_vcpu *a, uint64_t entry, unsigned long a0, unsigned long a1)
 {
+	uint8_t vgein = a->vgein;
+	uint16_t file_ids = a->file_ids;
 	memset(a, 0, sizeof(*a));
+	a->vgein = vgein;
+	a->file_ids = file_ids;
 	a->pc = entry;
 	a->gpr[10] = a0;
 	a->gpr[11] = a1;
 	a->sstatus = SSTATUS_SPP | SSTATUS_FS_INITIAL;   /* sret to VS-mode */
-	a->hstatus = HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_VTW | HSTATUS_VSXL_64;
+	a->hstatus = HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_VTW | HSTATUS_VSXL_64 |
+		     (unsigned long)vgein << HSTATUS_VGEIN_SHIFT;
 	a->vs.vstimecmp = UINT64_MAX;
+	if (vgein)
+		imsic_file_reset(a);
 	/* f0-f31 and fcsr start at zero: the first load restores the zeroed fp[]
 	 * instead of keeping whatever the core's last vCPU left in them */
 	a->fp_saved = true;
@@ -59,6 +67,10 @@ void arch_vcpu_load(struct arch_vcpu *a, const struct arch_vm *vm)
 	if (a->fp_saved)
 		arch_fp_restore(a->fp);
 	a->fp_saved = false;
+	if (a->vgein) {
+		csr_write(CSR_VSISELECT, a->vs.vsiselect);
+		imsic_file_load(a);
+	}
 }
 
 void arch_vcpu_put(struct arch_vcpu *a)
@@ -83,6 +95,10 @@ void arch_vcpu_put(struct arch_vcpu *a)
 	csr_write(CSR_HVIP, 0);
 	arch_fp_save(a->fp);
 	a->fp_saved = true;
+	if (a->vgein) {
+		a->vs.vsiselect = csr_read(CSR_VSISELECT);
+		imsic_file_put(a);
+	}
 }
 
 static unsigned long virq_bits(unsigned virqs)
@@ -132,7 +148,8 @@ bool arch_vcpu_irq_pending(const struct arch_vcpu *a, bool loaded, uint64_t now)
 {
 	if (loaded)
 		return (csr_read(CSR_HIP) & csr_read(CSR_HIE) & HIP_VS_MASK) != 0;
-	unsigned long pending = a->vs.hvip | (now >= a->vs.vstimecmp ? HIP_VSTIP : 0);
+	unsigned long pending = a->vs.hvip | (now >= a->vs.vstimecmp ? HIP_VSTIP : 0) |
+				(a->vgein && imsic_file_pending(a) ? HIP_VSEIP : 0);
 	return (pending & (a->vs.vsie << 1) & HIP_VS_MASK) != 0;
 }
 
@@ -211,7 +228,7 @@ void arch_vcpu_decode_exit(const struct arch_vcpu *a, struct vcpu_exit *e)
 	if (cause & SCAUSE_INTERRUPT) {
 		e->reason = EXIT_EXTERNAL_IRQ;
 		e->irq = code == 1 ? HOST_IRQ_IPI : code == 5 ? HOST_IRQ_TIMER :
-			 code == 9 ? HOST_IRQ_EXT : HOST_IRQ_NONE;
+			 code == 9 || code == 12 ? HOST_IRQ_EXT : HOST_IRQ_NONE;   /* 12: a guest file (SGEI) */
 		e->what = "interrupt";
 		return;
 	}

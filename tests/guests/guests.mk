@@ -26,7 +26,7 @@ GUEST_CFLAGS  = -std=gnu11 -O2 -Wall -Wextra -Werror -ffreestanding -nostdlib -n
 GUEST_LDFLAGS := -nostdlib -no-pie -static -Wl,--no-relax -T $(GUEST_DIR)/lib/guest.ld \
                  -Wl,--no-warn-rwx-segments -Wl,--build-id=none
 
-GUEST_NAMES := hello smp ipi timer rfence reboot stress fault devices suspend victim hostile mmio leak cutshort
+GUEST_NAMES := hello smp ipi timer rfence reboot stress fault devices suspend victim hostile mmio leak cutshort aia
 GUEST_LIB   := start.S sbi.c console.c trap.c harts.c string.c bootargs.c
 GUEST_LIB_OBJS := $(patsubst %,$(GUEST_OUT)/obj/lib/%.o,$(GUEST_LIB))
 GUEST_OBJS  := $(patsubst %,$(GUEST_OUT)/obj/%.c.o,$(GUEST_NAMES))

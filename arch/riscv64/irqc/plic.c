@@ -7,7 +7,7 @@
 #include <arch/cpu.h>
 #include <arch/csr.h>
 #include "core/console.h"
-#include "core/irqc.h"
+#include "arch/riscv64/irqc/models.h"
 #include "partition/hostdt.h"
 
 #define PRIORITY(s)        (0x000000 + 4 * (s))
@@ -23,7 +23,7 @@ static volatile uint32_t *reg(uintptr_t off)
 	return (volatile uint32_t *)(plic_base + off);
 }
 
-void hostirq_log_banner(const struct host_platform *h)
+static void log_banner(const struct host_platform *h)
 {
 	if (h->irqc.present)
 		log_line("  plic     0x%lx, %u sources", (unsigned long)h->irqc.base, h->irqc.nsources);
@@ -31,7 +31,7 @@ void hostirq_log_banner(const struct host_platform *h)
 		log_line("  plic     none");
 }
 
-bool hostirq_init(const struct host_platform *h)
+static bool init(const struct host_platform *h)
 {
 	if (!h->irqc.present)
 		return false;
@@ -40,7 +40,7 @@ bool hostirq_init(const struct host_platform *h)
 	return true;
 }
 
-bool hostirq_has_source(uint32_t src)
+static bool has_source(uint32_t src)
 {
 	return plic_base && src > 0 && src <= plic_ndev;
 }
@@ -52,7 +52,7 @@ static void context_reset(int ctx)
 	*reg(THRESHOLD((uintptr_t)ctx)) = 0;
 }
 
-int hostirq_core_init(const struct host_platform *h, unsigned long hartid)
+static int core_init(const struct host_platform *h, unsigned long hartid)
 {
 	for (unsigned i = 0; plic_base && i < h->nharts; i++)
 		if (h->hartid[i] == hartid && h->irqc.ctx[i] >= 0) {
@@ -62,29 +62,34 @@ int hostirq_core_init(const struct host_platform *h, unsigned long hartid)
 	return -1;
 }
 
-void hostirq_prepare(uint32_t src)
+static void prepare(uint32_t src)
 {
 	*reg(PRIORITY(src)) = 1;
 }
 
-void hostirq_enable(int ctx, uint32_t src, bool on)
+static void enable(int ctx, uint32_t src, bool on)
 {
 	volatile uint32_t *e = reg(ENABLE((uintptr_t)ctx, src));
 	uint32_t bit = 1u << (src % 32);
 	*e = on ? *e | bit : *e & ~bit;
 }
 
-uint32_t hostirq_claim(int ctx)
+static uint32_t claim(int ctx)
 {
 	return *reg(CLAIM((uintptr_t)ctx));
 }
 
-void hostirq_complete(int ctx, uint32_t src)
+static void complete(int ctx, uint32_t src)
 {
 	*reg(CLAIM((uintptr_t)ctx)) = src;
 }
 
-bool hostirq_pending(void)
+static bool pending(void)
 {
 	return csr_read(sip) & SIE_SEIE;
 }
+
+const struct hostirq_ops plic_host_ops = {
+	.init = init, .log_banner = log_banner, .has_source = has_source, .core_init = core_init,
+	.prepare = prepare, .enable = enable, .pending = pending, .claim = claim, .complete = complete,
+};

@@ -6,24 +6,21 @@
  */
 #include <stdio.h>
 #include <libfdt.h>
-#include "partition/irqc_dt.h"
+#include "arch/riscv64/irqc/models.h"
 #include "partition/vmconfig.h"
 
-const char irqc_dt_host_what[] = "host PLIC";
-const char irqc_dt_guest_what[] = "virtual PLIC";
-
-int irqc_dt_host_node(const void *fdt)
+static int host_node(const void *fdt)
 {
 	int node = fdt_node_offset_by_compatible(fdt, -1, "riscv,plic0");
 	return node >= 0 ? node : fdt_node_offset_by_compatible(fdt, -1, "sifive,plic-1.0.0");
 }
 
-void irqc_dt_guest_node_name(const struct irqc_dt_guest *g, char *buf, size_t len)
+static void guest_node_name(const struct irqc_dt_guest *g, char *buf, size_t len)
 {
 	snprintf(buf, len, "plic@%lx", (unsigned long)g->gpa);
 }
 
-int irqc_dt_guest_node(void *fdt, const struct irqc_dt_guest *g)
+static int guest_node(void *fdt, const struct irqc_dt_guest *g)
 {
 	char name[40];
 	fdt32_t ext[2 * VMCFG_MAX_VCPUS];
@@ -34,7 +31,7 @@ int irqc_dt_guest_node(void *fdt, const struct irqc_dt_guest *g)
 		ext[2 * n + 1] = cpu_to_fdt32(9);    /* supervisor external interrupt */
 	}
 	static const char compat[] = "sifive,plic-1.0.0\0riscv,plic0";
-	irqc_dt_guest_node_name(g, name, sizeof(name));
+	guest_node_name(g, name, sizeof(name));
 	int rc = fdt_begin_node(fdt, name);
 	rc = rc ?: fdt_property(fdt, "compatible", compat, sizeof(compat));
 	rc = rc ?: fdt_property(fdt, "reg", reg, sizeof(reg));
@@ -47,7 +44,7 @@ int irqc_dt_guest_node(void *fdt, const struct irqc_dt_guest *g)
 	return rc ?: fdt_end_node(fdt);
 }
 
-int irqc_dt_device_interrupts(void *fdt, const uint32_t *lines, unsigned n)
+static int device_interrupts(void *fdt, const uint32_t *lines, unsigned n)
 {
 	fdt32_t cells[32];
 	unsigned k = 0;
@@ -58,3 +55,11 @@ int irqc_dt_device_interrupts(void *fdt, const uint32_t *lines, unsigned n)
 		return rc;
 	return fdt_property(fdt, "interrupts", cells, (int)(4 * k));
 }
+
+int plic_dt_read_host(const void *fdt, int node, struct host_platform *p, char *err, size_t errlen);
+
+const struct irqc_dt_ops plic_dt_ops = {
+	.host_what = "host PLIC", .guest_what = "virtual PLIC",
+	.host_node = host_node, .read_host = plic_dt_read_host, .guest_node = guest_node,
+	.guest_node_name = guest_node_name, .device_interrupts = device_interrupts,
+};

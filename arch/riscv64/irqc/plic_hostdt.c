@@ -1,8 +1,8 @@
-/* The host PLIC as the host tree describes it (partition/irqc_dt.h, irqc_dt_read_host). */
+/* The host PLIC as the host tree describes it (plic_dt_ops.read_host). */
 #include <stdio.h>
 #include <libfdt.h>
 #include "partition/hostdt.h"
-#include "partition/irqc_dt.h"
+#include "arch/riscv64/irqc/models.h"
 
 /* Bounds from the RISC-V PLIC spec. */
 #define PLIC_MAX_SOURCES    1023u
@@ -39,11 +39,9 @@ static int read_contexts(const void *fdt, int node, struct host_platform *p, cha
 	return 0;
 }
 
-int irqc_dt_read_host(const void *fdt, struct host_platform *p, char *err, size_t errlen)
+int plic_dt_read_host(const void *fdt, int node, struct host_platform *p, char *err, size_t errlen);
+int plic_dt_read_host(const void *fdt, int node, struct host_platform *p, char *err, size_t errlen)
 {
-	int node = irqc_dt_host_node(fdt);
-	if (node < 0)
-		return 0;
 	int rc = hostdt_read_reg(fdt, node, 0, &p->irqc.base, &p->irqc.size);
 	if (rc < 0)
 		FAIL(E_INVAL, "%s: reg: %s", fdt_get_name(fdt, node, NULL), fdt_strerror(rc));

@@ -12,6 +12,7 @@
 #include "core/pcpu.h"
 #include "core/vdev.h"
 #include "core/vm.h"
+#include "arch/riscv64/irqc/models.h"
 
 #define VPLIC_GPA  0x0c000000ull   /* where QEMU's virt has its PLIC: guests look there */
 #define VPLIC_SIZE 0x400000ull
@@ -37,12 +38,12 @@ static void unlock(struct virqc *p)
 /* The best source context c may claim: highest priority above its threshold. */
 static unsigned best_source(const struct virqc *p, unsigned c)
 {
-	uint32_t cand = p->pending & p->enable[c] & ~p->claimed;
-	unsigned best = 0, best_prio = p->threshold[c];
-	for (unsigned s = 1; s < VPLIC_SOURCES; s++)
-		if ((cand & (1u << s)) && p->priority[s] > best_prio) {
+	uint32_t cand = p->plic.pending & p->plic.enable[c] & ~p->plic.claimed;
+	unsigned best = 0, best_prio = p->plic.threshold[c];
+	for (unsigned s = 1; s < VIRQC_LINES; s++)
+		if ((cand & (1u << s)) && p->plic.priority[s] > best_prio) {
 			best = s;
-			best_prio = p->priority[s];
+			best_prio = p->plic.priority[s];
 		}
 	return best;
 }
@@ -74,53 +75,49 @@ static void raise_from_outside(struct vm *vm, unsigned src, bool level)
 	uint32_t bit = 1u << src, kick = 0;
 	lock(p);
 	if (level)
-		p->level |= bit;
-	if (!(p->claimed & bit))
-		p->pending |= bit;
+		p->plic.level |= bit;
+	if (!(p->plic.claimed & bit))
+		p->plic.pending |= bit;
 	update(vm, &kick);
 	unlock(p);
 	kick_vcpus(vm, NULL, kick);
 }
 
-unsigned virqc_lines(void)
+static void raise(struct vm *vm, unsigned line)
 {
-	return VPLIC_SOURCES;
-}
-
-void virqc_raise(struct vm *vm, unsigned line)
-{
-	if (vm->virqc.present && line > 0 && line < VPLIC_SOURCES)
+	if (vm->virqc.present && line > 0 && line < VIRQC_LINES)
 		raise_from_outside(vm, line, true);
 }
 
-void virqc_route_host(struct vm *vm, unsigned line)
+static void route_host(struct vm *vm, unsigned line, uint32_t host)
 {
-	if (line > 0 && line < VPLIC_SOURCES)
+	(void)host;   /* hwirq.c claims and completes it */
+	if (line > 0 && line < VIRQC_LINES)
 		vm->virqc.hw |= 1u << line;
 }
 
-void virqc_host_raise(struct vm *vm, unsigned line)
+static void host_raise(struct vm *vm, unsigned line)
 {
-	if (vm->virqc.present && line > 0 && line < VPLIC_SOURCES)
+	if (vm->virqc.present && line > 0 && line < VIRQC_LINES)
 		raise_from_outside(vm, line, false);   /* the host gateway holds it until completion */
 }
 
-void virqc_set_level(struct vcpu *self, unsigned line, bool level)
+static void set_level(struct vcpu *self, unsigned line, bool level)
 {
 	struct vm *vm = self->vm;
 	struct virqc *p = &vm->virqc;
 	uint32_t bit, kick = 0;
-	if (!p->present || line == 0 || line >= VPLIC_SOURCES)
+	if (!p->present || line == 0 || line >= VIRQC_LINES)
 		return;
 	bit = 1u << line;   /* after the check: a shift by 32 or more is undefined */
 	lock(p);
 	if (level) {
-		p->level |= bit;
-		if (!(p->claimed & bit))
-			p->pending |= bit;
+		p->plic.level |= bit;
+		if (!(p->plic.claimed & bit))
+			p->plic.pending |= bit;
 	} else {
-		p->level &= ~bit;
-		p->pending &= ~bit;   /* a level source that drops is no longer pending */
+		p->plic.level &= ~bit;
+		p->plic.pending &= ~bit;   /* a level source that drops is no longer pending */
 	}
 	update(vm, &kick);
 	unlock(p);
@@ -134,7 +131,7 @@ static enum reg decode(const struct vm *vm, uint64_t off, unsigned *idx)
 {
 	if (off < PENDING_BASE) {
 		*idx = (unsigned)(off / 4);
-		return *idx > 0 && *idx < VPLIC_SOURCES ? REG_PRIORITY : REG_NONE;
+		return *idx > 0 && *idx < VIRQC_LINES ? REG_PRIORITY : REG_NONE;
 	}
 	if (off == PENDING_BASE)
 		return REG_PENDING;
@@ -165,15 +162,15 @@ static int vplic_read(struct vcpu *v, void *dev, uint64_t off, unsigned width, u
 	*val = 0;
 	lock(p);
 	switch (decode(vm, off, &i)) {
-	case REG_PRIORITY: *val = p->priority[i]; break;
-	case REG_PENDING: *val = p->pending; break;
-	case REG_ENABLE: *val = p->enable[i]; break;
-	case REG_THRESHOLD: *val = p->threshold[i]; break;
+	case REG_PRIORITY: *val = p->plic.priority[i]; break;
+	case REG_PENDING: *val = p->plic.pending; break;
+	case REG_ENABLE: *val = p->plic.enable[i]; break;
+	case REG_THRESHOLD: *val = p->plic.threshold[i]; break;
 	case REG_CLAIM: {
 		unsigned s = best_source(p, i);
 		if (s) {
-			p->pending &= ~(1u << s);
-			p->claimed |= 1u << s;
+			p->plic.pending &= ~(1u << s);
+			p->plic.claimed |= 1u << s;
 		}
 		*val = s;
 		update(vm, &kick);
@@ -196,14 +193,14 @@ static int vplic_write(struct vcpu *v, void *dev, uint64_t off, unsigned width, 
 		return E_INVAL;
 	lock(p);
 	switch (decode(vm, off, &i)) {
-	case REG_PRIORITY: p->priority[i] = (uint32_t)val & 7; break;
-	case REG_ENABLE: p->enable[i] = (uint32_t)val & ~1u; break;   /* source 0 does not exist */
-	case REG_THRESHOLD: p->threshold[i] = (uint32_t)val & 7; break;
+	case REG_PRIORITY: p->plic.priority[i] = (uint32_t)val & 7; break;
+	case REG_ENABLE: p->plic.enable[i] = (uint32_t)val & ~1u; break;   /* source 0 does not exist */
+	case REG_THRESHOLD: p->plic.threshold[i] = (uint32_t)val & 7; break;
 	case REG_CLAIM:   /* complete: the gateway takes the line again */
-		if (val > 0 && val < VPLIC_SOURCES && (p->claimed & (1u << val))) {
-			p->claimed &= ~(1u << val);
-			if (p->level & (1u << val))
-				p->pending |= 1u << val;
+		if (val > 0 && val < VIRQC_LINES && (p->plic.claimed & (1u << val))) {
+			p->plic.claimed &= ~(1u << val);
+			if (p->plic.level & (1u << val))
+				p->plic.pending |= 1u << val;
 			if (p->hw & (1u << val))
 				host_done = (uint32_t)val;
 		}
@@ -219,14 +216,16 @@ static int vplic_write(struct vcpu *v, void *dev, uint64_t off, unsigned width, 
 	return 0;
 }
 
-static const struct vdev_ops vplic_ops = { "plic", vplic_read, vplic_write };
+static const struct vdev_ops vplic_mmio = { "plic", vplic_read, vplic_write };
 
-int virqc_create(struct vm *vm, char *err, unsigned errlen)
+static int create(struct vm *vm, bool lines, char *err, unsigned errlen)
 {
+	if (!lines)
+		return 0;   /* a controller only for a VM that has a line on it */
 	int rc = vm_window_free(vm, VPLIC_GPA, VPLIC_SIZE, "the virtual PLIC", err, errlen);
 	if (rc)
 		return rc;
-	rc = vm_add_vdev(vm, VPLIC_GPA, VPLIC_SIZE, &vplic_ops, &vm->virqc);
+	rc = vm_add_vdev(vm, VPLIC_GPA, VPLIC_SIZE, &vplic_mmio, &vm->virqc);
 	if (rc) {
 		snprintf(err, errlen, "%s: too many emulated devices for the virtual PLIC", vm->cfg.file);
 		return rc;
@@ -235,13 +234,14 @@ int virqc_create(struct vm *vm, char *err, unsigned errlen)
 	return 0;
 }
 
-void virqc_window(const struct vm *vm, uint64_t *gpa, uint64_t *size)
+static void describe(const struct vm *vm, struct irqc_dt_guest *g)
 {
-	*gpa = vm->virqc.present ? VPLIC_GPA : 0;
-	*size = vm->virqc.present ? VPLIC_SIZE : 0;
+	*g = (struct irqc_dt_guest){ .model = IRQC_PLIC, .lines = VIRQC_LINES };
+	g->gpa = vm->virqc.present ? VPLIC_GPA : 0;
+	g->size = vm->virqc.present ? VPLIC_SIZE : 0;
 }
 
-void virqc_reset(struct vm *vm)
+static void reset(struct vm *vm)
 {
 	struct virqc *p = &vm->virqc;
 	uint32_t hw = p->hw;
@@ -250,3 +250,8 @@ void virqc_reset(struct vm *vm)
 	p->present = present;
 	p->hw = hw;
 }
+
+const struct virqc_ops vplic_ops = {
+	.lines = VIRQC_LINES, .create = create, .describe = describe, .reset = reset,
+	.set_level = set_level, .raise = raise, .route_host = route_host, .host_raise = host_raise,
+};

@@ -2,7 +2,7 @@
 #include <arch/cpu.h>
 #include "arch/riscv64/sbi/sbi_guest.h"
 
-enum { VM_INFO_ID, VM_INFO_VCPUS, VM_INFO_BOOT_COUNT, VM_INFO_PCPU };
+enum { VM_INFO_ID, VM_INFO_VCPUS, VM_INFO_BOOT_COUNT, VM_INFO_PCPU, VM_INFO_EXITS_NOT_CALLS };
 enum { VENDOR_NULL, VENDOR_VM_INFO, VENDOR_TEST_HOLD_CORE };
 
 #ifdef CONFIG_TEST_HOOKS
@@ -39,6 +39,11 @@ static void vendor_handle(struct sbi_call *c)
 		case VM_INFO_VCPUS: c->value = vm->nvcpus; return;
 		case VM_INFO_BOOT_COUNT: c->value = vm->boot_count; return;
 		case VM_INFO_PCPU: c->value = c->v->pcpu; return;
+		case VM_INFO_EXITS_NOT_CALLS:   /* the caller's exits other than SBI calls (tests) */
+			c->value = 0;
+			for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
+				c->value += r == EXIT_HYPERCALL ? 0 : c->v->exits[r];
+			return;
 		}
 		c->error = SBI_ERR_INVALID_PARAM;
 		return;

@@ -47,6 +47,7 @@ struct sbiret {
 #define TESSERA_INFO_NR_VCPUS   1
 #define TESSERA_INFO_BOOT_COUNT 2
 #define TESSERA_INFO_PCPU       3
+#define TESSERA_INFO_EXITS_NOT_CALLS 4   /* this vCPU's exits other than SBI calls */
 
 struct sbiret sbi_ecall(unsigned long eid, unsigned long fid,
 			unsigned long a0, unsigned long a1, unsigned long a2,

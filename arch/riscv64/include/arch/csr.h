@@ -28,6 +28,14 @@
 #define CSR_VSTIMECMP  0x24d
 #define CSR_VSATP      0x280
 #define CSR_STIMECMP   0x14d
+/* AIA (Ssaia) and guest external interrupts. */
+#define CSR_HGEIE      0x607
+#define CSR_HGEIP      0xe12
+#define CSR_VSISELECT  0x250
+#define CSR_VSIREG     0x251
+#define HSTATUS_VGEIN_SHIFT 12
+#define HSTATUS_VGEIN  (0x3fUL << 12)
+#define HIE_SGEIE      (1UL << 12)
 
 #define HSTATUS_SPV    (1UL << 7)
 #define HSTATUS_SPVP   (1UL << 8)

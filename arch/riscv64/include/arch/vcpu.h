@@ -34,6 +34,7 @@ struct arch_vs_csrs {
 	unsigned long vsstatus, vsie, vstvec, vsscratch, vsepc, vscause, vstval, vsatp;
 	unsigned long hvip, vstimecmp;
 	unsigned long scounteren, senvcfg;
+	unsigned long vsiselect;   /* with a guest interrupt file only */
 };
 
 struct arch_vcpu {
@@ -43,6 +44,9 @@ struct arch_vcpu {
 	struct arch_vs_csrs vs;
 	uint64_t fp[33];           /* f0-f31, fcsr: saved only when another vCPU takes the core */
 	bool fp_saved;             /* fp[] is to be loaded: after a put, and at reset (zeros) */
+	/* Its guest interrupt file on its hart (AIA), kept across resets; 0: none (irqc/imsic.c). */
+	uint8_t vgein;
+	uint16_t file_ids;
 };
 
 /* Per-VM arch state: the G-stage root and what goes into hgatp. */

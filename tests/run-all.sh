@@ -129,6 +129,7 @@ if [ "$mode" != "--host-only" ]; then
 		. tests/qemu/vm-scenarios.sh
 		. tests/qemu/hostile-scenarios.sh
 		. tests/qemu/linux-scenarios.sh
+		. tests/qemu/aia-scenarios.sh
 	done
 fi
 

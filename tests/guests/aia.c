@@ -7,7 +7,9 @@
  * - IMSIC IPIs: the harts ping-pong ROUNDS MSIs by storing each other's
  *   identity into each other's file; every one arrives, and each hart counts
  *   its exits across the run (TESSERA_INFO_EXITS_NOT_CALLS): the MSIs take
- *   none, so only tessera's own timer may show.
+ *   none, so only tessera's own timer may show. Hart 1 waits in WFI: alone
+ *   on its core that stays in the hart; sharing it, WFI gives the core away
+ *   and the MSIs wake it through hgeip (SGEI).
  * - vAPLIC registers: domaincfg, sourcecfg (reserved modes, delegation and
  *   lines it does not have read 0), target masks, setie/clrie by number,
  *   genmsi, and a detached source made pending by setipnum.
@@ -39,7 +41,8 @@ const char guest_name[] = "aia";
 #define EITHRESHOLD  0x72
 #define EIE0         0xc0
 
-enum { ID_PING = 5, ID_PONG = 6, ID_SELF = 7, ID_GENMSI = 8, ID_UART = 9, ID_RTC = 10, ID_DETACHED = 11 };
+enum { ID_PING = 5, ID_PONG = 6, ID_SELF = 7, ID_GENMSI = 8, ID_UART = 9, ID_RTC = 10, ID_DETACHED = 11,
+       ID_WAKE = 12 };
 #define ROUNDS 1000
 #define UART_LINE 10
 #define RTC_LINE  11
@@ -130,10 +133,8 @@ static void hart1(unsigned long hartid)
 	file_on();
 	unsigned long e0 = exits();
 	atomic_store(&hart1_ready, 1);
-	irq_enable();
 	while (!atomic_load(&hart1_done))
-		cpu_relax();
-	irq_disable();
+		wfi_then_take_irqs();   /* alone on its core WFI stays in the hart; shared, it exits */
 	hart1_exits = exits() - e0;
 	atomic_store(&hart1_done, 2);
 	/* stays for the genmsi and RTC tests (its file keeps working with interrupts on) */
@@ -155,6 +156,7 @@ static void imsic_ipis(void)
 	wait_got(0, ID_PONG, ROUNDS, "ping-pong");
 	unsigned long mine = exits() - e0;
 	atomic_store(&hart1_done, 1);
+	msi(1, ID_WAKE);   /* hart 1 sleeps in WFI until an interrupt */
 	if (guest_wait_ge(&hart1_done, 2, WAIT_TIMEOUT))
 		guest_fail("hart 1 never finished");
 	if (got[1][ID_PING] != ROUNDS || got[0][ID_PONG] != ROUNDS)

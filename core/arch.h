@@ -65,6 +65,9 @@ void arch_guest_enter(struct arch_vcpu *a);
 void arch_vcpu_decode_exit(const struct arch_vcpu *a, struct vcpu_exit *e);
 /* The guest sees an illegal-instruction exception at its pc (vCPU must be loaded). */
 void arch_vcpu_inject_illegal(struct arch_vcpu *a, unsigned long insn);
+/* EXIT_SYSREG (e->addr: the instruction): emulated and the pc moved on: 0; negative: an illegal instruction. */
+struct vcpu;
+int arch_emulate_sysreg(struct vcpu *v, const struct vcpu_exit *e);
 /* A trapped load or store to emulate (mmio.c, insn.c): 0, or negative (arch_mmio_strerror). */
 int arch_mmio_decode(const struct arch_vcpu *a, struct mmio_access *m);
 const char *arch_mmio_strerror(int rc);

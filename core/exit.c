@@ -80,6 +80,16 @@ static enum exit_result exit_mmio(struct pcpu *p, struct vcpu *v, struct vcpu_ex
 	return EXIT_STOP_VM;
 }
 
+/* A register the guest may access only through tessera: else, as on hardware, an illegal instruction. */
+static enum exit_result exit_sysreg(struct pcpu *p, struct vcpu *v, struct vcpu_exit *e)
+{
+	(void)p;
+	if (arch_emulate_sysreg(v, e) == 0)
+		return EXIT_RESUME;
+	e->injectable = true;
+	return EXIT_INJECT_FAULT;
+}
+
 static enum exit_result exit_guest_fault(struct pcpu *p, struct vcpu *v, struct vcpu_exit *e)
 {
 	(void)p;
@@ -114,6 +124,7 @@ static const struct exit_handler exit_handlers[EXIT_REASON_COUNT] = {
 	[EXIT_CPU_DOWN] = { .handle = exit_counted_only },
 	[EXIT_SYSTEM_DOWN] = { .handle = exit_counted_only },
 	[EXIT_MMIO] = { .handle = exit_mmio, .short_handle = exit_mmio, .moves_lines = true },
+	[EXIT_SYSREG] = { .handle = exit_sysreg, .short_handle = exit_sysreg, .moves_lines = true },
 	[EXIT_FAIL_ENTRY] = { .handle = exit_guest_fault },
 	[EXIT_GUEST_FAULT] = { .handle = exit_guest_fault },
 };

@@ -12,6 +12,7 @@ enum exit_reason {
 	EXIT_CPU_DOWN,      /* counted after a hypercall stopped a vCPU */
 	EXIT_SYSTEM_DOWN,   /* counted after a hypercall shut down or rebooted the VM */
 	EXIT_MMIO,          /* guest page fault on an address the VM does not own as RAM */
+	EXIT_SYSREG,        /* a system register the arch emulates (a software interrupt file's) */
 	EXIT_FAIL_ENTRY,
 	EXIT_GUEST_FAULT,   /* anything else the guest did wrong */
 	EXIT_REASON_COUNT

@@ -452,7 +452,8 @@ static void log_exits(const struct vm *vm)
 	static const char *const names[EXIT_REASON_COUNT] = {
 		[EXIT_HYPERCALL] = "hypercall", [EXIT_EXTERNAL_IRQ] = "irq", [EXIT_HALT] = "halt",
 		[EXIT_CPU_UP] = "cpu-up", [EXIT_CPU_DOWN] = "cpu-down", [EXIT_SYSTEM_DOWN] = "system-down",
-		[EXIT_MMIO] = "mmio", [EXIT_FAIL_ENTRY] = "fail-entry", [EXIT_GUEST_FAULT] = "fault",
+		[EXIT_MMIO] = "mmio", [EXIT_SYSREG] = "sysreg",
+		[EXIT_FAIL_ENTRY] = "fail-entry", [EXIT_GUEST_FAULT] = "fault",
 	};
 	char line[200];
 	int n = snprintf(line, sizeof(line), "vm %u (%s): exits:", vm->cfg.id, vm->cfg.name);

@@ -25,9 +25,11 @@ void arch_fp_restore(const uint64_t *fp);
 void arch_vcpu_reset(struct arch_vcpu *a, uint64_t entry, unsigned long a0, unsigned long a1)
 {
 	uint8_t vgein = a->vgein;
+	bool sw_file = a->sw_file;
 	uint16_t file_ids = a->file_ids;
 	memset(a, 0, sizeof(*a));
 	a->vgein = vgein;
+	a->sw_file = sw_file;
 	a->file_ids = file_ids;
 	a->pc = entry;
 	a->gpr[10] = a0;
@@ -67,10 +69,10 @@ void arch_vcpu_load(struct arch_vcpu *a, const struct arch_vm *vm)
 	if (a->fp_saved)
 		arch_fp_restore(a->fp);
 	a->fp_saved = false;
-	if (a->vgein) {
+	if (a->vgein || a->sw_file)
 		csr_write(CSR_VSISELECT, a->vs.vsiselect);
+	if (a->vgein)
 		imsic_file_load(a);
-	}
 }
 
 void arch_vcpu_put(struct arch_vcpu *a)
@@ -95,10 +97,10 @@ void arch_vcpu_put(struct arch_vcpu *a)
 	csr_write(CSR_HVIP, 0);
 	arch_fp_save(a->fp);
 	a->fp_saved = true;
-	if (a->vgein) {
+	if (a->vgein || a->sw_file)
 		a->vs.vsiselect = csr_read(CSR_VSISELECT);
+	if (a->vgein)
 		imsic_file_put(a);
-	}
 }
 
 static unsigned long virq_bits(unsigned virqs)
@@ -246,6 +248,12 @@ void arch_vcpu_decode_exit(const struct arch_vcpu *a, struct vcpu_exit *e)
 		unsigned long insn = 0;
 		if (guest_insn(a, &insn) && insn == INSN_WFI) {
 			e->reason = EXIT_HALT;
+			return;
+		}
+		if ((insn & 0x7f) == 0x73 && ((insn >> 12) & 3) != 0) {   /* a csrr[wsc](i) */
+			e->reason = EXIT_SYSREG;
+			e->addr = insn;
+			e->what = "system register access";
 			return;
 		}
 		e->reason = EXIT_GUEST_FAULT;

@@ -34,7 +34,7 @@ pack() {
 }
 
 # Rules every scenario shares: each named VM passes and stops, nothing fails.
-vm_rules() {  # CASE VM:GUEST...   (VM name and the guest it runs)
+vm_rules() {  # CASE VM:GUEST...   (VM name and the guest it runs; VM_SYSREG: their sysreg exits)
 	local c=$1; shift
 	local f=$T/rules/$c pair vm guest
 	{
@@ -44,7 +44,7 @@ vm_rules() {  # CASE VM:GUEST...   (VM name and the guest it runs)
 			echo "some \\[$vm\\] PASS $guest.*"
 			echo "never \\[$vm\\] FAIL.*"
 			echo "once vm [0-9]+ \\($vm\\): stopped \\(shutdown\\)"
-			echo "once vm [0-9]+ \\($vm\\): exits: hypercall [1-9][0-9]* irq [0-9]+ halt [0-9]+ cpu-up [0-9]+ cpu-down [0-9]+ system-down 1 mmio [0-9]+ fail-entry 0 fault 0"
+			echo "once vm [0-9]+ \\($vm\\): exits: hypercall [1-9][0-9]* irq [0-9]+ halt [0-9]+ cpu-up [0-9]+ cpu-down [0-9]+ system-down 1 mmio [0-9]+ sysreg ${VM_SYSREG:-0} fail-entry 0 fault 0"
 		done
 		echo "once tessera: all VMs stopped, powering off"
 		echo "never $never_bad"

@@ -55,6 +55,28 @@ extern const struct virqc_ops vplic_ops, vaplic_ops;
 /* The model VMs get; set by hostirq_init. */
 extern enum irqc_model virqc_model;
 
+/* The VM's controller lock: its vCPUs on any core take it, never across a mailbox send. */
+struct virqc;
+void virqc_lock(struct virqc *p);
+void virqc_unlock(struct virqc *p);
+
+/*
+ * Software interrupt files (vimsic.c), for the vCPUs of an AIA VM whose hart
+ * has no guest file left. vimsic_send needs the VM's lock; the wake-ups it
+ * gathers go out with vimsic_unlock_kick.
+ */
+void vimsic_send(struct vm *vm, unsigned hart, unsigned eiid);
+void vimsic_unlock_kick(struct vm *vm, const struct vcpu *self);
+int vimsic_add_window(struct vm *vm, uint64_t gpa, char *err, unsigned errlen);
+/* A CSR read-modify-write: the old value out; if write, new = (old & ~clear) | set. */
+struct csr_rmw {
+	bool write;
+	unsigned long set, clear, old;
+};
+/* The guest's sireg (at its siselect sel) or stopei: 0, or E_INVAL (an illegal instruction). */
+int vimsic_sireg(struct vcpu *v, unsigned long sel, struct csr_rmw *op);
+int vimsic_stopei(struct vcpu *v, struct csr_rmw *op);
+
 /* The host APLIC, for the virtual one's passed-through lines (aplic.c). */
 void aplic_source_mode(uint32_t src, uint32_t mode);
 void aplic_target(uint32_t src, unsigned hart_index, unsigned file, uint32_t eiid);

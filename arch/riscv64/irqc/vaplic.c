@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "arch/riscv64/irqc/models.h"
+#include "core/console.h"
 #include "core/errno.h"
 #include "core/irqc.h"
 #include "core/mem.h"
@@ -54,13 +55,13 @@ enum { SM_INACTIVE = 0, SM_DETACHED = 1, SM_EDGE1 = 4, SM_EDGE0 = 5, SM_LEVEL1 =
 
 static unsigned files_taken[HOSTDT_MAX_HARTS];   /* per core, by the boot core at VM creation */
 
-static void lock(struct virqc *p)
+void virqc_lock(struct virqc *p)
 {
 	while (atomic_flag_test_and_set_explicit(&p->lock, memory_order_acquire))
 		;
 }
 
-static void unlock(struct virqc *p)
+void virqc_unlock(struct virqc *p)
 {
 	atomic_flag_clear_explicit(&p->lock, memory_order_release);
 }
@@ -71,11 +72,15 @@ static bool level_mode(uint32_t sm)
 }
 
 /* An MSI from the domain: identity eiid in the file of the VM's hart (vCPU) hart. */
-static void send_msi(const struct vm *vm, unsigned hart, unsigned eiid)
+static void send_msi(struct vm *vm, unsigned hart, unsigned eiid)
 {
 	const struct vaplic *a = &vm->virqc.aplic;
-	if (hart < vm->nvcpus && eiid && eiid <= a->file_ids)
-		*(volatile uint32_t *)a->file[hart] = eiid;
+	if (hart >= vm->nvcpus || !eiid || eiid > a->file_ids)
+		return;
+	if (a->sw & (1u << hart))
+		vimsic_send(vm, hart, eiid);   /* its wake-up goes out at vimsic_unlock_kick */
+	else
+		*(volatile uint32_t *)a->file[hart] = eiid;   /* the file signals its hart itself */
 }
 
 /* Every emulated line pending and enabled goes out as an MSI, its pending bit cleared (lock held). */
@@ -105,22 +110,27 @@ static void drive(struct vaplic *a, unsigned s, bool raw)
 		a->ip &= ~bit;   /* a level that drops is no longer pending */
 }
 
-static void set_level(struct vcpu *self, unsigned line, bool level)
+/* self: the vCPU whose exit drives the line (its lines are synced after), or NULL. */
+static void drive_line(struct vm *vm, const struct vcpu *self, unsigned line, bool level)
 {
-	struct vm *vm = self->vm;
 	struct virqc *p = &vm->virqc;
 	if (!p->present || line == 0 || line >= VIRQC_LINES || (p->hw & (1u << line)))
 		return;
-	lock(p);
+	virqc_lock(p);
 	drive(&p->aplic, line, level);
 	forward(vm);
-	unlock(p);
+	vimsic_unlock_kick(vm, self);
+}
+
+static void set_level(struct vcpu *self, unsigned line, bool level)
+{
+	drive_line(self->vm, self, line, level);
 }
 
 static void raise(struct vm *vm, unsigned line)
 {
 	if (vm->vcpu[0].vm)   /* built */
-		set_level(&vm->vcpu[0], line, true);
+		drive_line(vm, NULL, line, true);
 }
 
 static void route_host(struct vm *vm, unsigned line, uint32_t host)
@@ -148,6 +158,13 @@ static void host_target(struct vm *vm, unsigned s)
 		return;
 	}
 	const struct vcpu *v = &vm->vcpu[hart];
+	if (!v->arch.vgein) {
+		/* the host APLIC can only send to a hardware file (docs/irqc.md: not done yet) */
+		log_line("vm %u (%s): line %u targets vCPU %u, whose interrupt file is software: "
+			 "the passed-through line is not delivered", vm->cfg.id, vm->cfg.name, s, hart);
+		aplic_target(a->host[s], 0, 0, 0);
+		return;
+	}
 	aplic_target(a->host[s], (unsigned)core_platform()->irqc.ctx[v->pcpu], v->arch.vgein,
 		     TARGET_EIID(a->target[s]));
 }
@@ -239,7 +256,7 @@ static int vaplic_read(struct vcpu *v, void *dev, uint64_t off, unsigned width, 
 	if (width != 4 || (off & 3))
 		return E_INVAL;
 	*val = 0;
-	lock(p);
+	virqc_lock(p);
 	if (off == DOMAINCFG)
 		*val = DOMAINCFG_RO | DOMAINCFG_DM | a->domaincfg;
 	else if (off >= SOURCECFG && off < SOURCECFG + 4 * 1023)
@@ -256,7 +273,7 @@ static int vaplic_read(struct vcpu *v, void *dev, uint64_t off, unsigned width, 
 		*val = a->target[line_of((off - TARGET) / 4 + 1)];
 	/* everything else (other words of those arrays, the *num registers, MSI address
 	 * configuration, which only a root domain has) reads as zero */
-	unlock(p);
+	virqc_unlock(p);
 	return 0;
 }
 
@@ -279,7 +296,7 @@ static int vaplic_write(struct vcpu *v, void *dev, uint64_t off, unsigned width,
 	unsigned s;
 	if (width != 4 || (off & 3))
 		return E_INVAL;
-	lock(p);
+	virqc_lock(p);
 	if (off == DOMAINCFG) {
 		a->domaincfg = w & DOMAINCFG_IE;
 		for (s = 1; s < VIRQC_LINES; s++)
@@ -321,7 +338,7 @@ static int vaplic_write(struct vcpu *v, void *dev, uint64_t off, unsigned width,
 		}
 	}
 	forward(vm);
-	unlock(p);
+	vimsic_unlock_kick(vm, v);
 	return 0;
 }
 
@@ -332,31 +349,38 @@ static uintptr_t page_alloc(void)
 	return mem_alloc_page();
 }
 
-/* One guest file per vCPU on its core: 0, or E_NOSPC when a core has none left. */
-static int files_free(const struct vm *vm, unsigned geilen, unsigned *core)
+/*
+ * vCPU i's interrupt file: its hart's next free guest file, else a software
+ * one (vimsic.c), which the boot log names.
+ */
+static int give_file(struct vm *vm, unsigned i, unsigned geilen, char *err, unsigned errlen)
 {
-	unsigned need[HOSTDT_MAX_HARTS] = { 0 };
-	for (unsigned i = 0; i < vm->nvcpus; i++) {
-		*core = vm->cfg.affinity[i];
-		if (*core >= HOSTDT_MAX_HARTS || files_taken[*core] + ++need[*core] > geilen)
-			return E_NOSPC;
+	struct vaplic *a = &vm->virqc.aplic;
+	struct vcpu *v = &vm->vcpu[i];
+	unsigned core = vm->cfg.affinity[i];
+	v->arch.file_ids = (uint16_t)core_platform()->irqc.file_ids;   /* all of a hardware file is reset */
+	if (core < HOSTDT_MAX_HARTS && files_taken[core] < geilen) {
+		unsigned file = ++files_taken[core];
+		v->arch.vgein = (uint8_t)file;
+		a->file[i] = imsic_file_address(core_platform(), core, file);
+		if (arch_vm_map(&vm->arch, VIMSIC_GPA + 0x1000ull * i, a->file[i], 0x1000, false, page_alloc)) {
+			snprintf(err, errlen, "%s: cannot map vCPU %u's interrupt file", vm->cfg.file, i);
+			return E_NOMEM;
+		}
+		return 0;
 	}
+	v->arch.sw_file = true;
+	a->sw |= 1u << i;
+	log_line("vm %u (%s): vCPU %u on core %u has a software interrupt file: the hart's %u guest "
+		 "interrupt files are taken (its MSIs and claims trap)", vm->cfg.id, vm->cfg.name, i, core, geilen);
 	return 0;
 }
 
 static int create(struct vm *vm, bool lines, char *err, unsigned errlen)
 {
-	const struct host_platform *h = core_platform();
 	struct vaplic *a = &vm->virqc.aplic;
-	unsigned geilen = imsic_guest_files(), core = 0;
-	if (files_free(vm, geilen, &core)) {
-		if (!lines)
-			return 0;   /* a VM with no lines does without: SBI IPIs and timers still work */
-		snprintf(err, errlen, "%s: affinity: core %u has %u guest interrupt files and they are "
-			 "taken (one per vCPU of an AIA VM; a software file is not implemented)",
-			 vm->cfg.file, core, geilen);
-		return E_NOSPC;
-	}
+	unsigned geilen = imsic_guest_files();
+	(void)lines;   /* every VM gets one: its vCPUs' IPIs go through it */
 	int rc = vm_window_free(vm, VAPLIC_GPA, VAPLIC_SIZE, "the virtual APLIC", err, errlen);
 	rc = rc ?: vm_window_free(vm, VIMSIC_GPA, 0x1000ull * vm->nvcpus, "the virtual IMSIC", err, errlen);
 	if (rc)
@@ -365,19 +389,15 @@ static int create(struct vm *vm, bool lines, char *err, unsigned errlen)
 		snprintf(err, errlen, "%s: too many emulated devices for the virtual APLIC", vm->cfg.file);
 		return E_NOMEM;
 	}
-	for (unsigned i = 0; i < vm->nvcpus; i++) {
-		core = vm->cfg.affinity[i];
-		unsigned file = ++files_taken[core];
-		vm->vcpu[i].arch.vgein = (uint8_t)file;
-		vm->vcpu[i].arch.file_ids = (uint16_t)h->irqc.file_ids;
-		a->file[i] = imsic_file_address(h, core, file);
-		if (arch_vm_map(&vm->arch, VIMSIC_GPA + 0x1000ull * i, a->file[i], 0x1000, false, page_alloc)) {
-			snprintf(err, errlen, "%s: cannot map vCPU %u's interrupt file", vm->cfg.file, i);
-			return E_NOMEM;
-		}
-	}
+	/* the guest tree gives one count for every file: what both kinds have */
+	a->file_ids = core_platform()->irqc.file_ids < VFILE_IDS ? core_platform()->irqc.file_ids : VFILE_IDS;
+	for (unsigned i = 0; i < vm->nvcpus && !rc; i++)
+		rc = give_file(vm, i, geilen, err, errlen);
+	if (!rc && a->sw)
+		rc = vimsic_add_window(vm, VIMSIC_GPA, err, errlen);
+	if (rc)
+		return rc;
 	a->files_gpa = VIMSIC_GPA;
-	a->file_ids = h->irqc.file_ids;
 	vm->virqc.present = true;
 	return 0;
 }
@@ -408,6 +428,7 @@ static void reset(struct vm *vm)
 	memcpy(a->file, keep.file, sizeof(a->file));
 	a->files_gpa = keep.files_gpa;
 	a->file_ids = keep.file_ids;
+	a->sw = keep.sw;   /* its software files start empty, as a reset file does */
 	atomic_flag_clear(&p->lock);   /* no vCPU of the VM runs */
 }
 

@@ -15,6 +15,16 @@ struct vplic {
 	uint32_t enable[VIRQC_MAX_VCPUS], threshold[VIRQC_MAX_VCPUS];
 };
 
+/*
+ * A software interrupt file (irqc/vimsic.c): what a vCPU gets when its hart
+ * has no guest file left. Its guest's CSR accesses and MSIs trap.
+ */
+#define VFILE_IDS 255             /* identities 1..255, the most an IMSIC file has in a VM here */
+struct vfile {
+	uint32_t delivery, threshold;
+	uint64_t eip[4], eie[4];      /* identity i: bit i % 64 of word i / 64 */
+};
+
 /* Virtual APLIC in MSI mode (irqc/vaplic.c), sending to the vCPUs' guest interrupt files. */
 struct vaplic {
 	uint32_t domaincfg;
@@ -26,6 +36,9 @@ struct vaplic {
 	uintptr_t file[VIRQC_MAX_VCPUS];   /* vCPU i's guest interrupt file (host address) */
 	uint64_t files_gpa;
 	uint32_t file_ids;
+	uint32_t sw;                 /* vCPUs whose file is software (sw_file[]) */
+	uint32_t kick;               /* vCPUs to wake once the lock is dropped */
+	struct vfile sw_file[VIRQC_MAX_VCPUS];
 };
 
 struct virqc {

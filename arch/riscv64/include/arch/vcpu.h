@@ -34,7 +34,7 @@ struct arch_vs_csrs {
 	unsigned long vsstatus, vsie, vstvec, vsscratch, vsepc, vscause, vstval, vsatp;
 	unsigned long hvip, vstimecmp;
 	unsigned long scounteren, senvcfg;
-	unsigned long vsiselect;   /* with a guest interrupt file only */
+	unsigned long vsiselect;   /* with an interrupt file (guest or software) only */
 };
 
 struct arch_vcpu {
@@ -46,6 +46,7 @@ struct arch_vcpu {
 	bool fp_saved;             /* fp[] is to be loaded: after a put, and at reset (zeros) */
 	/* Its guest interrupt file on its hart (AIA), kept across resets; 0: none (irqc/imsic.c). */
 	uint8_t vgein;
+	bool sw_file;              /* none left on its hart: a software one (irqc/vimsic.c) */
 	uint16_t file_ids;
 };
 

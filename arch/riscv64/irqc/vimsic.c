@@ -110,13 +110,14 @@ static unsigned long rmw(struct csr_rmw *op, unsigned long old)
 	return (old & ~op->clear) | op->set;
 }
 
-/* eip/eie word for siselect sel (RV64: the even registers, 64 identities each), or NULL. */
-static uint64_t *bits_word(struct vfile *f, unsigned long sel, bool *exists)
+/* eip/eie word for siselect sel (RV64: the even registers, 64 identities each):
+ * its index into the array, 4 for a word past the file's identities, -1 if odd. */
+static int bits_index(unsigned long sel)
 {
-	uint64_t *base = sel >= EIE0 ? f->eie : f->eip;
 	unsigned long n = sel - (sel >= EIE0 ? EIE0 : EIP0);
-	*exists = !(n & 1);
-	return *exists && n / 2 < 4 ? &base[n / 2] : NULL;
+	if (n & 1)
+		return -1;
+	return n / 2 < 4 ? (int)(n / 2) : 4;
 }
 
 int vimsic_sireg(struct vcpu *v, unsigned long sel, struct csr_rmw *op)
@@ -136,14 +137,16 @@ int vimsic_sireg(struct vcpu *v, unsigned long sel, struct csr_rmw *op)
 		if (op->write)
 			f->threshold = n & 0xff;   /* enough bits for identities 1..255 */
 	} else if (sel >= EIP0) {
-		bool exists;
-		uint64_t *w = bits_word(f, sel, &exists), keep0 = sel == EIP0 || sel == EIE0 ? ~1ull : ~0ull;
-		if (!exists) {
+		uint64_t *base = sel >= EIE0 ? f->eie : f->eip, keep0 = sel == EIP0 || sel == EIE0 ? ~1ull : ~0ull;
+		int i = bits_index(sel);
+		if (i < 0) {
 			rc = E_INVAL;   /* the odd registers do not exist on RV64 */
+		} else if (i == 4) {
+			rmw(op, 0);   /* identities past the file's: read zero, writes ignored */
 		} else {
-			unsigned long n = rmw(op, w ? *w : 0);
-			if (op->write && w)
-				*w = n & keep0;   /* identity 0 is never pending or enabled */
+			unsigned long n = rmw(op, base[i]);
+			if (op->write)
+				base[i] = n & keep0;   /* identity 0 is never pending or enabled */
 		}
 	} else {
 		rc = E_INVAL;   /* 0x71, 0x73-0x7f: reserved */

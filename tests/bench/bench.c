@@ -9,38 +9,17 @@
  * the boot cost. Two harts or more: the one-way IPI latency between hart 0
  * and hart 1 (ping-pong / 2).
  */
-#include "guest.h"
+#include "bench.h"
 
 const char guest_name[] = "bench";
 
-#define ITER 1000
 #define PLIC_PRIORITY1 0x0c000004UL   /* priority of source 1: a vPLIC register under tessera */
-
-static unsigned long samples[ITER];
 
 static inline unsigned long rdinstret(void)
 {
 	unsigned long v;
 	asm volatile("rdinstret %0" : "=r"(v) :: "memory");
 	return v;
-}
-
-static void sort(unsigned long *s, int n)
-{
-	for (int gap = n / 2; gap > 0; gap /= 2)
-		for (int i = gap; i < n; i++)
-			for (int j = i; j >= gap && s[j - gap] > s[j]; j -= gap) {
-				unsigned long t = s[j];
-				s[j] = s[j - gap];
-				s[j - gap] = t;
-			}
-}
-
-static void report(const char *name, const char *unit, int n)
-{
-	sort(samples, n);
-	guest_printf("BENCH %s %s median=%lu min=%lu p99=%lu n=%d\n", name, unit, samples[n / 2],
-		     samples[0], samples[(n * 99) / 100], n);
 }
 
 /* Instructions of the measurement itself (two instret reads back to back). */
@@ -62,15 +41,6 @@ static inline struct sbiret ecall0(unsigned long ext, unsigned long fid, unsigne
 	return (struct sbiret){ (long)r0, (long)r1 };
 }
 
-/* sbi_send_ipi(mask, base 0) */
-static inline long send_ipi(unsigned long mask)
-{
-	register unsigned long r0 asm("a0") = mask, r1 asm("a1") = 0, r6 asm("a6") = 0,
-				   r7 asm("a7") = SBI_EXT_IPI;
-	asm volatile("ecall" : "+r"(r0), "+r"(r1) : "r"(r6), "r"(r7) : "memory");
-	return (long)r0;
-}
-
 #define MEASURE(name, body)                                            \
 	do {                                                           \
 		unsigned long base = empty_cost();                      \
@@ -79,7 +49,7 @@ static inline long send_ipi(unsigned long mask)
 			body;                                           \
 			samples[i] = rdinstret() - t0 - base;           \
 		}                                                       \
-		report(name, "insns", ITER);                            \
+		bench_report(name, "insns", ITER);                      \
 	} while (0)
 
 static void calls(int tessera)
@@ -124,7 +94,7 @@ static void timer_latency(const char *name, int sstc)
 		samples[i] = fired_at - deadline;
 	}
 	csr_clear(sie, SIE_STIE);
-	report(name, "ticks", ITER);
+	bench_report(name, "ticks", ITER);
 }
 
 /* ---- IPI ping-pong between the boot hart and another ---- */
@@ -139,7 +109,7 @@ static void ipi_irq(void)
 		return;
 	}
 	pings++;
-	send_ipi(1UL << me);   /* back to the boot hart */
+	bench_send_ipi(1UL << me);   /* back to the boot hart */
 }
 
 static void ponger(unsigned long hartid)
@@ -169,7 +139,7 @@ static void ipi_latency(const unsigned long *ids, int n)
 	for (int i = 0; i < ITER; i++) {
 		int want = pongs + 1;
 		unsigned long t0 = rdtime();
-		send_ipi(1UL << partner);
+		bench_send_ipi(1UL << partner);
 		while (pongs < want) {
 			wfi_then_take_irqs();
 			if (rdtime() - t0 > WAIT_TIMEOUT)
@@ -178,10 +148,10 @@ static void ipi_latency(const unsigned long *ids, int n)
 		samples[i] = (rdtime() - t0) / 2;
 	}
 	atomic_store(&done, 1);
-	send_ipi(1UL << partner);   /* wake it to see done */
+	bench_send_ipi(1UL << partner);   /* wake it to see done */
 	unsigned long pair[2] = { me, partner };
 	guest_join_harts(pair, 2);
-	report("ipi_one_way", "ticks", ITER);
+	bench_report("ipi_one_way", "ticks", ITER);
 }
 
 void guest_main(unsigned long hartid)

@@ -59,7 +59,7 @@ $(GUEST_OUT)/obj/%.S.o: $(GUEST_DIR)/%.S | $(STAMP)
 
 # The benchmark guest (make bench) is built with the same library.
 # bench-boot.bin only prints its boot cost and stops (for -smp 4 under icount).
-BENCH_GUESTS := $(GUEST_OUT)/bench.bin $(GUEST_OUT)/bench-boot.bin
+BENCH_GUESTS := $(GUEST_OUT)/bench.bin $(GUEST_OUT)/bench-boot.bin $(GUEST_OUT)/bench-aia.bin
 $(GUEST_OUT)/obj/bench.c.o: tests/bench/bench.c | $(STAMP)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
@@ -68,7 +68,11 @@ $(GUEST_OUT)/obj/bench-boot.c.o: tests/bench/bench.c | $(STAMP)
 	@mkdir -p $(@D)
 	@echo "  CC      $< (boot only)"
 	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -DBENCH_BOOT_ONLY -c $< -o $@
-.SECONDARY: $(GUEST_OUT)/bench.elf $(GUEST_OUT)/bench-boot.elf
+$(GUEST_OUT)/obj/bench-aia.c.o: tests/bench/bench_aia.c | $(STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+.SECONDARY: $(GUEST_OUT)/bench.elf $(GUEST_OUT)/bench-boot.elf $(GUEST_OUT)/bench-aia.elf
 
 # The stress length is a build option: rebuild when it changes.
 $(GUEST_OUT)/stress-seconds: guests-force

@@ -7,7 +7,7 @@ ARCH_LDSCRIPT := arch/riscv64/tessera.ld
 A := arch/riscv64
 ARCH_SRCS := $(A)/entry.S $(A)/trap.S $(A)/trap.c $(A)/cpu.c $(A)/sbi_client.c \
              $(A)/guest.S $(A)/fpu.S $(A)/vcpu.c $(A)/gstage.c $(A)/mmio.c $(A)/insn.c $(A)/sysreg.c \
-             $(A)/irqc/virqc.c $(A)/irqc/vplic.c $(A)/irqc/vaplic.c $(A)/irqc/vimsic.c $(A)/irqc/imsic.c \
+             $(A)/irqc/virqc.c $(A)/irqc/vplic.c $(A)/irqc/vaplic.c $(A)/irqc/vimsic.c $(A)/irqc/imsic.c $(A)/irqc/imsic_ipi.c \
              $(A)/irqc/hostirq.c $(A)/irqc/plic.c $(A)/irqc/aplic.c \
              $(addprefix $(A)/sbi/,sbi_guest.c base.c time.c ipi.c rfence.c hsm.c srst.c \
                                    dbcn.c legacy.c vendor.c)

@@ -2,6 +2,7 @@
 #include <arch/cpu.h>
 #include <arch/csr.h>
 #include <arch/sbi.h>
+#include "arch/riscv64/irqc/models.h"
 
 extern char arch_trap_entry[];
 extern char secondary_entry[];
@@ -35,12 +36,15 @@ void arch_cpu_init(struct pcpu *p)
 
 void arch_ipi_send(unsigned long hartid)
 {
-	sbi_send_ipi_one(hartid);
+	if (!imsic_ipi_send(hartid))
+		sbi_send_ipi_one(hartid);
 }
 
 void arch_ipi_clear(void)
 {
 	csr_clear(sip, SIP_SSIP);
+	if (imsic_ipis)
+		imsic_ipi_clear();
 }
 
 void arch_wait_for_interrupt(void)

@@ -229,8 +229,9 @@ void arch_vcpu_decode_exit(const struct arch_vcpu *a, struct vcpu_exit *e)
 		e->what = exception_names[code];
 	if (cause & SCAUSE_INTERRUPT) {
 		e->reason = EXIT_EXTERNAL_IRQ;
-		e->irq = code == 1 ? HOST_IRQ_IPI : code == 5 ? HOST_IRQ_TIMER :
-			 code == 9 || code == 12 ? HOST_IRQ_EXT : HOST_IRQ_NONE;   /* 12: a guest file (SGEI) */
+		/* 12: a guest file (SGEI); 9 on an AIA host: tessera's IPI in its S-file (imsic_ipi.c) */
+		e->irq = code == 1 || (code == 9 && imsic_ipis) ? HOST_IRQ_IPI : code == 5 ? HOST_IRQ_TIMER :
+			 code == 9 || code == 12 ? HOST_IRQ_EXT : HOST_IRQ_NONE;
 		e->what = "interrupt";
 		return;
 	}

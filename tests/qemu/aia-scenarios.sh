@@ -23,7 +23,7 @@ aia_rules() {  # CASE FILES [HART0-EXITS HART1-EXITS [VM]]: the bare-metal guest
 	f=$(vm_rules "$1" "$vm:aia")
 	cat >>"$f" <<RULES
 once [ ]+aplic    0xd000000, [0-9]+ sources, MSIs to the IMSIC at 0x28000000 .*
-once [ ]+aia      $2 guest interrupt files per hart \\(hgeie\\)
+once [ ]+aia      $2 guest interrupt files per hart \\(hgeie\\); tessera's IPIs are MSIs
 once \\[$vm\\] aia: a store into its own file interrupts hart 0
 once \\[$vm\\] aia: 2000 IMSIC IPIs between hart 0 and hart 1, all arrived, exits meanwhile: hart 0 $exits0, hart 1 $exits
 once \\[$vm\\] aia: APLIC domaincfg, sourcecfg, target and enables behave

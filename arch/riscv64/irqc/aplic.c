@@ -62,7 +62,8 @@ static bool init(const struct host_platform *h)
 		aplic_base = 0;
 		return false;
 	}
-	log_line("  aia      %u guest interrupt files per hart (hgeie)", files);
+	log_line("  aia      %u guest interrupt files per hart (hgeie); tessera's IPIs are MSIs", files);
+	imsic_ipis_init(h);
 	return true;
 }
 
@@ -74,6 +75,7 @@ static bool has_source(uint32_t src)
 /* The core's IMSIC hart index (what an APLIC target names). */
 static int core_init(const struct host_platform *h, unsigned long hartid)
 {
+	imsic_ipis_core_init();
 	for (unsigned i = 0; i < h->nharts; i++)
 		if (h->hartid[i] == hartid)
 			return h->irqc.ctx[i];

@@ -88,6 +88,12 @@ bool aplic_input(uint32_t src);
 /* Guest interrupt files of this hart's IMSIC (imsic.c). */
 unsigned imsic_guest_files(void);                       /* GEILEN: files 1..GEILEN */
 uintptr_t imsic_file_address(const struct host_platform *h, unsigned core, unsigned file);
+/* tessera's IPIs through the harts' supervisor files (imsic_ipi.c), on an AIA host. */
+extern bool imsic_ipis;
+void imsic_ipis_init(const struct host_platform *h);
+void imsic_ipis_core_init(void);
+bool imsic_ipi_send(unsigned long hartid);   /* false: not on this host, use SBI */
+void imsic_ipi_clear(void);
 /* A vCPU's own file (arch_vcpu.vgein), on its hart: vcpu.c. */
 struct arch_vcpu;
 void imsic_file_reset(const struct arch_vcpu *a);

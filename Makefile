@@ -18,6 +18,8 @@ MAX_CORES     ?= 8
 Q ?= @
 BUILD   := build
 DEPS    := $(BUILD)/deps
+# tessera itself: build/ for riscv64, build/<arch>/ for the others (make ARCH=aarch64)
+OUT     := $(BUILD)$(if $(filter riscv64,$(ARCH)),,/$(ARCH))
 STAMP   := $(DEPS)/.stamp
 VERSION := $(shell cat VERSION)
 
@@ -39,7 +41,7 @@ LDFLAGS := -nostdlib -no-pie -static -Wl,--no-relax -Wl,--gc-sections -Wl,-T,$(A
            -Wl,--build-id=none -Wl,--no-warn-rwx-segments
 
 SRCS := $(ARCH_SRCS) \
-        core/main.c core/msg.c core/selftest.c core/console.c core/uart16550.c \
+        core/main.c core/msg.c core/selftest.c core/console.c core/uart16550.c core/pl011.c \
         core/panic.c core/poweroff.c core/format.c core/string.c \
         core/mem.c core/vm.c core/sched.c core/exit.c core/boot_vms.c core/vuart.c core/console_input.c core/hwirq.c \
         ipc/mailbox.c partition/hostdt.c partition/vmconfig.c partition/vmplan.c partition/json.c \
@@ -47,11 +49,11 @@ SRCS := $(ARCH_SRCS) \
         $(IRQC_HOSTDT_SRCS)
 LIBFDT := fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c fdt_addresses.c fdt_empty_tree.c
 
-OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(SRCS)) \
-        $(patsubst %,$(BUILD)/obj/libfdt/%.o,$(LIBFDT))
+OBJS := $(patsubst %,$(OUT)/obj/%.o,$(SRCS)) \
+        $(patsubst %,$(OUT)/obj/libfdt/%.o,$(LIBFDT))
 
 .PHONY: all deps run run-uboot test test-quick test-only host-tests qemu-tests disk clean distclean linux-guest bench lint
-all: $(BUILD)/tessera.bin
+all: $(OUT)/tessera.bin
 
 deps: $(STAMP)
 $(STAMP): tools/install-deps.sh
@@ -63,41 +65,41 @@ $(BUILD)/include/jsmn.h: $(STAMP)
 # Boot-time code (config, package and device-tree handling, libfdt) is built
 # for size; the exit and scheduling paths (and CRC-32) for speed (docs/performance.md).
 COLD_OPT := -Os
-COLD_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(filter-out partition/crc32.c,$(filter partition/%,$(SRCS))) \
+COLD_OBJS := $(patsubst %,$(OUT)/obj/%.o,$(filter-out partition/crc32.c,$(filter partition/%,$(SRCS))) \
                $(IRQC_HOSTDT_SRCS) core/boot_vms.c core/main.c core/selftest.c)
 $(COLD_OBJS): CFLAGS += $(COLD_OPT)
 
-$(BUILD)/obj/%.c.o: %.c $(STAMP) $(BUILD)/include/jsmn.h
+$(OUT)/obj/%.c.o: %.c $(STAMP) $(BUILD)/include/jsmn.h
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/obj/%.S.o: %.S $(STAMP)
+$(OUT)/obj/%.S.o: %.S $(STAMP)
 	@mkdir -p $(@D)
 	@echo "  AS      $<"
 	$(Q)$(CC) $(ASFLAGS) -MMD -MP -c $< -o $@
 
 # libfdt is someone else's code: same target flags, its own warnings relaxed.
-$(BUILD)/obj/libfdt/%.c.o: $(STAMP)
+$(OUT)/obj/libfdt/%.c.o: $(STAMP)
 	@mkdir -p $(@D)
 	@echo "  CC      libfdt/$*.c"
 	$(Q)$(CC) $(CFLAGS) $(COLD_OPT) -Wno-sign-compare -c $(DEPS)/libfdt/$*.c -o $@
 
-$(BUILD)/tessera.elf: $(OBJS) $(ARCH_LDSCRIPT)
+$(OUT)/tessera.elf: $(OBJS) $(ARCH_LDSCRIPT)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(OBJS) -o $@
 
-$(BUILD)/tessera.bin: $(BUILD)/tessera.elf
+$(OUT)/tessera.bin: $(OUT)/tessera.elf
 	@echo "  OBJCOPY $@"
 	$(Q)$(OBJCOPY) -O binary $< $@
 
 # A test build, never shipped (docs/testing.md): fault-injection hooks (a
 # guest can hold its core in tessera) and one-slot mailboxes, so that a test
 # can fill a ring and reach what a full ring makes tessera do.
-HOOKS        := $(BUILD)/hooks
+HOOKS        := $(OUT)/hooks
 HOOKS_CONFIG := -DCONFIG_TEST_HOOKS -DCONFIG_MBOX_SLOTS=1
-HOOKS_OBJS   := $(patsubst %,$(HOOKS)/obj/%.o,$(SRCS)) $(patsubst %,$(BUILD)/obj/libfdt/%.o,$(LIBFDT))
-$(patsubst $(BUILD)/obj/%,$(HOOKS)/obj/%,$(COLD_OBJS)): CFLAGS += $(COLD_OPT)
+HOOKS_OBJS   := $(patsubst %,$(HOOKS)/obj/%.o,$(SRCS)) $(patsubst %,$(OUT)/obj/libfdt/%.o,$(LIBFDT))
+$(patsubst $(OUT)/obj/%,$(HOOKS)/obj/%,$(COLD_OBJS)): CFLAGS += $(COLD_OPT)
 
 $(HOOKS)/obj/%.c.o: %.c $(STAMP) $(BUILD)/include/jsmn.h
 	@mkdir -p $(@D)
@@ -117,7 +119,7 @@ $(HOOKS)/tessera.bin: $(HOOKS)/tessera.elf
 	@echo "  OBJCOPY $@"
 	$(Q)$(OBJCOPY) -O binary $< $@
 
--include $(shell find $(BUILD)/obj $(HOOKS)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(OUT)/obj $(HOOKS)/obj -name '*.d' 2>/dev/null)
 
 # ---- host builds of the portable code (ipc/, partition/) under sanitizers ----
 HOST_CFLAGS := -std=gnu11 -g -Wall -Wextra -Werror -I. -Itests/host -I$(DEPS)/libfdt -pthread
@@ -172,18 +174,23 @@ $(BUILD)/vms.pkg: $(DEMO_CONFIGS) $(GUEST_BINS) $(BUILD)/tools/mkpkg $(LINUX_GUE
 	$(Q)$(BUILD)/tools/mkpkg -o $@ -I $(BUILD)/guests -I $(BUILD)/linux $(DEMO_CONFIGS) >/dev/null
 
 disk: $(BUILD)/disk.img
-$(BUILD)/disk.img: $(BUILD)/tessera.bin $(BUILD)/vms.pkg tools/mkdisk tools/boot.cmd
+$(BUILD)/disk.img: $(OUT)/tessera.bin $(BUILD)/vms.pkg tools/mkdisk tools/boot.cmd
 	@echo "  MKDISK  $@"
-	$(Q)tools/mkdisk $@ $(BUILD)/tessera.bin --pkg $(BUILD)/vms.pkg
+	$(Q)tools/mkdisk $@ $(OUT)/tessera.bin --pkg $(BUILD)/vms.pkg
 
-run: $(BUILD)/tessera.bin $(BUILD)/vms.pkg
-	tools/run-qemu --platform $(PLATFORM) --smp $(SMP) --boot opensbi --kernel $(BUILD)/tessera.bin --initrd $(BUILD)/vms.pkg
+run: $(OUT)/tessera.bin $(BUILD)/vms.pkg
+	tools/run-qemu --platform $(PLATFORM) --smp $(SMP) --boot opensbi --kernel $(OUT)/tessera.bin --initrd $(BUILD)/vms.pkg
 
 run-uboot: $(BUILD)/disk.img
 	tools/run-qemu --platform $(PLATFORM) --smp $(SMP) --boot uboot --disk $(BUILD)/disk.img
 
-test: all $(HOOKS)/tessera.bin host-bins guests $(BUILD)/disk.img $(LINUX_GUEST) $(BUILD)/include/jsmn.h fuzz-bins
+test: all aarch64 $(HOOKS)/tessera.bin host-bins guests $(BUILD)/disk.img $(LINUX_GUEST) $(BUILD)/include/jsmn.h fuzz-bins
 	tests/run-all.sh
+
+# The AArch64 build beside the RISC-V one (docs/aarch64.md): make test runs both.
+.PHONY: aarch64
+aarch64: $(STAMP)
+	$(Q)$(MAKE) --no-print-directory ARCH=aarch64 all
 
 # Static checks: cppcheck and clang-tidy, zero findings (docs/lint.md).
 lint: $(BUILD)/include/jsmn.h $(STAMP)
@@ -196,21 +203,21 @@ bench: all $(BENCH_GUESTS) $(BUILD)/tools/mkpkg $(LINUX_GUEST)
 host-tests: host-bins
 	tests/run-all.sh --host-only
 
-qemu-tests: all $(HOOKS)/tessera.bin host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)
+qemu-tests: all aarch64 $(HOOKS)/tessera.bin host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)
 	tests/run-all.sh --qemu-only
 
 # For iteration: the unit tests without fuzzing and lint, and the QEMU matrix
 # on one platform (make test-quick PLATFORMS=qemu10 for the other): about 6 minutes.
-test-quick: all $(HOOKS)/tessera.bin host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)
+test-quick: all aarch64 $(HOOKS)/tessera.bin host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)
 	TESSERA_QUICK=1 tests/run-all.sh
 
 # Only the QEMU cases whose name matches ONLY (an extended regex), e.g.
 # make test-only ONLY='hostile-.*@qemu7'
-test-only: all $(HOOKS)/tessera.bin host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)
+test-only: all aarch64 $(HOOKS)/tessera.bin host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)
 	TESSERA_ONLY='$(ONLY)' tests/run-all.sh --qemu-only
 
 clean:
-	rm -rf $(BUILD)/obj $(HOOKS) $(BUILD)/host $(BUILD)/tessera.* $(BUILD)/disk.img $(BUILD)/test $(BUILD)/include
+	rm -rf $(OUT)/obj $(HOOKS) $(BUILD)/host $(OUT)/tessera.* $(BUILD)/disk.img $(BUILD)/test $(BUILD)/include $(BUILD)/aarch64
 
 distclean:
 	rm -rf $(BUILD)

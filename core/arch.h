@@ -36,6 +36,17 @@ long arch_start_secondary(unsigned long hartid, struct pcpu *p);
  * between them (gstage.c).
  */
 int arch_gstage_probe(char *why, size_t whylen);
+/* Its name in the boot banner ("g-stage  Sv39x4": label, two spaces, what). */
+const char *arch_gstage_name(void);
+/* Whether the boot hart can host VMs at all (RISC-V: the H extension): 0, or negative and why. */
+struct host_platform;
+int arch_cpu_can_host(const struct host_platform *p, char *why, size_t whylen);
+/* The boot hart's line of the boot banner (its id and what it is). */
+void arch_log_boot_cpu(const struct host_platform *p);
+/* The counter's frequency when the host tree gives none (Arm: CNTFRQ); 0 if the tree must. */
+uint64_t arch_counter_hz(void);
+/* What arch_early_putc writes to, for the boot log ("SBI"; "nothing"). */
+const char *arch_early_console_name(void);
 unsigned arch_gstage_vmid_bits(void);
 /* Use at most this many VMID bits (the boot option tessera.shared-vmid: 0, to test the fallback). */
 void arch_gstage_limit_vmid_bits(unsigned bits);

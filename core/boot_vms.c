@@ -211,7 +211,7 @@ int vms_boot(struct pcpu *p, uint32_t online)
 		if (!refused[i] && gives_console_uart(&cfgs[i], plat)) {
 			log_line("tessera: vm %u (%s) takes %s: tessera's console moves to SBI",
 				 cfgs[i].id, cfgs[i].name, plat->uart.path);
-			console_use_sbi();
+			console_use_early();
 			console_taken = true;
 		}
 	for (unsigned i = 0; i < n; i++)

@@ -11,10 +11,13 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include <arch/cpu.h>
 #include "core/console.h"
 #include "core/pcpu.h"
+#include "core/pl011.h"
 #include "core/uart16550.h"
+#include "partition/hostdt.h"
 
 #define CONSOLE_RING 16384u  /* per core, power of two: a guest line that finds no room is dropped */
 
@@ -27,16 +30,30 @@ struct console_ring {
 static struct console_ring rings[CONFIG_MAX_CORES];
 static atomic_flag uart_busy = ATOMIC_FLAG_INIT;
 static void (*console_putc)(int c) = arch_early_putc;
+static int (*uart_getc)(void);
 
-void console_use_uart(uintptr_t base, unsigned reg_shift, unsigned reg_io_width)
+/* The driver follows the UART's compatible (partition/hostdt.c lists the ones it knows). */
+void console_use_uart(const struct hostdt_uart *u)
 {
-	uart16550_init(base, reg_shift, reg_io_width);
-	console_putc = uart16550_putc;
+	if (strcmp(u->compatible, "arm,pl011") == 0) {
+		pl011_init((uintptr_t)u->base);
+		console_putc = pl011_putc;
+		uart_getc = pl011_getc;
+	} else {
+		uart16550_init((uintptr_t)u->base, u->reg_shift, u->reg_io_width);
+		console_putc = uart16550_putc;
+		uart_getc = uart16550_getc;
+	}
 }
 
-void console_use_sbi(void)
+void console_use_early(void)
 {
 	console_putc = arch_early_putc;
+}
+
+int console_getc(void)
+{
+	return uart_getc ? uart_getc() : -1;
 }
 
 static void put_raw(const char *s, size_t n)

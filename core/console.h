@@ -5,8 +5,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-void console_use_uart(uintptr_t base, unsigned reg_shift, unsigned reg_io_width);
-void console_use_sbi(void);   /* the UART went to a VM */
+struct hostdt_uart;
+void console_use_uart(const struct hostdt_uart *u);
+void console_use_early(void);   /* the UART went to a VM: arch_early_putc (the firmware's console, if any) */
+int console_getc(void);         /* a byte the console UART received, or -1 */
 void console_write(const char *s, size_t n);
 /* A guest's text: false (nothing written) if this core's ring has no room for it. */
 bool console_try_write(const char *s, size_t n);

@@ -58,7 +58,7 @@ static void handle(uint8_t c)
 void console_input_poll(void)
 {
 	int c;
-	while ((c = uart16550_getc()) >= 0)
+	while ((c = console_getc()) >= 0)
 		handle((uint8_t)c);
 }
 

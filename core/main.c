@@ -158,9 +158,7 @@ static void print_platform(const void *fdt)
 {
 	log_line("tessera %s: %u harts, %lu MiB RAM, timebase %lu Hz", TESSERA_VERSION, plat.nharts,
 		 (unsigned long)(hostdt_ram_total(&plat) >> 20), (unsigned long)plat.timebase_hz);
-	char isa[200];
-	isa_format(&plat.boot_isa, isa, sizeof(isa));
-	log_line("  boot hart %lu, isa %s", (unsigned long)plat.hartid[plat.boot_index], isa);
+	arch_log_boot_cpu(&plat);
 	for (unsigned i = 0; i < plat.nram; i++)
 		log_line("  ram      0x%lx-0x%lx", (unsigned long)plat.ram[i].base,
 			 (unsigned long)(plat.ram[i].base + plat.ram[i].size));
@@ -203,23 +201,20 @@ void boot_main(unsigned long hartid, const void *fdt)
 		log_line("tessera: cannot continue, powering off");
 		system_poweroff(true);
 	}
+	if (plat.timebase_from_counter && !(plat.timebase_hz = arch_counter_hz())) {
+		log_line("tessera: the host tree gives no timer frequency and the counter none either");
+		system_poweroff(true);
+	}
 	if (plat.poweroff.present)
 		poweroff_use_sifive_test(plat.poweroff.base);
 	if (plat.uart.present)
-		console_use_uart(plat.uart.base, plat.uart.reg_shift, plat.uart.reg_io_width);
+		console_use_uart(&plat.uart);
 	else
-		log_line("tessera: no 16550 UART in the device tree (no stdout-path, no ns16550a node): "
-			 "console stays on SBI");
+		log_line("tessera: no console UART in the device tree (no stdout-path, no ns16550a or "
+			 "arm,pl011 node): console stays on %s", arch_early_console_name());
 	print_platform(fdt);
-	if (!isa_has(&plat.boot_isa, ISA_H)) {
-		char isa[200];
-		isa_format(&plat.boot_isa, isa, sizeof(isa));
-		log_line("tessera: boot hart %lu has no H extension (isa \"%s\"): cannot host VMs",
-			 hartid, isa);
-		system_poweroff(true);
-	}
-	char why[96];
-	if (arch_gstage_probe(why, sizeof(why))) {
+	char why[256];
+	if (arch_cpu_can_host(&plat, why, sizeof(why)) || arch_gstage_probe(why, sizeof(why))) {
 		log_line("tessera: boot hart %lu has %s: cannot host VMs", hartid, why);
 		system_poweroff(true);
 	}
@@ -227,7 +222,7 @@ void boot_main(unsigned long hartid, const void *fdt)
 		panic("%s", why);   /* tessera's own table: a build defect */
 	if (hostdt_bootarg(&plat, "tessera.shared-vmid"))
 		arch_gstage_limit_vmid_bits(0);
-	log_line("  g-stage  Sv39x4, %u VMID bits%s", arch_gstage_vmid_bits(),
+	log_line("  %s, %u VMID bits%s", arch_gstage_name(), arch_gstage_vmid_bits(),
 		 arch_gstage_vmid_bits() ? "" : ": every VM shares VMID 0, fenced at each switch");
 	choose_cores();
 	hostirq_init(&plat);

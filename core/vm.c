@@ -127,7 +127,6 @@ int vm_create(struct vm *vm, unsigned index, const struct vmcfg *cfg, uint64_t n
 		return E_NOMEM;
 	if ((rc = virqc_create(vm, uart || vm->irqs.n, err, errlen)))
 		return rc;
-	vm->arch.sstc = isa_has(&core_platform()->boot_isa, ISA_SSTC);
 	for (unsigned i = 0; i < vm->nvcpus; i++) {
 		struct vcpu *v = &vm->vcpu[i];
 		v->vm = vm;
@@ -151,7 +150,7 @@ int vm_generate_dtb(struct vm *vm, char *err, unsigned errlen)
 	struct guestdt_params gp = {
 		.cfg = &vm->cfg, .layout = &vm->layout, .initrd_size = vm->initrd_size,
 		.timebase_hz = plat->timebase_hz, .host_isa = &plat->boot_isa,
-		.mmu_type = plat->mmu_type[0] ? plat->mmu_type : NULL, .sstc = vm->arch.sstc,
+		.mmu_type = plat->mmu_type[0] ? plat->mmu_type : NULL, .sstc = arch_vm_timer_in_hw(&vm->arch),
 		.uart_gpa = vm->cfg.console == VMCFG_CONSOLE_UART16550 ? vm->cfg.console_gpa : 0,
 		.boot_count = vm->boot_count,
 		.uart_irq = VUART_IRQ,

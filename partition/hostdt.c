@@ -215,8 +215,16 @@ static int read_harts(const void *fdt, uint64_t boot_hartid, struct host_platfor
 	if (p->boot_index < 0)
 		FAIL(E_MISSING, "/cpus: boot hart %lu is not among the enabled cpus",
 		     (unsigned long)boot_hartid);
-	if (!have_tb || tb == 0)
-		FAIL(E_MISSING, "/cpus: timebase-frequency missing or zero");
+	if (!have_tb || tb == 0) {
+		/* Arm: the generic timer's counter says it (CNTFRQ), unless the tree overrides it */
+		int timer = node_by_compatible(fdt, -1, "arm,armv8-timer");
+		if (timer < 0)
+			FAIL(E_MISSING, "/cpus: timebase-frequency missing or zero");
+		if (!read_u32_or_u64(fdt, timer, "clock-frequency", &tb) || tb == 0) {
+			p->timebase_from_counter = true;
+			return 0;
+		}
+	}
 	/* slices, timeouts and the watchdog are whole ticks: below 1 kHz they round to none */
 	if (tb < HOSTDT_MIN_TIMEBASE || tb > HOSTDT_MAX_TIMEBASE)
 		FAIL(E_INVAL, "/cpus: timebase-frequency %lu Hz is outside %u Hz .. %lu Hz",
@@ -297,7 +305,7 @@ static int read_reserved(const void *fdt, struct host_platform *p, char *err, si
 	return 0;
 }
 
-static const char *const uart_compatibles[] = { "ns16550a", "ns16550", "snps,dw-apb-uart" };
+static const char *const uart_compatibles[] = { "ns16550a", "ns16550", "snps,dw-apb-uart", "arm,pl011" };
 
 static const char *uart_compatible(const void *fdt, int node)
 {
@@ -474,6 +482,14 @@ static int read_initrd(const void *fdt, struct host_platform *p, char *err, size
 	return 0;
 }
 
+/* Arm: how PSCI is called (/psci method), "" if the tree has no /psci. */
+static void read_psci(const void *fdt, struct host_platform *p)
+{
+	int node = fdt_path_offset(fdt, "/psci");
+	const char *m = node >= 0 ? fdt_getprop(fdt, node, "method", NULL) : NULL;
+	snprintf(p->psci_method, sizeof(p->psci_method), "%s", m ? m : "");
+}
+
 static void read_bootargs(const void *fdt, struct host_platform *p)
 {
 	int chosen = fdt_path_offset(fdt, "/chosen");
@@ -567,6 +583,7 @@ int hostdt_read(const void *fdt, uint64_t boot_hartid, struct host_platform *p,
 	    (rc = read_initrd(fdt, p, err, errlen)))
 		return rc;
 	read_bootargs(fdt, p);
+	read_psci(fdt, p);
 	return 0;
 }
 

@@ -44,6 +44,8 @@ struct host_platform {
 	struct isa boot_isa;                   /* riscv,isa-extensions, else riscv,isa */
 	char mmu_type[24];                     /* of the boot hart, "" if absent */
 	uint64_t timebase_hz;
+	bool timebase_from_counter;            /* none in the tree: the architecture's counter says it */
+	char psci_method[8];                   /* Arm: "/psci" method, "smc" or "hvc"; "" if none */
 	unsigned nram;
 	struct hostdt_region ram[HOSTDT_MAX_RAM];
 	unsigned nreserved;

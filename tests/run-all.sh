@@ -130,6 +130,7 @@ if [ "$mode" != "--host-only" ]; then
 		. tests/qemu/hostile-scenarios.sh
 		. tests/qemu/linux-scenarios.sh
 		. tests/qemu/aia-scenarios.sh
+		. tests/qemu/aarch64-scenarios.sh
 	done
 fi
 

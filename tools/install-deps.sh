@@ -6,6 +6,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 deps="$top/build/deps"
 pkgs=(gcc-riscv64-linux-gnu qemu-system-misc opensbi u-boot-qemu u-boot-tools
+      gcc-aarch64-linux-gnu qemu-system-arm
       libjsmn-dev device-tree-compiler mtools dosfstools fdisk xz-utils procps
       clang libclang-rt-14-dev cppcheck clang-tidy)   # fuzzing (make fuzz) and make lint
 

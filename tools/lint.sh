@@ -30,7 +30,8 @@ if [ $# -gt 0 ]; then
 	files=("$@")
 	for f in "${files[@]}"; do [ -f "$f" ] || die "$f: no such file"; done
 else
-	mapfile -t files < <(find boot core arch ipc partition -name '*.c' | LC_ALL=C sort)
+	# riscv64's flags and headers: arch/aarch64 is not linted yet (docs/aarch64.md)
+	mapfile -t files < <(find boot core arch ipc partition -name '*.c' -not -path 'arch/aarch64/*' | LC_ALL=C sort)
 fi
 [ ${#files[@]} -gt 0 ] || die "no source files"
 

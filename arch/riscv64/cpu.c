@@ -2,6 +2,9 @@
 #include <arch/cpu.h>
 #include <arch/csr.h>
 #include <arch/sbi.h>
+#include <stdio.h>
+#include "core/console.h"
+#include "partition/hostdt.h"
 #include "arch/riscv64/irqc/models.h"
 
 extern char arch_trap_entry[];
@@ -72,6 +75,35 @@ void arch_timer_disarm(void)
 long arch_start_secondary(unsigned long hartid, struct pcpu *p)
 {
 	return sbi_hart_start(hartid, (unsigned long)secondary_entry, (unsigned long)p);
+}
+
+/* The H extension is what hosting VMs takes; the ISA comes from the host tree. */
+int arch_cpu_can_host(const struct host_platform *p, char *why, size_t whylen)
+{
+	if (isa_has(&p->boot_isa, ISA_H))
+		return 0;
+	char isa[200];
+	isa_format(&p->boot_isa, isa, sizeof(isa));
+	snprintf(why, whylen, "no H extension (isa \"%s\")", isa);
+	return -1;
+}
+
+void arch_log_boot_cpu(const struct host_platform *p)
+{
+	char isa[200];
+	isa_format(&p->boot_isa, isa, sizeof(isa));
+	log_line("  boot hart %lu, isa %s", (unsigned long)p->hartid[p->boot_index], isa);
+}
+
+/* RISC-V trees always give the timebase (/cpus timebase-frequency). */
+uint64_t arch_counter_hz(void)
+{
+	return 0;
+}
+
+const char *arch_early_console_name(void)
+{
+	return "SBI";
 }
 
 const char *arch_strerror(long err)

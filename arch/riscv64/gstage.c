@@ -7,6 +7,8 @@
 #include <arch/cpu.h>
 #include <arch/csr.h>
 #include <arch/vcpu.h>
+#include "core/pcpu.h"
+#include "partition/hostdt.h"
 
 #define PTE_V (1UL << 0)
 #define PTE_R (1UL << 1)
@@ -73,11 +75,17 @@ void arch_gstage_limit_vmid_bits(unsigned bits)
  * no VMID bits) share VMID 0, and their G-stage translations are fenced
  * whenever a core loads one of them after another (arch_vcpu_load).
  */
+const char *arch_gstage_name(void)
+{
+	return "g-stage  Sv39x4";
+}
+
 int arch_vm_init(struct arch_vm *vm, unsigned vmid, uintptr_t root16k)
 {
 	if (root16k & 0x3fff)
 		return -1;
 	vm->root = root16k;
+	vm->sstc = isa_has(&core_platform()->boot_isa, ISA_SSTC);   /* the guest's timer in hardware */
 	vm->shared_vmid = vmid >= (1u << vmid_bits);
 	if (vm->shared_vmid)
 		vmid = 0;

@@ -53,7 +53,7 @@ qemu_case "too-many-harts-opensbi-smp9" 120 0 "$T/rules/too-many-harts" -- --boo
 
 # No UART in the device tree tessera is given: say so, carry on over SBI.
 cat >"$T/rules/no-uart" <<RULES
-once tessera: no 16550 UART in the device tree \\(no stdout-path, no ns16550a node\\): console stays on SBI
+once tessera: no console UART in the device tree \\(no stdout-path, no ns16550a or arm,pl011 node\\): console stays on SBI
 once tessera: 2 cores online
 once mailbox: 4 messages ok
 never $never_bad

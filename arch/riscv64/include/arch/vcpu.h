@@ -61,6 +61,8 @@ struct arch_vm {
 enum arch_irq { ARCH_VIRQ_SOFT = 1u << 0, ARCH_VIRQ_TIMER = 1u << 1, ARCH_VIRQ_EXT = 1u << 2 };
 
 static inline void arch_vcpu_skip_insn(struct arch_vcpu *a) { a->pc += 4; }
+/* The guest's timer runs in hardware (Sstc), not emulated by tessera. */
+static inline bool arch_vm_timer_in_hw(const struct arch_vm *vm) { return vm->sstc; }
 static inline unsigned long arch_vcpu_pc(const struct arch_vcpu *a) { return a->pc; }
 
 /* What a guest's remote fence asks of one core (arch_rfence). */

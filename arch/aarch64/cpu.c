@@ -1,0 +1,111 @@
+/* Per-core set-up and the hooks of core/arch.h for AArch64 at EL2. */
+#include <stdio.h>
+#include <arch/cpu.h>
+#include <arch/sysreg.h>
+#include "arch/aarch64/irqc/gicv3.h"
+#include "arch/aarch64/psci.h"
+#include "core/console.h"
+#include "partition/hostdt.h"
+
+extern char secondary_entry[];
+extern uint32_t boot_el;
+
+void arch_cpu_init(struct pcpu *p)
+{
+	(void)p;
+	sysreg_write(hcr_el2, HCR_RW);   /* no guest yet: EL1 is AArch64, nothing trapped */
+	sysreg_write(cnthp_ctl_el2, 0);
+	sysreg_write(cntvoff_el2, 0);
+	isb();
+}
+
+void arch_ipi_send(unsigned long hartid)
+{
+	gicv3_send_sgi(hartid, GICV3_IPI_SGI);
+}
+
+void arch_ipi_clear(void)
+{
+	gicv3_ack_all();
+}
+
+void arch_wait_for_interrupt(void)
+{
+	dsb(sy);
+	__asm__ volatile("wfi" ::: "memory");
+}
+
+uint64_t arch_time_now(void)
+{
+	isb();
+	return sysreg_read(cntpct_el0);
+}
+
+/* The EL2 physical timer: its interrupt (a PPI) wakes WFI; interrupts stay masked. */
+void arch_timer_arm(uint64_t deadline)
+{
+	sysreg_write(cnthp_cval_el2, deadline);
+	sysreg_write(cnthp_ctl_el2, CNTHP_CTL_ENABLE);
+	isb();
+}
+
+void arch_timer_disarm(void)
+{
+	sysreg_write(cnthp_ctl_el2, 0);
+	isb();
+}
+
+long arch_start_secondary(unsigned long hartid, struct pcpu *p)
+{
+	return psci_call(PSCI_CPU_ON, hartid, (uint64_t)(uintptr_t)secondary_entry, (uint64_t)(uintptr_t)p);
+}
+
+const char *arch_strerror(long err)
+{
+	return psci_strerror(err);
+}
+
+int arch_cpu_can_host(const struct host_platform *p, char *why, size_t whylen)
+{
+	(void)p;
+	if (boot_el == 2)
+		return 0;
+	snprintf(why, whylen, "entered at EL%u, not EL2 (no virtualization)", (unsigned)boot_el);
+	return -1;
+}
+
+void arch_log_boot_cpu(const struct host_platform *p)
+{
+	log_line("  boot cpu mpidr 0x%lx, midr 0x%lx, entered at EL%u", (unsigned long)p->hartid[p->boot_index],
+		 (unsigned long)sysreg_read(midr_el1), (unsigned)boot_el);
+}
+
+uint64_t arch_counter_hz(void)
+{
+	return sysreg_read(cntfrq_el0);
+}
+
+/* Nothing prints before the host tree has named the UART. */
+void arch_early_putc(int c)
+{
+	(void)c;
+}
+
+const char *arch_early_console_name(void)
+{
+	return "nothing";
+}
+
+void arch_poweroff(bool failure)
+{
+	(void)failure;   /* PSCI has no failure code: the log says why */
+	psci_call(PSCI_SYSTEM_OFF, 0, 0, 0);
+	arch_halt();
+}
+
+int arch_hypercalls_check(char *why, size_t whylen)
+{
+	(void)why;
+	(void)whylen;
+	return 0;
+}

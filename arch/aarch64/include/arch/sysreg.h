@@ -1,0 +1,17 @@
+/* AArch64 system register access and the EL2 bits tessera uses. */
+#ifndef ARCH_SYSREG_H
+#define ARCH_SYSREG_H
+#include <stdint.h>
+
+#define sysreg_read(r) ({ uint64_t v_; __asm__ volatile("mrs %0, " #r : "=r"(v_)); v_; })
+#define sysreg_write(r, v) __asm__ volatile("msr " #r ", %0" :: "r"((uint64_t)(v)) : "memory")
+#define isb() __asm__ volatile("isb" ::: "memory")
+#define dsb(opt) __asm__ volatile("dsb " #opt ::: "memory")
+
+/* MPIDR affinity fields as the device tree's cpu reg holds them (Aff3 in 39:32). */
+#define MPIDR_AFF_MASK 0xff00ffffffUL
+
+#define HCR_RW      (1UL << 31)   /* EL1 is AArch64 */
+#define CNTHP_CTL_ENABLE (1UL << 0)
+#define CNTHP_CTL_IMASK  (1UL << 1)
+#endif

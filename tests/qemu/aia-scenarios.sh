@@ -140,7 +140,7 @@ RULES
 		f=$T/rules/$c; : >"$f"
 		aia_linux_rules "$f" 4
 		cat >>"$f" <<'RULES'
-once vm 10 \(linux\): exits: hypercall [0-9]+ irq [0-9] halt 0 cpu-up [0-9]+ cpu-down [0-9]+ system-down 1 mmio [0-9]+ sysreg 0 fail-entry 0 fault 0
+once vm 10 \(linux\): exits: hypercall [0-9]+ irq [0-9]+ halt 0 cpu-up [0-9]+ cpu-down [0-9]+ system-down 1 mmio [0-9]+ sysreg 0 fail-entry 0 fault 0
 some \[aia\] PASS aia
 never \[aia\] FAIL.*
 RULES

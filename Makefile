@@ -200,7 +200,7 @@ lint: $(BUILD)/include/jsmn.h $(STAMP)
 bench: all $(BENCH_GUESTS) $(BUILD)/tools/mkpkg $(LINUX_GUEST)
 	tools/bench
 
-host-tests: host-bins
+host-tests: host-bins fuzz-bins $(BUILD)/include/jsmn.h
 	tests/run-all.sh --host-only
 
 qemu-tests: all aarch64 $(HOOKS)/tessera.bin host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)

@@ -218,6 +218,8 @@ int vms_boot(struct pcpu *p, uint32_t online)
 		if (!refused[i] && cfgs[i].console == VMCFG_CONSOLE_UART16550)
 			console_input_add(&vms[i]);
 	p->console_input = console_input_active() && plat->uart.present && !console_taken;
+	if (p->console_input)
+		console_input_start(p, plat);
 	for (unsigned i = 0; i < n; i++)
 		if (!refused[i])
 			vm_start(p, &vms[i]);

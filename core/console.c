@@ -31,6 +31,7 @@ static struct console_ring rings[CONFIG_MAX_CORES];
 static atomic_flag uart_busy = ATOMIC_FLAG_INIT;
 static void (*console_putc)(int c) = arch_early_putc;
 static int (*uart_getc)(void);
+static void (*uart_rx_interrupt)(bool on);
 
 /* The driver follows the UART's compatible (partition/hostdt.c lists the ones it knows). */
 void console_use_uart(const struct hostdt_uart *u)
@@ -39,16 +40,26 @@ void console_use_uart(const struct hostdt_uart *u)
 		pl011_init((uintptr_t)u->base);
 		console_putc = pl011_putc;
 		uart_getc = pl011_getc;
+		uart_rx_interrupt = pl011_rx_interrupt;
 	} else {
 		uart16550_init((uintptr_t)u->base, u->reg_shift, u->reg_io_width);
 		console_putc = uart16550_putc;
 		uart_getc = uart16550_getc;
+		uart_rx_interrupt = uart16550_rx_interrupt;
 	}
 }
 
 void console_use_early(void)
 {
 	console_putc = arch_early_putc;
+}
+
+bool console_rx_interrupt(bool on)
+{
+	if (!uart_rx_interrupt)
+		return false;
+	uart_rx_interrupt(on);
+	return true;
 }
 
 int console_getc(void)

@@ -1,15 +1,19 @@
 /*
- * Console input: the boot core polls the physical UART and hands each byte
- * to the VM that has focus, through its emulated 16550. Ctrl-A then a digit
+ * Console input: the boot core reads the physical UART, on its interrupt
+ * or polled, and hands each byte to the VM that has focus, through its
+ * emulated 16550. Ctrl-A then a digit
  * n gives focus to the n-th VM with a console (in package order); Ctrl-A
  * twice sends one Ctrl-A.
  */
 #include <arch/cpu.h>
 #include "core/console.h"
+#include "core/errno.h"
 #include "core/irqc.h"
 #include "core/pcpu.h"
 #include "core/uart16550.h"
 #include "core/vm.h"
+#include "partition/hostdt.h"
+#include "partition/irqmap.h"
 
 #define CTRL_A 0x01
 
@@ -54,7 +58,29 @@ static void handle(uint8_t c)
 		deliver(consoles[focus], c);
 }
 
-/* Called by the boot core's run loop: take what the UART has. */
+/*
+ * Polling costs whatever vCPU runs on the boot core an exit every
+ * CONSOLE_POLL_MS; the interrupt costs one per burst of typing. Polling is
+ * the fallback: a UART with no interrupt, or one the host controller cannot
+ * send to tessera on this core.
+ */
+void console_input_start(struct pcpu *p, const struct host_platform *plat)
+{
+	uint32_t src = irqmap_host_source(plat->fdt, plat->uart.path);
+	const char *why = "its node has no single interrupt of the host controller";
+	if (src && hostirq_own(p->irq_ctx, src) != 0)
+		why = "the host controller cannot send it to this core";
+	else if (src && console_rx_interrupt(true)) {
+		p->console_irq = src;
+		log_line("tessera: console input: host interrupt %u, on core %u", src, p->id);
+	}
+	if (!p->console_irq)
+		log_line("tessera: console input: polled every %u ms on core %u (%s)", CONSOLE_POLL_MS,
+			 p->id, why);
+	console_input_poll();   /* what came before */
+}
+
+/* The boot core's run loop (polled) or its UART's interrupt: take what the UART has. */
 void console_input_poll(void)
 {
 	int c;

@@ -102,6 +102,11 @@ void hwirq_poll(struct pcpu *p)
 		return;
 	uint32_t src;
 	while ((src = hostirq_claim(p->irq_ctx)) != 0) {
+		if (src == p->console_irq) {   /* tessera's own: the console UART received */
+			console_input_poll();
+			hostirq_complete(p->irq_ctx, src);
+			continue;
+		}
 		struct hwirq_route *r = route_of_host(src);
 		if (!r) {
 			/* not tessera's: switch it off here rather than take it forever */

@@ -54,4 +54,10 @@ void hostirq_enable(int ctx, uint32_t src, bool on);
 bool hostirq_pending(void);                     /* this core's external interrupt is up */
 uint32_t hostirq_claim(int ctx);                /* 0: nothing */
 void hostirq_complete(int ctx, uint32_t src);
+/*
+ * src interrupts tessera itself, on the core whose context is ctx (the
+ * console UART's input): claimed and completed there like a passed-through
+ * source. 0, or E_NOSUPP: this controller cannot (the caller polls).
+ */
+int hostirq_own(int ctx, uint32_t src);
 #endif

@@ -43,7 +43,8 @@ struct pcpu {
 	struct vm *rebuild;         /* a VM this core is rebooting, step by step */
 	struct vcpu *rebuild_vcpu;  /* its vCPU here: the steps are charged to its share */
 	int irq_ctx;                /* its context in the host interrupt controller, -1 if none */
-	bool console_input;         /* this core polls the UART for console input */
+	bool console_input;         /* this core reads the UART for console input */
+	uint32_t console_irq;       /* on this host interrupt source; 0: polled every CONSOLE_POLL_MS */
 	/* bring-up: on the boot core, the cores that reported in */
 	uint32_t reported_mask;
 	struct selftest_state selftest;

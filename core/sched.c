@@ -23,10 +23,15 @@
 #define MIN_TURN_US 1000     /* a vCPU given the core keeps it at least this long */
 #define FAIR_GAP (SLICE_MS * core_platform()->timebase_hz / 2000)
 #define MIN_TURN (MIN_TURN_US * core_platform()->timebase_hz / 1000000)
-#define INPUT_POLL_MS 20   /* the console core looks at its UART this often */
 #define WATCH_GRACE_US 20  /* a lost VS timer interrupt is raised again this much later */
 
 /* v becomes runnable: no more credit for the time it was away than one gap. */
+/* The console core without the UART's interrupt: its timer looks at the UART every CONSOLE_POLL_MS. */
+static bool console_polled(const struct pcpu *p)
+{
+	return p->console_input && !p->console_irq;
+}
+
 static void fair_join(struct pcpu *p, struct vcpu *v)
 {
 	if (p->vruntime_front > FAIR_GAP && v->vruntime < p->vruntime_front - FAIR_GAP)
@@ -183,7 +188,7 @@ static void set_timer(struct pcpu *p, uint64_t deadline)
  * The short trap path took the core's timer while v runs (its deadline
  * is tessera's to serve). If v is
  * alone on the core and its own emulated deadline has come, inject its timer
- * interrupt and let it go on; the console core re-arms for its UART poll.
+ * interrupt and let it go on; a polling console core re-arms for its UART.
  * Anything else (slices, other vCPUs) means more than one vCPU: run loop.
  */
 bool sched_fast_timer(struct pcpu *p, struct vcpu *v)
@@ -193,7 +198,7 @@ bool sched_fast_timer(struct pcpu *p, struct vcpu *v)
 		return false;
 	arch_vcpu_inject(&v->arch, ARCH_VIRQ_TIMER, true);
 	p->timer_deadline = 0;   /* force set_timer to act */
-	set_timer(p, p->console_input ? now + INPUT_POLL_MS * core_platform()->timebase_hz / 1000
+	set_timer(p, console_polled(p) ? now + CONSOLE_POLL_MS * core_platform()->timebase_hz / 1000
 				      : UINT64_MAX);
 	return true;
 }
@@ -212,8 +217,8 @@ void vcpu_sync_irqs(struct pcpu *p, struct vcpu *v)
 static void idle(struct pcpu *p)
 {
 	uint64_t deadline = UINT64_MAX;
-	if (p->console_input)   /* look at the UART again soon */
-		deadline = arch_time_now() + INPUT_POLL_MS * core_platform()->timebase_hz / 1000;
+	if (console_polled(p))   /* look at the UART again soon */
+		deadline = arch_time_now() + CONSOLE_POLL_MS * core_platform()->timebase_hz / 1000;
 	for (struct vcpu *v = p->rq_head; v; v = v->rq_next) {
 		uint64_t d = arch_vcpu_timer_deadline(&v->arch, p->loaded == v);
 		if (d < deadline)
@@ -269,13 +274,13 @@ static void run_vcpu(struct pcpu *p, struct vcpu *v, uint64_t until)
 	/*
 	 * Alone on its core, the vCPU's WFI waits in the hart itself: its
 	 * interrupts (and tessera's own, which trap) wake it without an exit.
-	 * With others on the run queue a WFI gives the core away. The console
-	 * core keeps polling its UART with its own timer.
+	 * With others on the run queue a WFI gives the core away. A console
+	 * core without the UART's interrupt polls it with its own timer.
 	 */
 	bool alone = p->rq_head == v && !v->rq_next;
 	arch_vcpu_trap_wfi(&v->arch, !alone);
-	if (alone && p->console_input) {
-		uint64_t poll = now + INPUT_POLL_MS * core_platform()->timebase_hz / 1000;
+	if (alone && console_polled(p)) {
+		uint64_t poll = now + CONSOLE_POLL_MS * core_platform()->timebase_hz / 1000;
 		if (poll < deadline)
 			deadline = poll;
 	}
@@ -356,7 +361,7 @@ void core_run(struct pcpu *p)
 		mailbox_poll(&p->ep);
 		if (p->vm_finish_mask)
 			vm_finish_pending(p);
-		if (p->console_input)
+		if (console_polled(p))
 			console_input_poll();
 		hwirq_poll(p);
 		if (p->selftest.requested) {

@@ -1,9 +1,14 @@
-/* Polled 16550 transmitter: the firmware already set the line up. */
+/* 16550 for tessera's console: polled transmitter, receiver polled or by interrupt; the firmware set the line up. */
+#include <stdbool.h>
 #include <stdint.h>
 #include "core/uart16550.h"
 
 #define UART_THR 0
+#define UART_IER 1
+#define UART_MCR 4
 #define UART_LSR 5
+#define IER_ERBFI 0x01   /* received data (and the character timeout) */
+#define MCR_OUT2  0x08   /* on PC-style boards, gates the interrupt line */
 #define LSR_THRE 0x20
 
 static struct {
@@ -31,6 +36,14 @@ void uart16550_init(uintptr_t base, unsigned reg_shift, unsigned reg_io_width)
 	uart.base = base;
 	uart.shift = reg_shift;
 	uart.width = reg_io_width;
+}
+
+void uart16550_rx_interrupt(bool on)
+{
+	if (!uart.base)
+		return;
+	reg_write(UART_MCR, on ? reg_read(UART_MCR) | MCR_OUT2 : reg_read(UART_MCR) & ~MCR_OUT2);
+	reg_write(UART_IER, on ? IER_ERBFI : 0);
 }
 
 int uart16550_getc(void)

@@ -33,4 +33,6 @@ int irqmap_build(const void *host_fdt, const struct vmcfg *cfg, uint32_t taken, 
 
 /* The lines of device dev, in the order of its host interrupts: count written. */
 unsigned irqmap_of_device(const struct irqmap *m, unsigned dev, uint32_t *virq, unsigned max);
+/* The one host-controller source of the host node at path (tessera's console UART); 0 if not exactly one. */
+uint32_t irqmap_host_source(const void *fdt, const char *path);
 #endif

@@ -66,6 +66,8 @@ make_dtbs() {  # PLATFORM
 	cp "$d/virt2.dtb" "$d/nouart.dtb"
 	fdtput -r "$d/nouart.dtb" /soc/serial@10000000
 	fdtput -d "$d/nouart.dtb" /chosen stdout-path
+	cp "$d/virt4.dtb" "$d/uart-noirq.dtb"
+	fdtput -d "$d/uart-noirq.dtb" /soc/serial@10000000 interrupts
 	cp "$d/virt2.dtb" "$d/badtree.dtb"
 	fdtput -d "$d/badtree.dtb" /cpus timebase-frequency
 	cp "$d/virt2.dtb" "$d/bad-ndev.dtb"

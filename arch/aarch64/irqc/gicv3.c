@@ -9,6 +9,7 @@
 #include <arch/sysreg.h>
 #include "arch/aarch64/irqc/gicv3.h"
 #include "core/console.h"
+#include "core/errno.h"
 #include "core/irqc.h"
 #include "partition/hostdt.h"
 
@@ -179,4 +180,12 @@ void hostirq_complete(int ctx, uint32_t src)
 {
 	(void)ctx;
 	(void)src;
+}
+
+/* SPIs are not routed yet (docs/aarch64.md): the console is polled. */
+int hostirq_own(int ctx, uint32_t src)
+{
+	(void)ctx;
+	(void)src;
+	return E_NOSUPP;
 }

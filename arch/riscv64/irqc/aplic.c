@@ -6,11 +6,14 @@
  * claimed or completed here: the guest does that in its own file. A guest
  * interrupt for a vCPU that is not running on its hart shows in hgeip
  * (SGEI): "pending" is that, and "claim" stops signalling those files until
- * their vCPU has run (imsic.c re-arms them).
+ * their vCPU has run (imsic.c re-arms them). The exception is tessera's own
+ * source (the console UART): sent to its core's supervisor file, claimed
+ * there (imsic_ipi.c) and completed here.
  */
 #include <arch/csr.h>
 #include "arch/riscv64/irqc/models.h"
 #include "core/console.h"
+#include "core/errno.h"
 #include "partition/hostdt.h"
 
 #define DOMAINCFG        0x0000
@@ -25,8 +28,11 @@
 #define CLRIENUM         0x1fdc
 #define TARGET(s)        (0x3004 + 4 * ((s) - 1))
 
+#define SOURCECFG_LEVEL1 6
+
 static uintptr_t aplic_base;
 static uint32_t aplic_nsources;
+static uint32_t own_src;   /* tessera's own source, 0: none */
 
 static volatile uint32_t *reg(uintptr_t off)
 {
@@ -99,25 +105,48 @@ static void enable(int ctx, uint32_t src, bool on)
 
 static bool pending(void)
 {
-	return (csr_read(CSR_HGEIP) & csr_read(CSR_HGEIE)) != 0;
+	return own_src || (csr_read(CSR_HGEIP) & csr_read(CSR_HGEIE)) != 0;
 }
 
 static uint32_t claim(int ctx)
 {
 	(void)ctx;
+	if (own_src && imsic_own_take())
+		return own_src;
 	csr_clear(CSR_HGEIE, csr_read(CSR_HGEIP));
 	return 0;
 }
 
+/*
+ * A level source in MSI mode sent one MSI; setipnum makes it pending again
+ * if the device still asserts it (AIA 4.9.2), so nothing is lost.
+ */
 static void complete(int ctx, uint32_t src)
 {
 	(void)ctx;
-	(void)src;
+	if (src && src == own_src)
+		*reg(SETIPNUM) = src;
+}
+
+/*
+ * Level-high, as UARTs are: the host tree's sense cell is not read (a
+ * falling-edge line would need the edge mode, and gets none here).
+ */
+static int own(int ctx, uint32_t src)
+{
+	*reg(SOURCECFG(src)) = SOURCECFG_LEVEL1;
+	if (*reg(SOURCECFG(src)) != SOURCECFG_LEVEL1)
+		return E_NOSUPP;   /* the firmware did not delegate it to this domain */
+	*reg(TARGET(src)) = (uint32_t)ctx << 18 | imsic_own_enable();   /* guest index 0: the S-file */
+	own_src = src;
+	*reg(SETIENUM) = src;
+	return 0;
 }
 
 const struct hostirq_ops aplic_host_ops = {
 	.init = init, .log_banner = log_banner, .has_source = has_source, .core_init = core_init,
 	.prepare = prepare, .enable = enable, .pending = pending, .claim = claim, .complete = complete,
+	.own = own,
 };
 
 void aplic_source_mode(uint32_t src, uint32_t mode)

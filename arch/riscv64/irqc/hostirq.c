@@ -6,6 +6,7 @@
  */
 #include "arch/riscv64/irqc/models.h"
 #include "core/console.h"
+#include "core/errno.h"
 #include "core/irqc.h"
 #include "partition/hostdt.h"
 
@@ -67,4 +68,9 @@ uint32_t hostirq_claim(int ctx)
 void hostirq_complete(int ctx, uint32_t src)
 {
 	host->complete(ctx, src);
+}
+
+int hostirq_own(int ctx, uint32_t src)
+{
+	return ctx >= 0 && host->has_source(src) ? host->own(ctx, src) : E_NOSUPP;
 }

@@ -3,9 +3,9 @@
  * hart's supervisor interrupt file (file 0 of its IMSIC group), instead of
  * an SBI call that traps into the firmware on the sender and comes back as
  * SSIP on the receiver. The receiver sees it as a supervisor external
- * interrupt and claims it through stopei; nothing else is enabled in that
- * file (passed-through devices send to guest files), so on such a host an
- * external interrupt in HS-mode is an IPI. An MSI before the target has
+ * interrupt and claims it through stopei. Passed-through devices send to
+ * guest files; the one other identity in an S-file is tessera's console
+ * UART, on the core that reads it (OWN_ID). An MSI before the target has
  * turned its file on stays pending in it and arrives when it does.
  */
 #include <arch/csr.h>
@@ -19,8 +19,10 @@
 #define EITHRESHOLD  0x72
 #define EIE0         0xc0
 #define IPI_ID       1
+#define OWN_ID       2   /* after IPI_ID: the lower identity is served first */
 
 bool imsic_ipis;
+static bool own_seen;   /* OWN_ID claimed, not yet taken (only its core sees it) */
 static volatile uint32_t *ipi_file[HOSTDT_MAX_HARTS];   /* by hart id: its S-file's seteipnum_le */
 
 void imsic_ipis_init(const struct host_platform *h)
@@ -50,7 +52,26 @@ bool imsic_ipi_send(unsigned long hartid)
 	return true;
 }
 
+/* Claims all that is pending: IPIs need no more (the run loop polls the mailbox next). */
 void imsic_ipi_clear(void)
 {
-	csr_write(CSR_STOPEI, 0);   /* claims the top identity: IPI_ID is the only one enabled */
+	unsigned long top;
+	while ((top = csr_swap(CSR_STOPEI, 0)) != 0)
+		if (top >> 16 == OWN_ID)
+			own_seen = true;
+}
+
+unsigned imsic_own_enable(void)
+{
+	csr_write(CSR_SISELECT, EIE0);
+	csr_set(CSR_SIREG, 1UL << OWN_ID);
+	return OWN_ID;
+}
+
+bool imsic_own_take(void)
+{
+	imsic_ipi_clear();
+	bool seen = own_seen;
+	own_seen = false;
+	return seen;
 }

@@ -35,6 +35,7 @@ struct hostirq_ops {
 	bool (*pending)(void);
 	uint32_t (*claim)(int ctx);
 	void (*complete)(int ctx, uint32_t src);
+	int (*own)(int ctx, uint32_t src);
 };
 extern const struct hostirq_ops plic_host_ops, aplic_host_ops;
 
@@ -94,6 +95,9 @@ void imsic_ipis_init(const struct host_platform *h);
 void imsic_ipis_core_init(void);
 bool imsic_ipi_send(unsigned long hartid);   /* false: not on this host, use SBI */
 void imsic_ipi_clear(void);
+/* tessera's own device interrupt on this hart (the console UART): its identity in the S-file. */
+unsigned imsic_own_enable(void);
+bool imsic_own_take(void);   /* it came since the last call */
 /* A vCPU's own file (arch_vcpu.vgein), on its hart: vcpu.c. */
 struct arch_vcpu;
 void imsic_file_reset(const struct arch_vcpu *a);

@@ -89,7 +89,16 @@ static bool pending(void)
 	return csr_read(sip) & SIE_SEIE;
 }
 
+/* Claimed and completed like a passed-through source, in ctx. */
+static int own(int ctx, uint32_t src)
+{
+	prepare(src);
+	enable(ctx, src, true);
+	return 0;
+}
+
 const struct hostirq_ops plic_host_ops = {
 	.init = init, .log_banner = log_banner, .has_source = has_source, .core_init = core_init,
 	.prepare = prepare, .enable = enable, .pending = pending, .claim = claim, .complete = complete,
+	.own = own,
 };

@@ -80,5 +80,7 @@
 	__asm__ volatile("csrs " STR(csr) ", %0" :: "rK"(v_) : "memory"); })
 #define csr_clear(csr, val) ({ unsigned long v_ = (unsigned long)(val); \
 	__asm__ volatile("csrc " STR(csr) ", %0" :: "rK"(v_) : "memory"); })
+#define csr_swap(csr, val) ({ unsigned long v_ = (unsigned long)(val), o_; \
+	__asm__ volatile("csrrw %0, " STR(csr) ", %1" : "=r"(o_) : "rK"(v_) : "memory"); o_; })
 
 #endif

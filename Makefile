@@ -132,6 +132,7 @@ HOST_TESTS := test_mailbox test_hostdt test_guestdt test_insn
 
 include partition/partition.mk
 include tests/guests/guests.mk
+include tests/guests/aarch64/guests.mk
 include tests/fuzz/fuzz.mk
 
 define host_variant
@@ -184,7 +185,7 @@ run: $(OUT)/tessera.bin $(BUILD)/vms.pkg
 run-uboot: $(BUILD)/disk.img
 	tools/run-qemu --platform $(PLATFORM) --smp $(SMP) --boot uboot --disk $(BUILD)/disk.img
 
-test: all aarch64 $(HOOKS)/tessera.bin host-bins guests $(BUILD)/disk.img $(LINUX_GUEST) $(BUILD)/include/jsmn.h fuzz-bins
+test: all aarch64 guests-a64 $(HOOKS)/tessera.bin host-bins guests $(BUILD)/disk.img $(LINUX_GUEST) $(BUILD)/include/jsmn.h fuzz-bins
 	tests/run-all.sh
 
 # The AArch64 build beside the RISC-V one (docs/aarch64.md): make test runs both.
@@ -203,17 +204,17 @@ bench: all $(BENCH_GUESTS) $(BUILD)/tools/mkpkg $(LINUX_GUEST)
 host-tests: host-bins fuzz-bins $(BUILD)/include/jsmn.h
 	tests/run-all.sh --host-only
 
-qemu-tests: all aarch64 $(HOOKS)/tessera.bin host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)
+qemu-tests: all aarch64 guests-a64 $(HOOKS)/tessera.bin host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)
 	tests/run-all.sh --qemu-only
 
 # For iteration: the unit tests without fuzzing and lint, and the QEMU matrix
 # on one platform (make test-quick PLATFORMS=qemu10 for the other): about 6 minutes.
-test-quick: all aarch64 $(HOOKS)/tessera.bin host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)
+test-quick: all aarch64 guests-a64 $(HOOKS)/tessera.bin host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)
 	TESSERA_QUICK=1 tests/run-all.sh
 
 # Only the QEMU cases whose name matches ONLY (an extended regex), e.g.
 # make test-only ONLY='hostile-.*@qemu7'
-test-only: all aarch64 $(HOOKS)/tessera.bin host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)
+test-only: all aarch64 guests-a64 $(HOOKS)/tessera.bin host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)
 	TESSERA_ONLY='$(ONLY)' tests/run-all.sh --qemu-only
 
 clean:

@@ -88,7 +88,9 @@ void arch_mmio_complete(struct arch_vcpu *a, const struct mmio_access *m, uint64
 /* ---- a VM's second-stage translation ---- */
 typedef uintptr_t (*arch_page_alloc_fn)(void);   /* returns a zeroed 4 KiB page or 0 */
 int arch_vm_init(struct arch_vm *vm, unsigned vmid, uintptr_t root16k);
-int arch_vm_map(struct arch_vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size, bool exec,
+/* What a mapping is: RAM (cacheable) or a device's registers; executable or not. */
+enum arch_map_kind { ARCH_MAP_RAM_X, ARCH_MAP_RAM_NX, ARCH_MAP_DEVICE };
+int arch_vm_map(struct arch_vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size, enum arch_map_kind kind,
 		arch_page_alloc_fn alloc);
 int arch_vm_translate(const struct arch_vm *vm, uint64_t gpa, uint64_t *hpa);
 void arch_flush_guest_tlb(void);

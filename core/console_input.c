@@ -67,7 +67,7 @@ static void handle(uint8_t c)
 void console_input_start(struct pcpu *p, const struct host_platform *plat)
 {
 	uint32_t src = irqmap_host_source(plat->fdt, plat->uart.path);
-	const char *why = "its node has no single interrupt of the host controller";
+	const char *why = "its node names no interrupt of the host controller tessera can take";
 	if (src && hostirq_own(p->irq_ctx, src) != 0)
 		why = "the host controller cannot send it to this core";
 	else if (src && console_rx_interrupt(true)) {

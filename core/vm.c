@@ -41,13 +41,13 @@ static int map_ram(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size, uin
 {
 	uint64_t lo = nx > gpa ? nx : gpa, hi = nx + nx_size < gpa + size ? nx + nx_size : gpa + size;
 	if (!nx_size || lo >= hi)
-		return arch_vm_map(&vm->arch, gpa, hpa, size, true, page_alloc);
-	if (lo > gpa && arch_vm_map(&vm->arch, gpa, hpa, lo - gpa, true, page_alloc))
+		return arch_vm_map(&vm->arch, gpa, hpa, size, ARCH_MAP_RAM_X, page_alloc);
+	if (lo > gpa && arch_vm_map(&vm->arch, gpa, hpa, lo - gpa, ARCH_MAP_RAM_X, page_alloc))
 		return -1;
-	if (arch_vm_map(&vm->arch, lo, hpa + (lo - gpa), hi - lo, false, page_alloc))
+	if (arch_vm_map(&vm->arch, lo, hpa + (lo - gpa), hi - lo, ARCH_MAP_RAM_NX, page_alloc))
 		return -1;
 	if (hi < gpa + size &&
-	    arch_vm_map(&vm->arch, hi, hpa + (hi - gpa), gpa + size - hi, true, page_alloc))
+	    arch_vm_map(&vm->arch, hi, hpa + (hi - gpa), gpa + size - hi, ARCH_MAP_RAM_X, page_alloc))
 		return -1;
 	return 0;
 }
@@ -113,7 +113,7 @@ int vm_create(struct vm *vm, unsigned index, const struct vmcfg *cfg, uint64_t n
 				 (unsigned long)cfg->console_gpa);
 			return E_INVAL;
 		}
-		if (arch_vm_map(&vm->arch, gpa, hpa, size, false, page_alloc)) {
+		if (arch_vm_map(&vm->arch, gpa, hpa, size, ARCH_MAP_DEVICE, page_alloc)) {
 			snprintf(err, errlen, "%s: devices[%u]: cannot map 0x%lx+0x%lx at 0x%lx", cfg->file,
 				 i, (unsigned long)hpa, (unsigned long)size, (unsigned long)gpa);
 			return E_INVAL;

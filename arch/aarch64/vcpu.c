@@ -1,37 +1,96 @@
 /*
- * vCPUs on AArch64: not written yet (docs/aarch64.md lists what comes: the
- * world switch with the EL1 system registers, FP/SIMD and the timer, HVC
- * and PSCI for guests, data-abort decode). No VM gets this far, since
- * arch_vm_init refuses them all; these hooks exist so that core/ links
- * unchanged, and each says so if it is ever reached.
+ * vCPUs on AArch64: reset state, the EL1 half of the world switch (guest.S
+ * has the registers), exit decode and the MMIO syndrome. There is no
+ * virtual GIC yet (docs/aarch64.md): a guest gets no interrupts, so its
+ * timer and UART are polled, and its WFI only waits.
  */
+#include <stddef.h>
 #include <arch/cpu.h>
+#include <arch/sysreg.h>
 #include <arch/vcpu.h>
+#include "arch/aarch64/irqc/gicv3.h"
 #include "core/errno.h"
-#include "core/panic.h"
 #include "core/pcpu.h"
 
-#define NOT_YET() panic("%s: no vCPUs on AArch64 yet", __func__)
+_Static_assert(offsetof(struct arch_vcpu, elr_el2) == AVCPU_ELR, "AVCPU_ELR");
+_Static_assert(offsetof(struct arch_vcpu, spsr_el2) == AVCPU_SPSR, "AVCPU_SPSR");
+_Static_assert(offsetof(struct arch_vcpu, esr_el2) == AVCPU_ESR, "AVCPU_ESR");
+_Static_assert(offsetof(struct arch_vcpu, far_el2) == AVCPU_FAR, "AVCPU_FAR");
+_Static_assert(offsetof(struct arch_vcpu, hpfar_el2) == AVCPU_HPFAR, "AVCPU_HPFAR");
+_Static_assert(offsetof(struct arch_vcpu, kind) == AVCPU_KIND, "AVCPU_KIND");
+_Static_assert(offsetof(struct arch_vcpu, q) == AVCPU_FP, "AVCPU_FP");
+_Static_assert(offsetof(struct arch_vcpu, fpsr) == AVCPU_FP + 512, "fpsr after q31");
 
+void guest_run(struct arch_vcpu *a);
+void fpsimd_save(struct arch_vcpu *a);
+void fpsimd_restore(struct arch_vcpu *a);
+
+#define SPSR_EL1H_MASKED 0x3c5   /* EL1 with SP_EL1, D, A, I, F masked: how a CPU comes out of reset */
+#define SCTLR_EL1_RESET  0x30d00800UL   /* the RES1 bits; MMU and caches off */
+#define MPIDR_RES1       (1UL << 31)
+#define HCR_GUEST (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TSC | HCR_RW)
+
+#define ESR_EC(esr)      ((esr) >> 26)
+#define EC_UNKNOWN       0x00
+#define EC_WFX           0x01
+#define EC_HVC64         0x16
+#define EC_SMC64         0x17
+#define EC_SYSREG        0x18
+#define EC_IABT_LOW      0x20
+#define EC_DABT_LOW      0x24
+#define ISS_DABT_ISV     (1UL << 24)
+#define ISS_DABT_S1PTW   (1UL << 7)
+#define ISS_DABT_WNR     (1UL << 6)
+#define VECTOR_IRQ       9
+#define VECTOR_FIQ       10
+#define VECTOR_SERROR    11
+
+/* a0: the vCPU's id (its MPIDR); a1: what the guest gets in x0 (its device tree, or PSCI's context id). */
 void arch_vcpu_reset(struct arch_vcpu *a, uint64_t entry, unsigned long a0, unsigned long a1)
 {
-	*a = (struct arch_vcpu){ .elr_el2 = entry };
-	a->x[0] = a0;
-	a->x[1] = a1;
+	*a = (struct arch_vcpu){ .elr_el2 = entry, .spsr_el2 = SPSR_EL1H_MASKED, .hcr = HCR_GUEST };
+	a->x[0] = a1;
+	a->vmpidr = MPIDR_RES1 | (a0 & 0xff) | ((a0 >> 8) & 0xff) << 8;
+	a->el1[EL1_SCTLR] = SCTLR_EL1_RESET;
 }
+
+#define EL1_SAVE(r, name) a->el1[r] = sysreg_read(name)
+#define EL1_LOAD(r, name) sysreg_write(name, a->el1[r])
+#define EL1_ALL(op) \
+	op(EL1_SCTLR, sctlr_el1); op(EL1_TTBR0, ttbr0_el1); op(EL1_TTBR1, ttbr1_el1); \
+	op(EL1_TCR, tcr_el1); op(EL1_MAIR, mair_el1); op(EL1_AMAIR, amair_el1); \
+	op(EL1_VBAR, vbar_el1); op(EL1_CONTEXTIDR, contextidr_el1); op(EL1_TPIDR, tpidr_el1); \
+	op(EL1_TPIDR_EL0, tpidr_el0); op(EL1_TPIDRRO_EL0, tpidrro_el0); op(EL1_SP_EL0, sp_el0); \
+	op(EL1_SP_EL1, sp_el1); op(EL1_ELR, elr_el1); op(EL1_SPSR, spsr_el1); op(EL1_ESR, esr_el1); \
+	op(EL1_FAR, far_el1); op(EL1_AFSR0, afsr0_el1); op(EL1_AFSR1, afsr1_el1); \
+	op(EL1_PAR, par_el1); op(EL1_CPACR, cpacr_el1); op(EL1_CSSELR, csselr_el1); \
+	op(EL1_CNTKCTL, cntkctl_el1); op(EL1_MDSCR, mdscr_el1); op(EL1_CNTV_CVAL, cntv_cval_el0); \
+	op(EL1_CNTV_CTL, cntv_ctl_el0)
 
 void arch_vcpu_load(struct arch_vcpu *a, const struct arch_vm *vm)
 {
-	(void)a;
-	(void)vm;
-	NOT_YET();
+	sysreg_write(vtcr_el2, stage2_vtcr());
+	sysreg_write(vttbr_el2, vm->vttbr);
+	sysreg_write(vmpidr_el2, a->vmpidr);
+	sysreg_write(vpidr_el2, sysreg_read(midr_el1));
+	sysreg_write(cnthctl_el2, CNTHCTL_EL1PCTEN);   /* the counter, not the EL1 physical timer */
+	sysreg_write(cntvoff_el2, 0);
+	EL1_ALL(EL1_LOAD);
+	fpsimd_restore(a);
+	isb();
+	if (vm->shared_vmid)   /* another VM's translations may be cached under this VMID */
+		__asm__ volatile("tlbi vmalls12e1; dsb nsh" ::: "memory");
 }
 
 void arch_vcpu_put(struct arch_vcpu *a)
 {
-	(void)a;
+	EL1_ALL(EL1_SAVE);
+	fpsimd_save(a);
+	sysreg_write(cntv_ctl_el0, 0);   /* its timer stays quiet while another context runs */
+	isb();
 }
 
+/* No virtual GIC yet: nothing can be injected (docs/aarch64.md). */
 void arch_vcpu_inject(struct arch_vcpu *a, unsigned virqs, bool loaded)
 {
 	(void)a;
@@ -48,8 +107,7 @@ void arch_vcpu_set_ext(struct arch_vcpu *a, bool level, bool loaded)
 
 void arch_vcpu_trap_wfi(struct arch_vcpu *a, bool trap)
 {
-	(void)a;
-	(void)trap;
+	a->hcr = trap ? a->hcr | HCR_TWI : a->hcr & ~HCR_TWI;
 }
 
 bool arch_vcpu_irq_pending(const struct arch_vcpu *a, bool loaded, uint64_t now)
@@ -80,23 +138,98 @@ bool arch_vcpu_timer_check(struct arch_vcpu *a)
 	return false;
 }
 
+/* The trap is saved whole (guest.S); the short path then runs in C and may send the guest straight back. */
 void arch_guest_enter(struct arch_vcpu *a)
 {
-	(void)a;
-	NOT_YET();
+	do {
+		sysreg_write(hcr_el2, a->hcr);
+		isb();
+		guest_run(a);
+	} while (exit_dispatch_short(a) == FAST_EXIT_DONE);
+}
+
+static enum host_irq host_irq_kind(void)
+{
+	uint64_t id = sysreg_read(icc_hppir1_el1) & 0xffffff;
+	return id == GICV3_IPI_SGI ? HOST_IRQ_IPI : id == GICV3_HYP_TIMER_PPI ? HOST_IRQ_TIMER : HOST_IRQ_EXT;
+}
+
+static void decode_sync(const struct arch_vcpu *a, struct vcpu_exit *e)
+{
+	uint64_t esr = a->esr_el2;
+	switch (ESR_EC(esr)) {
+	case EC_HVC64:
+	case EC_SMC64:
+		e->reason = EXIT_HYPERCALL;
+		e->what = ESR_EC(esr) == EC_HVC64 ? "hvc" : "smc";
+		return;
+	case EC_WFX:
+		e->reason = EXIT_HALT;
+		e->what = esr & 1 ? "wfe" : "wfi";
+		return;
+	case EC_DABT_LOW:
+		e->addr = (a->hpfar_el2 >> 4) << 12 | (a->far_el2 & 0xfff);
+		if (esr & ISS_DABT_S1PTW) {
+			e->reason = EXIT_GUEST_FAULT;
+			e->what = "its page-table walk touched an address outside its memory";
+			return;
+		}
+		e->reason = EXIT_MMIO;
+		e->what = "load or store outside its memory";
+		return;
+	case EC_IABT_LOW:
+		e->reason = EXIT_GUEST_FAULT;
+		e->addr = (a->hpfar_el2 >> 4) << 12 | (a->far_el2 & 0xfff);
+		e->what = "instruction fetch outside its executable memory";
+		return;
+	case EC_SYSREG:
+		e->reason = EXIT_GUEST_FAULT;
+		e->injectable = true;
+		e->what = "system register tessera does not give guests";
+		return;
+	case EC_UNKNOWN:
+		e->reason = EXIT_GUEST_FAULT;
+		e->injectable = true;
+		e->what = "undefined instruction";
+		return;
+	default:
+		e->reason = EXIT_GUEST_FAULT;
+		e->what = "exception tessera does not handle";
+	}
 }
 
 void arch_vcpu_decode_exit(const struct arch_vcpu *a, struct vcpu_exit *e)
 {
-	(void)a;
-	(void)e;
-	NOT_YET();
+	*e = (struct vcpu_exit){ .cause = a->esr_el2, .pc = a->elr_el2 };
+	if (a->kind == VECTOR_IRQ || a->kind == VECTOR_FIQ) {
+		e->reason = EXIT_EXTERNAL_IRQ;
+		e->irq = host_irq_kind();
+		e->cause = a->kind;
+		e->what = "interrupt";
+		return;
+	}
+	if (a->kind == VECTOR_SERROR || a->kind > VECTOR_SERROR) {
+		e->reason = EXIT_GUEST_FAULT;
+		e->cause = a->kind;
+		e->what = a->kind > VECTOR_SERROR ? "exception from AArch32" : "SError";
+		return;
+	}
+	decode_sync(a, e);
 }
 
+/*
+ * As the hardware would: an Undefined Instruction exception taken to the
+ * guest's EL1, at its vector for the level it came from.
+ */
 void arch_vcpu_inject_illegal(struct arch_vcpu *a, unsigned long insn)
 {
-	(void)a;
 	(void)insn;
+	bool from_el0 = (a->spsr_el2 & 0xf) == 0;
+	sysreg_write(esr_el1, 1UL << 25);   /* EC 0 (unknown), IL: a 32-bit instruction */
+	sysreg_write(elr_el1, a->elr_el2);
+	sysreg_write(spsr_el1, a->spsr_el2);
+	a->elr_el2 = sysreg_read(vbar_el1) + (from_el0 ? 0x400 : (a->spsr_el2 & 1) ? 0x200 : 0);
+	a->spsr_el2 = SPSR_EL1H_MASKED;
 }
 
 int arch_emulate_sysreg(struct vcpu *v, const struct vcpu_exit *e)
@@ -106,51 +239,49 @@ int arch_emulate_sysreg(struct vcpu *v, const struct vcpu_exit *e)
 	return E_NOSUPP;
 }
 
+/* ---- MMIO: the data abort syndrome says what the instruction did ---- */
+
+#define E_NO_SYNDROME (-100)
+
 int arch_mmio_decode(const struct arch_vcpu *a, struct mmio_access *m)
 {
-	(void)a;
-	(void)m;
-	return E_NOSUPP;
+	uint64_t esr = a->esr_el2;
+	if (!(esr & ISS_DABT_ISV))
+		return E_NO_SYNDROME;
+	*m = (struct mmio_access){
+		.write = (esr & ISS_DABT_WNR) != 0, .sign = (esr >> 21) & 1, .wide = (esr >> 15) & 1,
+		.width = 1u << ((esr >> 22) & 3), .reg = (esr >> 16) & 31,
+	};
+	return 0;
 }
 
 const char *arch_mmio_strerror(int rc)
 {
-	(void)rc;
-	return "MMIO decode: not on AArch64 yet";
+	return rc == E_NO_SYNDROME ? "MMIO by an instruction the syndrome does not describe (a pair, "
+				     "a writeback or SIMD access)"
+				   : "MMIO decode failed";
 }
 
 bool arch_read_guest_insn(unsigned long pc, unsigned long *insn)
 {
 	(void)pc;
 	(void)insn;
-	return false;
+	return false;   /* the syndrome carries what MMIO needs */
 }
 
 uint64_t arch_mmio_store_value(const struct arch_vcpu *a, const struct mmio_access *m)
 {
-	(void)a;
-	(void)m;
-	return 0;
+	uint64_t v = m->reg == 31 ? 0 : a->x[m->reg];
+	return m->width == 8 ? v : v & ((1ULL << (8 * m->width)) - 1);
 }
 
 void arch_mmio_complete(struct arch_vcpu *a, const struct mmio_access *m, uint64_t loaded)
 {
-	(void)a;
-	(void)m;
-	(void)loaded;
-}
-
-void arch_handle_hypercall(struct pcpu *p, struct vcpu *v)
-{
-	(void)p;
-	(void)v;
-	NOT_YET();
-}
-
-enum exit_result arch_hypercall_short(struct pcpu *p, struct vcpu *v, struct vcpu_exit *e)
-{
-	(void)p;
-	(void)v;
-	(void)e;
-	return EXIT_NOT_HERE;
+	if (!m->write && m->reg != 31) {
+		unsigned bits = 8 * m->width;
+		if (m->sign && bits < 64)
+			loaded = (uint64_t)((int64_t)(loaded << (64 - bits)) >> (64 - bits));
+		a->x[m->reg] = m->wide ? loaded : loaded & 0xffffffffULL;
+	}
+	a->elr_el2 += 4;
 }

@@ -1,8 +1,8 @@
 /*
  * EL2 exception vectors. tessera runs with interrupts masked (they only wake
- * WFI), so what reaches these is an exception in tessera itself, a bug:
- * trap.c reports it. Guests' traps (lower EL) are not taken yet: no vCPU
- * runs on AArch64 so far (docs/aarch64.md).
+ * WFI), so what reaches the current-EL vectors is an exception in tessera
+ * itself, a bug: trap.c reports it. The lower-EL vectors are a guest's
+ * traps and interrupts: guest.S saves it and returns to the run loop.
  */
 	.macro	vector kind
 	.balign	0x80
@@ -11,6 +11,13 @@
 	mrs	x2, elr_el2
 	mrs	x3, far_el2
 	b	el2_trap
+	.endm
+
+	.macro	guest_vector kind
+	.balign	0x80
+	stp	x0, x1, [sp, #-16]!
+	mov	x0, #\kind
+	b	guest_exit
 	.endm
 
 	.text
@@ -25,14 +32,14 @@ arch_el2_vectors:
 	vector	5
 	vector	6
 	vector	7
-	vector	8	/* lower EL, AArch64: sync */
-	vector	9
-	vector	10
-	vector	11
-	vector	12	/* lower EL, AArch32 */
-	vector	13
-	vector	14
-	vector	15
+	guest_vector	8	/* lower EL, AArch64: sync */
+	guest_vector	9
+	guest_vector	10
+	guest_vector	11
+	guest_vector	12	/* lower EL, AArch32 */
+	guest_vector	13
+	guest_vector	14
+	guest_vector	15
 
 el2_trap:
 	bl	arch_trap_el2

@@ -117,13 +117,13 @@ static int map_one(struct arch_vm *vm, uint64_t gpa, uint64_t hpa, int leaf_leve
 	return 0;
 }
 
-int arch_vm_map(struct arch_vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size, bool exec,
+int arch_vm_map(struct arch_vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size, enum arch_map_kind kind,
 		arch_page_alloc_fn alloc)
 {
 	if ((gpa | hpa | size) & ((1UL << PAGE_SHIFT) - 1) || gpa + size < gpa ||
 	    gpa + size > (1ULL << GPA_BITS))
 		return -1;
-	unsigned long flags = PTE_V | PTE_R | PTE_W | PTE_U | PTE_A | PTE_D | (exec ? PTE_X : 0);
+	unsigned long flags = PTE_V | PTE_R | PTE_W | PTE_U | PTE_A | PTE_D | (kind == ARCH_MAP_RAM_X ? PTE_X : 0);
 	while (size) {
 		int level = 0;
 		for (int l = 2; l > 0; l--) {

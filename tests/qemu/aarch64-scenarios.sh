@@ -1,9 +1,11 @@
 # AArch64 at EL2 (docs/aarch64.md): tessera built with make ARCH=aarch64, on
 # QEMU virt with virtualization=on and a GICv3, booted directly (-kernel):
 # every core comes up as its own instance (PSCI CPU_ON) and the mailboxes
-# pass the self-test over GICv3 SGIs. Sourced by tests/run-all.sh per platform.
+# pass the self-test over GICv3 SGIs; then bare-metal AArch64 guests in VMs
+# (tests/guests/aarch64/). Sourced by tests/run-all.sh per platform.
 
 A64_BIN=$top/build/aarch64/tessera.bin
+A64_GUESTS=$top/build/guests/aarch64
 
 a64_boot_rules() {  # N CPU -> rules file
 	local n=$1 cpu=$2 f=$T/rules/a64-boot-smp$1-$2 i
@@ -12,7 +14,7 @@ a64_boot_rules() {  # N CPU -> rules file
 		echo "once [ ]+boot cpu mpidr 0x0, midr 0x[0-9a-f]+, entered at EL2"
 		echo "once [ ]+uart     0x9000000 /pl011@9000000 \\(arm,pl011\\)"
 		echo "once [ ]+gic      GICv3, distributor 0x8000000, redistributors 0x80a0000-0x[0-9a-f]+, [0-9]+ interrupt ids"
-		echo "once [ ]+stage-2  4 KiB granule, (40|44|48)-bit IPA, (8|16) VMID bits"
+		echo "once [ ]+stage-2  4 KiB granule, 39-bit IPA \\(the CPU has (40|44|48)\\), (8|16) VMID bits"
 		for ((i = 0; i < n; i++)); do echo "once core $i \\(hart $i\\) online"; done
 		echo "once tessera: $n cores online"
 		echo "once mailbox: $((2 * n * (n - 1))) messages ok"
@@ -31,6 +33,50 @@ if [ -f "$A64_BIN" ]; then
 	# -cpu max: a newer CPU (16 VMID bits, 48-bit IPA; on QEMU 10 a 1 GHz counter)
 	qemu_case "a64-boot-max-smp4" 90 0 "$(a64_boot_rules 4 max)" -- --arch aarch64 --cpu max --smp 4 \
 		--kernel "$A64_BIN" --append tessera.selftest
+
+	# VMs running tests/guests/aarch64/a64-hello.c (PSCI, the MMIO decode,
+	# FP/SIMD across exits), each given as NAME:VCPUS:CORES (CORES joined by
+	# "-"); two VMs on the same cores share them, time-sliced.
+	a64_hello_case() {  # CASE SMP VM... [-- run-qemu args]
+		local c=$1 smp=$2 id=1 vm name n aff i; shift 2
+		local f=$T/rules/$c
+		rm -rf "$T/scen/$c"; mkdir -p "$T/scen/$c"; : >"$f"
+		while [ $# -gt 0 ] && [ "$1" != -- ]; do
+			vm=$1; shift
+			IFS=: read -r name n aff <<<"$vm"
+			aff=${aff//-/,}
+			cat >"$T/scen/$c/$name.json" <<JSON
+{ "id": $id, "name": "$name", "vcpus": $n, "affinity": [$aff],
+  "memory": [ { "gpa": "0x40000000", "size": "32M" } ],
+  "kernel": { "image": "a64-hello.bin", "gpa": "0x40200000" },
+  "console": { "uart16550": "0x09000000" }, "dtb": "none" }
+JSON
+			{
+				echo "once vm $id \\($name\\): started on cores $aff"
+				echo "once \\[$name\\] a64-hello: vCPU 0 at EL1, mpidr 0x0000000080000000"
+				for ((i = 1; i < n; i++)); do
+					echo "once \\[$name\\] a64-hello: vCPU $i up, context 0x00000000c0de000$i"
+				done
+				echo "once \\[$name\\] a64-hello: $n vCPUs"
+				echo "once \\[$name\\] PASS a64-hello"
+				echo "never \\[$name\\] FAIL.*"
+				echo "once vm $id \\($name\\): stopped \\(shutdown\\)"
+				echo "once vm $id \\($name\\): exits: hypercall [1-9][0-9]* irq [0-9]+ halt 0 cpu-up $((n - 1)) cpu-down $((n - 1)) system-down 1 mmio [1-9][0-9]* sysreg 0 fail-entry 0 fault 0"
+			} >>"$f"
+			id=$((id + 1))
+		done
+		[ "${1:-}" = -- ] && shift
+		printf '%s\n' "once tessera: all VMs stopped, powering off" "never $never_bad" \
+			"never .*EL2 exception.*" >>"$f"
+		pack "$c" -I "$A64_GUESTS" || return 0
+		qemu_case "$c" 90 0 "$f" -- --arch aarch64 --smp "$smp" --kernel "$A64_BIN" \
+			--initrd "$T/scen/$c.pkg" "$@"
+	}
+	a64_hello_case a64-hello-smp1 1 a64:1:0
+	a64_hello_case a64-hello-smp2 2 a64:2:0-1
+	a64_hello_case a64-hello-smp4 4 a64:4:0-1-2-3
+	a64_hello_case a64-hello-shared-cores 2 a64:2:0-1 b64:2:1-0
+	a64_hello_case a64-hello-max 4 a64:4:0-1-2-3 -- --cpu max
 else
 	record <<<"FAIL a64-boot@$TESSERA_PLATFORM: $A64_BIN missing (make ARCH=aarch64)"
 fi

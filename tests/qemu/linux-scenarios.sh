@@ -96,7 +96,7 @@ RULES
 		echo 'once tessera: console input: host interrupt 10, on core [0-9]+' >>"$f"
 		INPUT=$T/scen/$c.input vm_case "$c" 4 240 "$f"
 		# A host tree whose UART has no interrupt: the boot core polls it instead.
-		echo 'once tessera: console input: polled every 20 ms on core [0-9]+ \(its node has no single interrupt of the host controller\)' >>"$f-polled"
+		echo 'once tessera: console input: polled every 20 ms on core [0-9]+ \(its node names no interrupt of the host controller tessera can take\)' >>"$f-polled"
 		tools/mkdisk "$T/disk-$c.img" "$BIN" --pkg "$T/scen/$c.pkg" --dtb "$T/dtb/$TESSERA_PLATFORM/uart-noirq.dtb"
 		INPUT=$T/scen/$c.input qemu_case "$c-polled" 300 0 "$f-polled" -- --boot uboot --smp 4 \
 			--disk "$T/disk-$c.img"

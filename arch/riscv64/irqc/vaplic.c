@@ -363,7 +363,7 @@ static int give_file(struct vm *vm, unsigned i, unsigned geilen, char *err, unsi
 		unsigned file = ++files_taken[core];
 		v->arch.vgein = (uint8_t)file;
 		a->file[i] = imsic_file_address(core_platform(), core, file);
-		if (arch_vm_map(&vm->arch, VIMSIC_GPA + 0x1000ull * i, a->file[i], 0x1000, false, page_alloc)) {
+		if (arch_vm_map(&vm->arch, VIMSIC_GPA + 0x1000ull * i, a->file[i], 0x1000, ARCH_MAP_DEVICE, page_alloc)) {
 			snprintf(err, errlen, "%s: cannot map vCPU %u's interrupt file", vm->cfg.file, i);
 			return E_NOMEM;
 		}

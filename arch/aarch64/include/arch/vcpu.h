@@ -1,20 +1,43 @@
 /*
  * AArch64 guest context. core/ treats struct arch_vcpu as opaque storage and
- * drives it only through the hooks of core/arch.h. The world switch, the
- * EL1 system registers and the timer come with the vCPU code (docs/aarch64.md):
- * what is here is the state that code will fill.
+ * drives it only through the hooks of core/arch.h. The fields guest.S uses
+ * come first, at the offsets below (checked in vcpu.c).
  */
 #ifndef ARCH_VCPU_H
 #define ARCH_VCPU_H
 
+#define AVCPU_X(n)     (8 * (n))
+#define AVCPU_ELR      248
+#define AVCPU_SPSR     256
+#define AVCPU_ESR      264
+#define AVCPU_FAR      272
+#define AVCPU_HPFAR    280
+#define AVCPU_KIND     288
+#define AVCPU_FP       304   /* q0-q31, then fpsr, fpcr: 16-byte aligned */
+
+#ifndef __ASSEMBLER__
 #include <stdbool.h>
 #include <stdint.h>
 #include "core/exit.h"
 
+/* The EL1 system registers a vCPU owns while loaded (vcpu.c saves and restores them). */
+enum el1_reg {
+	EL1_SCTLR, EL1_TTBR0, EL1_TTBR1, EL1_TCR, EL1_MAIR, EL1_AMAIR, EL1_VBAR, EL1_CONTEXTIDR,
+	EL1_TPIDR, EL1_TPIDR_EL0, EL1_TPIDRRO_EL0, EL1_SP_EL0, EL1_SP_EL1, EL1_ELR, EL1_SPSR,
+	EL1_ESR, EL1_FAR, EL1_AFSR0, EL1_AFSR1, EL1_PAR, EL1_CPACR, EL1_CSSELR, EL1_CNTKCTL,
+	EL1_MDSCR, EL1_CNTV_CTL, EL1_CNTV_CVAL, EL1_REGS
+};
+
 struct arch_vcpu {
 	uint64_t x[31];
-	uint64_t sp_el1, elr_el2, spsr_el2;
-	uint64_t esr_el2, far_el2, hpfar_el2;   /* last trap */
+	uint64_t elr_el2, spsr_el2;
+	uint64_t esr_el2, far_el2, hpfar_el2;   /* the last trap */
+	uint64_t kind;                          /* which vector took it (8: sync, 9: irq, 10: fiq, 11: serror) */
+	uint64_t pad;
+	__uint128_t q[32];
+	uint64_t fpsr, fpcr;
+	uint64_t el1[EL1_REGS];
+	uint64_t hcr, vmpidr;
 };
 
 /* Per-VM arch state: the stage-2 root and what goes into VTTBR_EL2. */
@@ -26,7 +49,7 @@ struct arch_vm {
 
 /* A trapped access to emulate (ESR_EL2's data abort syndrome). */
 struct mmio_access {
-	bool write, sign;
+	bool write, sign, wide;
 	unsigned width;   /* bytes */
 	unsigned reg;     /* the register transferred (31: xzr) */
 };
@@ -40,5 +63,7 @@ static inline unsigned long arch_vcpu_pc(const struct arch_vcpu *a) { return a->
 
 /* What a guest's remote fence asks of one core (arch_rfence). */
 enum arch_rfence_kind { ARCH_RFENCE_I = 1u << 0, ARCH_RFENCE_VS_TLB = 1u << 1 };
+uint64_t stage2_vtcr(void);
 #include "core/arch.h"   /* the hooks this architecture implements */
+#endif
 #endif

@@ -1,0 +1,17 @@
+/* What the AArch64 test guests share: the emulated 16550, PSCI over HVC. */
+#ifndef A64_GUEST_H
+#define A64_GUEST_H
+#include <stdint.h>
+
+#define UART_GPA 0x09000000UL   /* the config's console.gpa */
+
+void putc_uart(char c);
+void puts_uart(const char *s);
+void put_hex(uint64_t v);
+void put_dec(uint64_t v);
+int64_t psci(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
+uint64_t mpidr(void);
+void guest_main(uint64_t dtb);
+void secondary_main(uint64_t context);
+extern char secondary_start[];
+#endif

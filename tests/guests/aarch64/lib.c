@@ -1,0 +1,56 @@
+/* The AArch64 guests' library: console output through the emulated 16550, PSCI over HVC. */
+#include "a64.h"
+
+static volatile uint8_t *const uart = (volatile uint8_t *)UART_GPA;
+
+void putc_uart(char c)
+{
+	while (!(uart[5] & 0x20))   /* LSR.THRE */
+		;
+	uart[0] = (uint8_t)c;
+}
+
+void puts_uart(const char *s)
+{
+	while (*s) {
+		if (*s == '\n')
+			putc_uart('\r');
+		putc_uart(*s++);
+	}
+}
+
+void put_hex(uint64_t v)
+{
+	puts_uart("0x");
+	for (int i = 60; i >= 0; i -= 4)
+		putc_uart("0123456789abcdef"[(v >> i) & 15]);
+}
+
+void put_dec(uint64_t v)
+{
+	char b[24];
+	int n = 0;
+	do {
+		b[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		putc_uart(b[--n]);
+}
+
+int64_t psci(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	register uint64_t x0 __asm__("x0") = fn;
+	register uint64_t x1 __asm__("x1") = a1;
+	register uint64_t x2 __asm__("x2") = a2;
+	register uint64_t x3 __asm__("x3") = a3;
+	__asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) :: "memory");
+	return (int64_t)x0;
+}
+
+uint64_t mpidr(void)
+{
+	uint64_t v;
+	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(v));
+	return v;
+}

@@ -66,8 +66,15 @@ JSON
 			id=$((id + 1))
 		done
 		[ "${1:-}" = -- ] && shift
+		[ -z "${A64_EXTRA_RULES:-}" ] || cat "$A64_EXTRA_RULES" >>"$f"
 		printf '%s\n' "once tessera: all VMs stopped, powering off" "never $never_bad" \
 			"never .*EL2 exception.*" >>"$f"
+		[ -z "${A64_EXTRA_RULES:-}" ] || cat >"$T/scen/$c/bad.json" <<'JSON'
+{ "id": 9, "name": "bad", "vcpus": 1, "affinity": [2],
+  "memory": [ { "gpa": "0x40000000", "size": "32M" } ],
+  "kernel": { "image": "a64-fault.bin", "gpa": "0x40200000" },
+  "console": { "uart16550": "0x09000000" }, "dtb": "none" }
+JSON
 		pack "$c" -I "$A64_GUESTS" || return 0
 		qemu_case "$c" 90 0 "$f" -- --arch aarch64 --smp "$smp" --kernel "$A64_BIN" \
 			--initrd "$T/scen/$c.pkg" "$@"
@@ -77,6 +84,21 @@ JSON
 	a64_hello_case a64-hello-smp4 4 a64:4:0-1-2-3
 	a64_hello_case a64-hello-shared-cores 2 a64:2:0-1 b64:2:1-0
 	a64_hello_case a64-hello-max 4 a64:4:0-1-2-3 -- --cpu max
+	# A guest that misbehaves beside a64-hello: its undefined instruction is
+	# its own to take; a load pair outside its memory stops it alone.
+	c=a64-fault-beside-hello
+	mkdir -p "$T/scen/$c"
+	cat >"$T/rules/$c.extra" <<'RULES'
+once vm 9 \(bad\): started on cores 2
+once \[bad\] a64-fault: undefined instruction taken at EL1, ESR_EL1.EC 0, ELR_EL1 at it
+once \[bad\] a64-fault: CNTP_CTL_EL0 refused as an undefined instruction at EL1
+once \[bad\] a64-fault: load pair from the UART
+once vm 9 \(bad\): fault: MMIO by an instruction the syndrome does not describe \(a pair, a writeback or SIMD access\) \(gpa 0x9000000\) at pc 0x4020[0-9a-f]{4} vcpu 0
+once vm 9 \(bad\): stopped \(fault\)
+once vm 9 \(bad\): exits: hypercall 0 irq [0-9]+ halt 0 cpu-up 0 cpu-down 0 system-down 1 mmio [1-9][0-9]* sysreg 0 fail-entry 0 fault 1
+never \[bad\] FAIL.*
+RULES
+	A64_EXTRA_RULES=$T/rules/$c.extra a64_hello_case "$c" 3 a64:2:0-1
 else
 	record <<<"FAIL a64-boot@$TESSERA_PLATFORM: $A64_BIN missing (make ARCH=aarch64)"
 fi

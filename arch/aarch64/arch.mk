@@ -8,7 +8,7 @@ ARCH_LDSCRIPT := arch/aarch64/tessera.ld
 
 A := arch/aarch64
 ARCH_SRCS := $(A)/entry.S $(A)/vectors.S $(A)/trap.c $(A)/cpu.c $(A)/psci.c $(A)/stage2.c $(A)/vcpu.c $(A)/guest.S $(A)/psci_guest.c \
-             $(A)/irqc/gicv3.c $(A)/irqc/virqc.c
+             $(A)/irqc/gicv3.c $(A)/irqc/vgic.c
 # The device-tree side of the interrupt controller (portable C, host-buildable),
 # and the machine's kept controllers.
 IRQC_DT_SRCS     := $(A)/irqc/gicv3_dt.c

@@ -1,16 +1,18 @@
 /*
  * vCPUs on AArch64: reset state, the EL1 half of the world switch (guest.S
- * has the registers), exit decode and the MMIO syndrome. There is no
- * virtual GIC yet (docs/aarch64.md): a guest gets no interrupts, so its
- * timer and UART are polled, and its WFI only waits.
+ * has the registers), exit decode and the MMIO syndrome. Interrupts come
+ * through the VM's virtual GICv3 (irqc/vgic.c), flushed into the list
+ * registers on every entry; the guest's timer is its own CNTV.
  */
 #include <stddef.h>
 #include <arch/cpu.h>
 #include <arch/sysreg.h>
 #include <arch/vcpu.h>
 #include "arch/aarch64/irqc/gicv3.h"
+#include "arch/aarch64/irqc/vgic.h"
 #include "core/errno.h"
 #include "core/pcpu.h"
+#include "core/vm.h"
 
 _Static_assert(offsetof(struct arch_vcpu, elr_el2) == AVCPU_ELR, "AVCPU_ELR");
 _Static_assert(offsetof(struct arch_vcpu, spsr_el2) == AVCPU_SPSR, "AVCPU_SPSR");
@@ -41,6 +43,9 @@ void fpsimd_restore(struct arch_vcpu *a);
 #define ISS_DABT_ISV     (1UL << 24)
 #define ISS_DABT_S1PTW   (1UL << 7)
 #define ISS_DABT_WNR     (1UL << 6)
+/* ISS of a trapped MSR/MRS: Op0 21:20, Op2 19:17, Op1 16:14, CRn 13:10, Rt 9:5, CRm 4:1, read 0 */
+#define ISS_SYSREG_MASK  (0x3ffc1eUL | 1UL)
+#define ISS_SGI1R_WRITE  (3UL << 20 | 5UL << 17 | 0UL << 14 | 12UL << 10 | 11UL << 1)
 #define VECTOR_IRQ       9
 #define VECTOR_FIQ       10
 #define VECTOR_SERROR    11
@@ -77,6 +82,7 @@ void arch_vcpu_load(struct arch_vcpu *a, const struct arch_vm *vm)
 	sysreg_write(cntvoff_el2, 0);
 	EL1_ALL(EL1_LOAD);
 	fpsimd_restore(a);
+	vgic_load(a);
 	isb();
 	if (vm->shared_vmid)   /* another VM's translations may be cached under this VMID */
 		__asm__ volatile("tlbi vmalls12e1; dsb nsh" ::: "memory");
@@ -86,11 +92,12 @@ void arch_vcpu_put(struct arch_vcpu *a)
 {
 	EL1_ALL(EL1_SAVE);
 	fpsimd_save(a);
+	vgic_put(a);
 	sysreg_write(cntv_ctl_el0, 0);   /* its timer stays quiet while another context runs */
 	isb();
 }
 
-/* No virtual GIC yet: nothing can be injected (docs/aarch64.md). */
+/* Interrupts reach an AArch64 guest through its vGIC (vgic_flush), not these. */
 void arch_vcpu_inject(struct arch_vcpu *a, unsigned virqs, bool loaded)
 {
 	(void)a;
@@ -110,19 +117,23 @@ void arch_vcpu_trap_wfi(struct arch_vcpu *a, bool trap)
 	a->hcr = trap ? a->hcr | HCR_TWI : a->hcr & ~HCR_TWI;
 }
 
+#define CNTV_ENABLE 1u
+#define CNTV_IMASK  2u
+
 bool arch_vcpu_irq_pending(const struct arch_vcpu *a, bool loaded, uint64_t now)
 {
-	(void)a;
-	(void)loaded;
-	(void)now;
-	return false;
+	if (arch_vcpu_timer_deadline(a, loaded) <= now)
+		return true;
+	return vgic_pending((const struct vcpu *)a, loaded);
 }
 
+/* When the guest's own timer fires (a halted vCPU is woken for it). */
 uint64_t arch_vcpu_timer_deadline(const struct arch_vcpu *a, bool loaded)
 {
-	(void)a;
-	(void)loaded;
-	return UINT64_MAX;
+	uint64_t ctl = loaded ? sysreg_read(cntv_ctl_el0) : a->el1[EL1_CNTV_CTL];
+	if ((ctl & (CNTV_ENABLE | CNTV_IMASK)) != CNTV_ENABLE)
+		return UINT64_MAX;
+	return loaded ? sysreg_read(cntv_cval_el0) : a->el1[EL1_CNTV_CVAL];
 }
 
 uint64_t arch_vcpu_emulated_deadline(const struct arch_vcpu *a, const struct arch_vm *vm)
@@ -141,10 +152,13 @@ bool arch_vcpu_timer_check(struct arch_vcpu *a)
 /* The trap is saved whole (guest.S); the short path then runs in C and may send the guest straight back. */
 void arch_guest_enter(struct arch_vcpu *a)
 {
+	struct vcpu *v = (struct vcpu *)a;
 	do {
+		vgic_flush(v);
 		sysreg_write(hcr_el2, a->hcr);
 		isb();
 		guest_run(a);
+		vgic_sync(v);
 	} while (exit_dispatch_short(a) == FAST_EXIT_DONE);
 }
 
@@ -183,6 +197,12 @@ static void decode_sync(const struct arch_vcpu *a, struct vcpu_exit *e)
 		e->what = "instruction fetch outside its executable memory";
 		return;
 	case EC_SYSREG:
+		if ((esr & ISS_SYSREG_MASK) == ISS_SGI1R_WRITE) {
+			e->reason = EXIT_SYSREG;
+			e->addr = esr;
+			e->what = "ICC_SGI1R_EL1 write";
+			return;
+		}
 		e->reason = EXIT_GUEST_FAULT;
 		e->injectable = true;
 		e->what = "system register tessera does not give guests";
@@ -232,11 +252,15 @@ void arch_vcpu_inject_illegal(struct arch_vcpu *a, unsigned long insn)
 	a->spsr_el2 = SPSR_EL1H_MASKED;
 }
 
+/* The one trapped system register guests may use: ICC_SGI1R_EL1, an SGI to other vCPUs. */
 int arch_emulate_sysreg(struct vcpu *v, const struct vcpu_exit *e)
 {
-	(void)v;
-	(void)e;
-	return E_NOSUPP;
+	if ((e->addr & ISS_SYSREG_MASK) != ISS_SGI1R_WRITE)
+		return E_NOSUPP;
+	unsigned rt = (unsigned)(e->addr >> 5) & 31;
+	vgic_send_sgi(v, rt == 31 ? 0 : v->arch.x[rt]);
+	v->arch.elr_el2 += 4;
+	return 0;
 }
 
 /* ---- MMIO: the data abort syndrome says what the instruction did ---- */

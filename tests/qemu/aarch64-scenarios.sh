@@ -84,6 +84,42 @@ JSON
 	a64_hello_case a64-hello-smp4 4 a64:4:0-1-2-3
 	a64_hello_case a64-hello-shared-cores 2 a64:2:0-1 b64:2:1-0
 	a64_hello_case a64-hello-max 4 a64:4:0-1-2-3 -- --cpu max
+	# Interrupts through the vGICv3 (a64-timer.c): the guest's own timer,
+	# and SGIs between two vCPUs on two cores; two such VMs on the same
+	# cores wait in trapped WFIs and are woken by their timers.
+	a64_timer_case() {  # CASE SMP NAME:VCPUS:CORES...
+		local c=$1 smp=$2 id=1 vm name n aff; shift 2
+		local f=$T/rules/$c
+		rm -rf "$T/scen/$c"; mkdir -p "$T/scen/$c"; : >"$f"
+		for vm in "$@"; do
+			IFS=: read -r name n aff <<<"$vm"
+			aff=${aff//-/,}
+			cat >"$T/scen/$c/$name.json" <<JSON
+{ "id": $id, "name": "$name", "vcpus": $n, "affinity": [$aff],
+  "memory": [ { "gpa": "0x40000000", "size": "32M" } ],
+  "kernel": { "image": "a64-timer.bin", "gpa": "0x40200000" },
+  "console": { "uart16550": "0x09000000" }, "dtb": "none" }
+JSON
+			{
+				echo "once vm $id \\($name\\): started on cores $aff"
+				echo "once \\[$name\\] a64-timer: 10 timer interrupts in [0-9]+ us"
+				[ "$n" -lt 2 ] || echo "once \\[$name\\] a64-timer: 200 SGI round trips"
+				echo "once \\[$name\\] PASS a64-timer"
+				echo "never \\[$name\\] FAIL.*"
+				echo "once vm $id \\($name\\): stopped \\(shutdown\\)"
+				echo "once vm $id \\($name\\): exits: .* fail-entry 0 fault 0"
+			} >>"$f"
+			id=$((id + 1))
+		done
+		printf '%s\n' "once tessera: all VMs stopped, powering off" "never $never_bad" \
+			"never .*EL2 exception.*" >>"$f"
+		pack "$c" -I "$A64_GUESTS" || return 0
+		qemu_case "$c" 90 0 "$f" -- --arch aarch64 --smp "$smp" --kernel "$A64_BIN" \
+			--initrd "$T/scen/$c.pkg"
+	}
+	a64_timer_case a64-timer-smp1 1 tmr:1:0
+	a64_timer_case a64-timer-smp2 2 tmr:2:0-1
+	a64_timer_case a64-timer-shared-cores 2 tmr:2:0-1 tm2:2:1-0
 	# A guest that misbehaves beside a64-hello: its undefined instruction is
 	# its own to take; a load pair outside its memory stops it alone.
 	c=a64-fault-beside-hello

@@ -6,11 +6,13 @@
  * arch_ipi_clear. Passed-through SPIs are not routed yet (docs/aarch64.md):
  * the host side offers no source.
  */
+#include <arch/cpu.h>
 #include <arch/sysreg.h>
 #include "arch/aarch64/irqc/gicv3.h"
 #include "core/console.h"
 #include "core/errno.h"
 #include "core/irqc.h"
+#include "core/pcpu.h"
 #include "partition/hostdt.h"
 
 #define GICD_CTLR        0x0000
@@ -28,12 +30,16 @@
 #define SGI_FRAME        0x10000
 #define GICR_IGROUPR0    (SGI_FRAME + 0x0080)
 #define GICR_ISENABLER0  (SGI_FRAME + 0x0100)
+#define GICR_ICENABLER0  (SGI_FRAME + 0x0180)
 #define GICR_IPRIORITYR  (SGI_FRAME + 0x0400)
+#define GICR_CTLR        0x0000
+#define GICR_CTLR_RWP    (1u << 3)
 #define ICC_SRE_SRE      (1ul << 0)
 #define ICC_SRE_ENABLE   (1ul << 3)
 #define SPURIOUS         1020
 
 static uintptr_t gicd;
+static uintptr_t core_rd[HOSTDT_MAX_HARTS];   /* each core's redistributor, by its index */
 
 static volatile uint32_t *reg32(uintptr_t base, uintptr_t off)
 {
@@ -106,7 +112,10 @@ int hostirq_core_init(const struct host_platform *h, unsigned long hartid)
 	volatile uint8_t *prio = (volatile uint8_t *)(rd + GICR_IPRIORITYR);
 	prio[GICV3_IPI_SGI] = 0x80;
 	prio[GICV3_HYP_TIMER_PPI] = 0xa0;   /* below the IPI: acknowledging stops at it (gicv3_ack_all) */
-	*reg32(rd, GICR_ISENABLER0) = 1u << GICV3_IPI_SGI | 1u << GICV3_HYP_TIMER_PPI;
+	prio[GICV3_MAINT_PPI] = 0xa0;
+	prio[GICV3_VTIMER_PPI] = 0xa0;
+	/* the maintenance interrupt only exits a guest; the guest timer's follows its vCPU (vgic.c) */
+	*reg32(rd, GICR_ISENABLER0) = 1u << GICV3_IPI_SGI | 1u << GICV3_HYP_TIMER_PPI | 1u << GICV3_MAINT_PPI;
 	sysreg_write(icc_sre_el2, sysreg_read(icc_sre_el2) | ICC_SRE_SRE | ICC_SRE_ENABLE);
 	isb();
 	sysreg_write(icc_pmr_el1, 0xff);
@@ -115,8 +124,10 @@ int hostirq_core_init(const struct host_platform *h, unsigned long hartid)
 	sysreg_write(icc_igrpen1_el1, 1);
 	isb();
 	for (unsigned i = 0; i < h->nharts; i++)
-		if (h->hartid[i] == hartid)
+		if (h->hartid[i] == hartid) {
+			core_rd[i] = rd;
 			return (int)i;
+		}
 	return -1;
 }
 
@@ -144,7 +155,21 @@ void gicv3_ack_all(void)
 		sysreg_write(icc_eoir1_el1, iar);
 		if (id == GICV3_HYP_TIMER_PPI)
 			break;
+		if (id == GICV3_VTIMER_PPI)   /* a level that stays up: off until vgic_flush decides */
+			gicv3_guest_ppi(id, false);
 	}
+}
+
+void gicv3_guest_ppi(unsigned intid, bool on)
+{
+	int ctx = arch_this_pcpu()->irq_ctx;
+	uintptr_t rd = ctx >= 0 ? core_rd[ctx] : 0;
+	if (!rd)
+		return;
+	*reg32(rd, on ? GICR_ISENABLER0 : GICR_ICENABLER0) = 1u << intid;
+	if (!on)
+		while (*reg32(rd, GICR_CTLR) & GICR_CTLR_RWP)
+			;
 }
 
 bool hostirq_has_source(uint32_t src)

@@ -38,6 +38,9 @@ struct arch_vcpu {
 	uint64_t fpsr, fpcr;
 	uint64_t el1[EL1_REGS];
 	uint64_t hcr, vmpidr;
+	uint64_t ich_vmcr, ich_ap1r0;            /* the virtual CPU interface (vgic.c) */
+	uint8_t lr_intid[16];                    /* what each list register holds while the guest runs */
+	unsigned lrs_used;
 };
 
 /* Per-VM arch state: the stage-2 root and what goes into VTTBR_EL2. */

@@ -34,6 +34,15 @@ if [ -f "$A64_BIN" ]; then
 	qemu_case "a64-boot-max-smp4" 90 0 "$(a64_boot_rules 4 max)" -- --arch aarch64 --cpu max --smp 4 \
 		--kernel "$A64_BIN" --append tessera.selftest
 
+	# One AArch64 VM config: DIR ID NAME VCPUS CORES(comma) IMAGE
+	a64_vm_json() {
+		cat >"$1/$3.json" <<JSON
+{ "id": $2, "name": "$3", "vcpus": $4, "affinity": [$5],
+  "memory": [ { "gpa": "0x40000000", "size": "32M" } ],
+  "kernel": { "image": "$6", "gpa": "0x40200000" },
+  "console": { "uart16550": "0x09000000" }, "dtb": "none" }
+JSON
+	}
 	# VMs running tests/guests/aarch64/a64-hello.c (PSCI, the MMIO decode,
 	# FP/SIMD across exits), each given as NAME:VCPUS:CORES (CORES joined by
 	# "-"); two VMs on the same cores share them, time-sliced.
@@ -45,12 +54,7 @@ if [ -f "$A64_BIN" ]; then
 			vm=$1; shift
 			IFS=: read -r name n aff <<<"$vm"
 			aff=${aff//-/,}
-			cat >"$T/scen/$c/$name.json" <<JSON
-{ "id": $id, "name": "$name", "vcpus": $n, "affinity": [$aff],
-  "memory": [ { "gpa": "0x40000000", "size": "32M" } ],
-  "kernel": { "image": "a64-hello.bin", "gpa": "0x40200000" },
-  "console": { "uart16550": "0x09000000" }, "dtb": "none" }
-JSON
+			a64_vm_json "$T/scen/$c" "$id" "$name" "$n" "$aff" a64-hello.bin
 			{
 				echo "once vm $id \\($name\\): started on cores $aff"
 				echo "once \\[$name\\] a64-hello: vCPU 0 at EL1, mpidr 0x0000000080000000"
@@ -69,12 +73,7 @@ JSON
 		[ -z "${A64_EXTRA_RULES:-}" ] || cat "$A64_EXTRA_RULES" >>"$f"
 		printf '%s\n' "once tessera: all VMs stopped, powering off" "never $never_bad" \
 			"never .*EL2 exception.*" >>"$f"
-		[ -z "${A64_EXTRA_RULES:-}" ] || cat >"$T/scen/$c/bad.json" <<'JSON'
-{ "id": 9, "name": "bad", "vcpus": 1, "affinity": [2],
-  "memory": [ { "gpa": "0x40000000", "size": "32M" } ],
-  "kernel": { "image": "a64-fault.bin", "gpa": "0x40200000" },
-  "console": { "uart16550": "0x09000000" }, "dtb": "none" }
-JSON
+		[ -z "${A64_EXTRA_RULES:-}" ] || a64_vm_json "$T/scen/$c" 9 bad 1 2 a64-fault.bin
 		pack "$c" -I "$A64_GUESTS" || return 0
 		qemu_case "$c" 90 0 "$f" -- --arch aarch64 --smp "$smp" --kernel "$A64_BIN" \
 			--initrd "$T/scen/$c.pkg" "$@"
@@ -94,12 +93,7 @@ JSON
 		for vm in "$@"; do
 			IFS=: read -r name n aff <<<"$vm"
 			aff=${aff//-/,}
-			cat >"$T/scen/$c/$name.json" <<JSON
-{ "id": $id, "name": "$name", "vcpus": $n, "affinity": [$aff],
-  "memory": [ { "gpa": "0x40000000", "size": "32M" } ],
-  "kernel": { "image": "a64-timer.bin", "gpa": "0x40200000" },
-  "console": { "uart16550": "0x09000000" }, "dtb": "none" }
-JSON
+			a64_vm_json "$T/scen/$c" "$id" "$name" "$n" "$aff" a64-timer.bin
 			{
 				echo "once vm $id \\($name\\): started on cores $aff"
 				echo "once \\[$name\\] a64-timer: 10 timer interrupts in [0-9]+ us"

@@ -29,6 +29,7 @@
 #define GICR_GPA      0x080a0000ull
 #define GICR_STRIDE   0x20000ull
 #define PIDR2         0xffe8
+#define SGI_FRAME     0x10000
 #define PIDR2_GICV3   0x30
 #define TIMER_PPI     27
 #define LR_PENDING    (1ull << 62)
@@ -323,6 +324,18 @@ bool vgic_pending(const struct vcpu *v, bool loaded)
 
 /* ---- the distributor ---- */
 
+/* I[SC]ENABLER, I[SC]PENDR, I[SC]ACTIVER (offsets 0x100-0x3ff of a frame): set or clear bits of one word. */
+static void write_bits(uint64_t off, uint32_t w, uint32_t *enabled, uint32_t *pending, uint32_t *active)
+{
+	uint32_t *r = off < 0x200 ? enabled : off < 0x300 ? pending : active;
+	*r = off & 0x80 ? *r & ~w : *r | w;
+}
+
+static bool is_bits_reg(uint64_t off, unsigned word)
+{
+	return off >= 0x100 && off < 0x400 && (off & 0x7f) == 4 * word;
+}
+
 static int gicd_read(struct vcpu *v, void *dev, uint64_t off, unsigned width, uint64_t *val)
 {
 	(void)v;
@@ -373,17 +386,10 @@ static int gicd_write(struct vcpu *v, void *dev, uint64_t off, unsigned width, u
 		return 0;
 	}
 	before = g->spi_enabled | g->spi_pending;
-	if (width == 4) {
-		switch (off) {
-		case 0x0: g->ctlr = w & 2; break;
-		case 0x104: g->spi_enabled |= w; break;
-		case 0x184: g->spi_enabled &= ~w; break;
-		case 0x204: g->spi_pending |= w; break;
-		case 0x284: g->spi_pending &= ~w; break;
-		case 0x304: g->spi_active |= w; break;
-		case 0x384: g->spi_active &= ~w; break;
-		}
-	}
+	if (width == 4 && off == 0)
+		g->ctlr = w & 2;
+	else if (width == 4 && is_bits_reg(off, 1))   /* word 1: SPIs 32-63 */
+		write_bits(off, w, &g->spi_enabled, &g->spi_pending, &g->spi_active);
 	uint32_t now = g->spi_enabled & (g->spi_pending | g->spi_level);
 	bool ctlr_on = off == 0 && (w & 2);
 	unlock(g);
@@ -443,15 +449,11 @@ static int gicr_write(struct vcpu *v, void *dev, uint64_t off, unsigned width, u
 	if (off >= 0x10400 && off < 0x10420) {
 		for (unsigned b = 0; b < width; b++)
 			c->prio[off + b - 0x10400] = (uint8_t)(val >> (8 * b));
+	} else if (off >= SGI_FRAME && is_bits_reg(off - SGI_FRAME, 0)) {
+		write_bits(off - SGI_FRAME, w, &c->enabled, &c->pending, &c->active);
 	} else {
 		switch (off) {
 		case 0x14: c->asleep = (w & 2) != 0; break;
-		case 0x10100: c->enabled |= w; break;
-		case 0x10180: c->enabled &= ~w; break;
-		case 0x10200: c->pending |= w; break;
-		case 0x10280: c->pending &= ~w; break;
-		case 0x10300: c->active |= w; break;
-		case 0x10380: c->active &= ~w; break;
 		case 0x10c04:
 			for (unsigned i = 16; i < 32; i++)
 				c->edge = (w >> (2 * (i - 16) + 1) & 1) ? c->edge | 1u << i : c->edge & ~(1u << i);

@@ -30,8 +30,7 @@ if [ $# -gt 0 ]; then
 	files=("$@")
 	for f in "${files[@]}"; do [ -f "$f" ] || die "$f: no such file"; done
 else
-	# riscv64's flags and headers: arch/aarch64 is not linted yet (docs/aarch64.md)
-	mapfile -t files < <(find boot core arch ipc partition -name '*.c' -not -path 'arch/aarch64/*' | LC_ALL=C sort)
+	mapfile -t files < <(find boot core arch ipc partition -name '*.c' | LC_ALL=C sort)
 fi
 [ ${#files[@]} -gt 0 ] || die "no source files"
 
@@ -44,20 +43,34 @@ DIAG_RE='^[^ :]+:[0-9]+:[0-9]+: [a-z]+: .*\[[^]]+\]$'
 # ---- cppcheck ----
 # warning/style/performance/portability are the checks; information reports stale
 # suppressions (unmatchedSuppression) and headers it cannot find.
+# Each architecture's files with its own macros and headers: arch/aarch64/
+# with AArch64's, everything else with riscv64's.
+rv_files=() a64_files=()
+for f in "${files[@]}"; do
+	case $f in arch/aarch64/*) a64_files+=("$f") ;; *) rv_files+=("$f") ;; esac
+done
 echo "lint: $("$CPPCHECK" --version) on ${#files[@]} files"
-rc=0
-"$CPPCHECK" -q --enable=warning,style,performance,portability,information \
-	--inline-suppr --suppressions-list=tools/cppcheck.supp --error-exitcode=1 \
-	--platform=unix64 --std=c11 -D__riscv -D__riscv_xlen=64 \
-	-DCONFIG_MAX_CORES="$MAX_CORES" -DTESSERA_VERSION="\"$VERSION\"" \
-	-I. -Iarch/riscv64/include -Icore/include/libc -Ibuild/deps/libfdt -Ibuild/include \
-	--template='{file}:{line}:{column}: {severity}: {message} [{id}]\n{code}' \
-	"${files[@]}" >"$tmp/cppcheck.log" 2>"$tmp/cppcheck.out" || rc=$?
+: >"$tmp/cppcheck.out"
+cppcheck_set() {   # ARCH-DEFINES INCLUDE FILES...
+	local defs=$1 inc=$2 rc=0; shift 2
+	[ $# -gt 0 ] || return 0
+	# shellcheck disable=SC2086 # defs is a list of -D options
+	"$CPPCHECK" -q --enable=warning,style,performance,portability,information \
+		--inline-suppr --suppressions-list=tools/cppcheck.supp --error-exitcode=1 \
+		--platform=unix64 --std=c11 $defs \
+		-DCONFIG_MAX_CORES="$MAX_CORES" -DTESSERA_VERSION="\"$VERSION\"" \
+		-I. -I"$inc" -Icore/include/libc -Ibuild/deps/libfdt -Ibuild/include \
+		--template='{file}:{line}:{column}: {severity}: {message} [{id}]\n{code}' \
+		"$@" >"$tmp/cppcheck.log" 2>"$tmp/cppcheck.set" || rc=$?
+	if [ "$rc" -ne 0 ] && ! grep -qE "$DIAG_RE" "$tmp/cppcheck.set"; then
+		cat "$tmp/cppcheck.log" "$tmp/cppcheck.set"
+		die "cppcheck failed (exit $rc) without a finding"
+	fi
+	cat "$tmp/cppcheck.set" >>"$tmp/cppcheck.out"
+}
+cppcheck_set "-D__riscv -D__riscv_xlen=64" arch/riscv64/include "${rv_files[@]}"
+cppcheck_set "-D__aarch64__" arch/aarch64/include "${a64_files[@]}"
 cppcheck_n=$(grep -cE "$DIAG_RE" "$tmp/cppcheck.out" || true)
-if [ "$rc" -ne 0 ] && [ "$cppcheck_n" -eq 0 ]; then
-	cat "$tmp/cppcheck.log" "$tmp/cppcheck.out"
-	die "cppcheck failed (exit $rc) without a finding"
-fi
 cat "$tmp/cppcheck.out"
 echo "lint: cppcheck: $cppcheck_n findings"
 
@@ -76,9 +89,17 @@ tidy_flags=(--target=riscv64-unknown-elf "-march=$march" -mabi=lp64 -mcmodel=med
 	-isystem core/include/libc -isystem "$resdir/include"
 	-I. -Iarch/riscv64/include -Ibuild/deps/libfdt -Ibuild/include
 	-DCONFIG_MAX_CORES="$MAX_CORES" -DTESSERA_VERSION="\"$VERSION\"")
+# AArch64's: the Makefile's -mgeneral-regs-only (tessera uses no FP register)
+a64_tidy_flags=(--target=aarch64-unknown-elf -march=armv8-a -mgeneral-regs-only
+	-std=gnu11 -ffreestanding -nostdinc -fno-common -Wall -Wextra
+	-isystem core/include/libc -isystem "$resdir/include"
+	-I. -Iarch/aarch64/include -Ibuild/deps/libfdt -Ibuild/include
+	-DCONFIG_MAX_CORES="$MAX_CORES" -DTESSERA_VERSION="\"$VERSION\"")
 
 tidy_one() {   # $1: source file, $2: output file
-	if ! "$CLANG_TIDY" --quiet "$1" -- "${tidy_flags[@]}" >"$2" 2>"$2.err" &&
+	local flags=("${tidy_flags[@]}")
+	case $1 in arch/aarch64/*) flags=("${a64_tidy_flags[@]}") ;; esac
+	if ! "$CLANG_TIDY" --quiet "$1" -- "${flags[@]}" >"$2" 2>"$2.err" &&
 	   ! grep -qE "$DIAG_RE" <(sed "s|^$PWD/||" "$2"); then
 		# no diagnostic to show for the failure (a crash, a bad flag): report that
 		echo "$1:1:1: error: clang-tidy failed: $(tail -n 1 "$2.err") [lint-clang-tidy-failed]" >>"$2"

@@ -11,7 +11,7 @@
 #include <arch/vcpu.h>
 #include "core/errno.h"
 
-#define IPA_BITS     39
+#define IPA_BITS     39u
 #define PAGE_SHIFT   12
 #define DESC_VALID   (1UL << 0)
 #define DESC_TABLE   (1UL << 1)   /* levels 1-2: a table; level 3: a page */

@@ -286,11 +286,22 @@ const char *arch_mmio_strerror(int rc)
 				   : "MMIO decode failed";
 }
 
+/*
+ * The instruction at the loaded vCPU's pc, through both stages (AT S12E1R;
+ * the guest's PAR_EL1 is put back). MMIO does not need it: the syndrome
+ * says what the access was.
+ */
 bool arch_read_guest_insn(unsigned long pc, unsigned long *insn)
 {
-	(void)pc;
-	(void)insn;
-	return false;   /* the syndrome carries what MMIO needs */
+	uint64_t saved = sysreg_read(par_el1);
+	__asm__ volatile("at s12e1r, %0" :: "r"(pc) : "memory");
+	isb();
+	uint64_t par = sysreg_read(par_el1);
+	sysreg_write(par_el1, saved);
+	if ((par & 1) || (pc & 3))
+		return false;   /* not mapped for the guest, or not an instruction address */
+	*insn = *(volatile uint32_t *)(uintptr_t)((par & 0x0000fffffffff000UL) | (pc & 0xfff));
+	return true;
 }
 
 uint64_t arch_mmio_store_value(const struct arch_vcpu *a, const struct mmio_access *m)

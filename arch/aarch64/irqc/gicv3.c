@@ -93,7 +93,7 @@ static uintptr_t find_redistributor(const struct host_platform *h, unsigned long
 			return rd;
 		if (typer & GICR_TYPER_LAST)
 			break;
-		rd += typer & GICR_TYPER_VLPIS ? 0x40000 : 0x20000;
+		rd += (typer & GICR_TYPER_VLPIS) ? 0x40000 : 0x20000;
 	}
 	return 0;
 }

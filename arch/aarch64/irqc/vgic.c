@@ -238,19 +238,19 @@ void vgic_flush(struct vcpu *v)
 	struct vgic_cpu *c = &g->cpu[v->id];
 	c->pending = timer_level(a, true) ? c->pending | 1u << TIMER_PPI : c->pending & ~(1u << TIMER_PPI);
 	uint64_t active, pend, want = candidates(g, v->id, &active, &pend);
-	bool overflow = false;
+	uint64_t hcr = ICH_HCR_EN;
 	for (unsigned pass = 0; pass < 2; pass++)   /* active ones first: they must not be lost */
 		for (unsigned i = 0; i < 64; i++) {
 			uint64_t bit = 1ull << i;
 			if (!(want & bit) || (pass == 0) != !!(active & bit))
 				continue;
 			if (used == n) {
-				overflow = true;
+				hcr |= ICH_HCR_UIE;   /* more than fit: a maintenance interrupt when they empty */
 				continue;
 			}
 			bool level = level_of(g, v->id, i);
 			/* active and pending again at once (an SGI sent while its last one is handled): both */
-			uint64_t lr = (active & bit ? LR_ACTIVE : 0) | (pend & bit ? LR_PENDING : 0) |
+			uint64_t lr = ((active & bit) ? LR_ACTIVE : 0) | ((pend & bit) ? LR_PENDING : 0) |
 				      LR_GROUP1 | (uint64_t)prio_of(g, v->id, i) << 48 | i | (level ? LR_EOI : 0);
 			lr_access(used, &lr, true);
 			a->lr_intid[used++] = (uint8_t)i;
@@ -275,7 +275,7 @@ void vgic_flush(struct vcpu *v)
 		timer_in_lr |= a->lr_intid[i] == TIMER_PPI;
 	/* the physical timer PPI signals only while the guest's is not in a list register */
 	gicv3_guest_ppi(GICV3_VTIMER_PPI, !timer_in_lr);
-	sysreg_write(ich_hcr_el2, ICH_HCR_EN | (overflow ? ICH_HCR_UIE : 0));
+	sysreg_write(ich_hcr_el2, hcr);
 	isb();
 }
 

@@ -164,6 +164,10 @@ host-bins: $(HOST_BINS)
 # Debian's riscv64 kernel and busybox initramfs variants for the Linux scenarios.
 LINUX_GUEST := $(BUILD)/linux/Image
 linux-guest: $(LINUX_GUEST)
+# Debian's arm64 kernel and busybox for the AArch64 Linux VMs (docs/aarch64.md)
+LINUX_A64 := $(BUILD)/linux-arm64/Image
+$(LINUX_A64): tools/fetch-guests.sh | $(STAMP)
+	tools/fetch-guests.sh --arch arm64 $(BUILD)/linux-arm64
 $(LINUX_GUEST): tools/fetch-guests.sh tests/guests/linux/rtc-alarm.c | $(STAMP)
 	tools/fetch-guests.sh $(BUILD)/linux
 
@@ -185,7 +189,7 @@ run: $(OUT)/tessera.bin $(BUILD)/vms.pkg
 run-uboot: $(BUILD)/disk.img
 	tools/run-qemu --platform $(PLATFORM) --smp $(SMP) --boot uboot --disk $(BUILD)/disk.img
 
-test: all aarch64 guests-a64 $(HOOKS)/tessera.bin host-bins guests $(BUILD)/disk.img $(LINUX_GUEST) $(BUILD)/include/jsmn.h fuzz-bins
+test: all aarch64 guests-a64 $(LINUX_A64) $(HOOKS)/tessera.bin host-bins guests $(BUILD)/disk.img $(LINUX_GUEST) $(BUILD)/include/jsmn.h fuzz-bins
 	tests/run-all.sh
 
 # The AArch64 build beside the RISC-V one (docs/aarch64.md): make test runs both.
@@ -204,17 +208,17 @@ bench: all $(BENCH_GUESTS) $(BUILD)/tools/mkpkg $(LINUX_GUEST)
 host-tests: host-bins fuzz-bins $(BUILD)/include/jsmn.h
 	tests/run-all.sh --host-only
 
-qemu-tests: all aarch64 guests-a64 $(HOOKS)/tessera.bin host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)
+qemu-tests: all aarch64 guests-a64 $(LINUX_A64) $(HOOKS)/tessera.bin host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)
 	tests/run-all.sh --qemu-only
 
 # For iteration: the unit tests without fuzzing and lint, and the QEMU matrix
 # on one platform (make test-quick PLATFORMS=qemu10 for the other): about 6 minutes.
-test-quick: all aarch64 guests-a64 $(HOOKS)/tessera.bin host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)
+test-quick: all aarch64 guests-a64 $(LINUX_A64) $(HOOKS)/tessera.bin host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)
 	TESSERA_QUICK=1 tests/run-all.sh
 
 # Only the QEMU cases whose name matches ONLY (an extended regex), e.g.
 # make test-only ONLY='hostile-.*@qemu7'
-test-only: all aarch64 guests-a64 $(HOOKS)/tessera.bin host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)
+test-only: all aarch64 guests-a64 $(LINUX_A64) $(HOOKS)/tessera.bin host-bins guests $(BUILD)/disk.img $(LINUX_GUEST)
 	TESSERA_ONLY='$(ONLY)' tests/run-all.sh --qemu-only
 
 clean:

@@ -4,65 +4,10 @@
 #include <libfdt.h>
 #include "partition/guestdt.h"
 
-/*
- * A vCPU's extensions, both ways a kernel may read them: riscv,isa (older
- * kernels) and riscv,isa-base + riscv,isa-extensions (newer ones). Only what
- * isa_for_guest() allows is named.
- */
-static int cpu_isa(void *fdt, const struct isa *g)
-{
-	char isa[256], list[256];
-	size_t n = 0;
-	if (isa_format(g, isa, sizeof(isa)) >= sizeof(isa))
-		return -FDT_ERR_NOSPACE;
-	for (int e = 0; e < ISA_NEXT; e++) {
-		if (!isa_has(g, (enum isa_ext)e))
-			continue;
-		size_t k = strlen(isa_name((enum isa_ext)e)) + 1;
-		if (n + k > sizeof(list))
-			return -FDT_ERR_NOSPACE;
-		memcpy(list + n, isa_name((enum isa_ext)e), k);
-		n += k;
-	}
-	int rc = fdt_property_string(fdt, "riscv,isa", isa);
-	rc = rc ?: fdt_property_string(fdt, "riscv,isa-base", g->xlen == 32 ? "rv32i" : "rv64i");
-	return rc ?: fdt_property(fdt, "riscv,isa-extensions", list, (int)n);
-}
-
 static int reg_pair(void *fdt, uint64_t base, uint64_t size)
 {
 	fdt64_t reg[2] = { cpu_to_fdt64(base), cpu_to_fdt64(size) };
 	return fdt_property(fdt, "reg", reg, sizeof(reg));
-}
-
-static int cpus(void *fdt, const struct guestdt_params *p)
-{
-	char name[24];
-	struct isa g = isa_for_guest(p->host_isa, p->sstc);
-	g.ext |= p->host_isa->ext & p->irqc.isa_ext;   /* what its interrupt controller brings */
-	int rc = fdt_begin_node(fdt, "cpus");
-	rc = rc ?: fdt_property_u32(fdt, "#address-cells", 1);
-	rc = rc ?: fdt_property_u32(fdt, "#size-cells", 0);
-	rc = rc ?: fdt_property_u32(fdt, "timebase-frequency", (uint32_t)p->timebase_hz);
-	for (uint32_t i = 0; i < p->cfg->vcpus && !rc; i++) {
-		snprintf(name, sizeof(name), "cpu@%u", i);
-		rc = fdt_begin_node(fdt, name);
-		rc = rc ?: fdt_property_string(fdt, "device_type", "cpu");
-		rc = rc ?: fdt_property_u32(fdt, "reg", i);
-		rc = rc ?: fdt_property_string(fdt, "status", "okay");
-		rc = rc ?: fdt_property_string(fdt, "compatible", "riscv");
-		rc = rc ?: cpu_isa(fdt, &g);
-		if (p->mmu_type)
-			rc = rc ?: fdt_property_string(fdt, "mmu-type", p->mmu_type);
-		rc = rc ?: fdt_begin_node(fdt, "interrupt-controller");
-		rc = rc ?: fdt_property_u32(fdt, "#interrupt-cells", 1);
-		rc = rc ?: fdt_property(fdt, "interrupt-controller", "", 0);
-		rc = rc ?: fdt_property_string(fdt, "compatible", "riscv,cpu-intc");
-		rc = rc ?: fdt_property_u32(fdt, "phandle", i + 1);
-		rc = rc ?: fdt_end_node(fdt);
-		rc = rc ?: fdt_end_node(fdt);
-	}
-	return rc ?: fdt_end_node(fdt);
 }
 
 static int memory(void *fdt, const struct vmcfg *c)
@@ -206,7 +151,7 @@ static int soc(void *fdt, const struct guestdt_params *p, char *err, size_t errl
 {
 	char name[40];
 	bool pass = p->host_fdt && has_passthrough(p->cfg);
-	if (!p->uart_gpa && !pass)
+	if (!p->uart_gpa && !pass && !p->irqc.always)
 		return 0;
 	int rc = fdt_begin_node(fdt, "soc");
 	rc = rc ?: fdt_property_u32(fdt, "#address-cells", 2);
@@ -270,7 +215,7 @@ int guestdt_build(void *buf, size_t size, const struct guestdt_params *p, char *
 	rc = rc ?: fdt_property_string(buf, "compatible", "tessera,vm");
 	rc = rc ?: fdt_property_string(buf, "model", model);
 	rc = rc ?: chosen(buf, p);
-	rc = rc ?: cpus(buf, p);
+	rc = rc ?: guestdt_cpus(buf, p);
 	rc = rc ?: memory(buf, p->cfg);
 	rc = rc ?: soc(buf, p, err, errlen);
 	rc = rc ?: fdt_end_node(buf);

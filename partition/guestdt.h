@@ -29,6 +29,12 @@ struct guestdt_params {
 	const struct irqmap *irqs;   /* passed-through interrupts on its lines, or NULL */
 };
 
+/*
+ * The architecture's part (arch/<arch>/cpus_dt.c): /cpus, and beside it what
+ * the CPUs bring (Arm: /psci and the timer). A libfdt error code.
+ */
+int guestdt_cpus(void *fdt, const struct guestdt_params *p);
+
 /* Write the tree into buf (size bytes): 0, or negative with a message naming the cause. */
 int guestdt_build(void *buf, size_t size, const struct guestdt_params *p, char *err, size_t errlen);
 #endif

@@ -32,6 +32,7 @@ struct irqc_dt_guest {
 	uint64_t files_gpa;       /* per-vCPU interrupt files (one page each), 0: none */
 	uint32_t file_ids;        /* interrupt identities 1 .. file_ids of each file */
 	uint64_t isa_ext;         /* ISA extensions it brings (partition/isa.h bits): the cpus list them */
+	bool always;              /* its node is written even for a VM with no device lines (Arm: the timer's) */
 };
 #define IRQC_DT_GUEST_PHANDLE 0x100   /* the node devices name as interrupt parent */
 #define IRQC_DT_FILES_PHANDLE 0x101   /* the interrupt files' node, if any */

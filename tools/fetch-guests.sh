@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Fetch Debian's riscv64 Linux kernel and busybox-static and build the Linux
-# guest's initramfs variants.
-# usage: tools/fetch-guests.sh [--refresh] OUTDIR
+# Fetch Debian's riscv64 (or arm64) Linux kernel and busybox-static and build
+# the Linux guest's initramfs variants.
+# usage: tools/fetch-guests.sh [--refresh] [--arch riscv64|arm64] OUTDIR
 #   OUTDIR gets: Image kernel-version initramfs.cpio.gz initramfs-reboot.cpio.gz
 #                initramfs-shell.cpio.gz
 # apt-get runs with a private configuration (own sources list, lists and
@@ -15,12 +15,15 @@ export LC_ALL=C
 say() { echo "fetch-guests: $*"; }
 die() { echo "fetch-guests: error: $*" >&2; exit 1; }
 
-refresh=0
+refresh=0 garch=riscv64
 [ "${1:-}" = --refresh ] && { refresh=1; shift; }
-[ $# -eq 1 ] || { echo "usage: $0 [--refresh] OUTDIR" >&2; exit 2; }
+[ "${1:-}" = --arch ] && { garch=${2:-}; shift 2; }
+case $garch in riscv64|arm64) ;; *) echo "$0: --arch is riscv64 or arm64" >&2; exit 2 ;; esac
+[ $# -eq 1 ] || { echo "usage: $0 [--refresh] [--arch riscv64|arm64] OUTDIR" >&2; exit 2; }
 out=$1
 self=$(readlink -f "$0")
 cache=${TESSERA_APT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tessera/apt}
+[ "$garch" = riscv64 ] || cache=$cache-$garch   # its own index; riscv64 keeps the old path
 debs=$cache/archives
 outputs=(Image kernel-version initramfs.cpio.gz initramfs-reboot.cpio.gz initramfs-shell.cpio.gz)
 step=start
@@ -28,7 +31,7 @@ trap 'die "step \"$step\" failed (line $LINENO)"' ERR
 
 # Newest cached .deb matching a glob (empty if none).
 cached() { find "$debs" -maxdepth 1 -name "$1" 2>/dev/null | sort -V | tail -n1; }
-kglob='linux-image-[0-9]*-riscv64_*_riscv64.deb' bglob='busybox-static_*_riscv64.deb'
+kglob="linux-image-[0-9]*-${garch}_*_$garch.deb" bglob="busybox-static_*_$garch.deb"
 
 step="create cache $cache"
 mkdir -p "$debs/partial" "$cache/lists/partial" "$cache/etc/preferences.d" "$cache/etc/sources.list.d"
@@ -53,7 +56,7 @@ apt_conf=$cache/apt.conf
 priv() { "$1" -c "$apt_conf" -q "${@:2}"; }
 
 write_apt_conf() { # $1 = suite, $2 = keyring
-	echo "deb [arch=riscv64 signed-by=$2] $mirror $1 main" >"$cache/etc/sources.list"
+	echo "deb [arch=$garch signed-by=$2] $mirror $1 main" >"$cache/etc/sources.list"
 	cat >"$apt_conf" <<-EOF
 	Dir::Etc::sourcelist "$cache/etc/sources.list";
 	Dir::Etc::sourceparts "$cache/etc/sources.list.d";
@@ -66,8 +69,8 @@ write_apt_conf() { # $1 = suite, $2 = keyring
 	Dir::Cache::archives "$debs";
 	Dir::Cache::pkgcache "";
 	Dir::Cache::srcpkgcache "";
-	APT::Architecture "riscv64";
-	APT::Architectures { "riscv64"; };
+	APT::Architecture "$garch";
+	APT::Architectures { "$garch"; };
 	#clear APT::Update::Post-Invoke;
 	#clear APT::Update::Post-Invoke-Success;
 	#clear DPkg::Pre-Invoke;
@@ -79,7 +82,7 @@ write_apt_conf() { # $1 = suite, $2 = keyring
 # Update the private index for one suite; the log is in $cache/update.log.
 update() { # $1 = suite, $2 = keyring
 	write_apt_conf "$1" "$2"
-	priv apt-get update --error-on=any -o APT::Architectures=riscv64 >"$cache/update.log" 2>&1
+	priv apt-get update --error-on=any -o APT::Architectures="$garch" >"$cache/update.log" 2>&1
 }
 
 first_error() { grep -m1 '^E: ' "$cache/update.log" | cut -c1-200; }
@@ -101,9 +104,9 @@ if [ $refresh = 1 ] || [ -z "$kdeb" ] || [ -z "$bdeb" ]; then
 			die "cannot install debian-archive-keyring"
 	fi
 
-	step="apt-get update (riscv64, $mirror)"
+	step="apt-get update ($garch, $mirror)"
 	suite=trixie
-	say "updating the riscv64 index of suite $suite from $mirror"
+	say "updating the $garch index of suite $suite from $mirror"
 	ok=1
 	update $suite "$keyring" || ok=0
 	if [ $ok = 0 ] && grep -qE 'NO_PUBKEY|EXPKEYSIG|KEYEXPIRED' "$cache/update.log"; then
@@ -127,19 +130,19 @@ if [ $refresh = 1 ] || [ -z "$kdeb" ] || [ -z "$bdeb" ]; then
 		step="apt-get update (suite stable)"
 		rm -rf "$cache/lists" && mkdir -p "$cache/lists/partial"
 		update $suite "$keyring" || { cat "$cache/update.log" >&2; die "apt-get update of suite stable failed (see above)"; }
-		say "suite stable is codename $(priv apt-cache policy | sed -n 's/.*,n=\([a-z]*\),.*riscv64.*/\1/p' | head -n1)"
+		say "suite stable is codename $(priv apt-cache policy | sed -n "s/.*,n=\([a-z]*\),.*$garch.*/\1/p" | head -n1)"
 	fi
 
-	step="resolve linux-image-riscv64"
-	kpkg=$(priv apt-cache depends --no-recommends --no-suggests linux-image-riscv64 |
-	       awk '$1 ~ /Depends:$/ && $2 ~ /^linux-image-[0-9].*-riscv64$/ { print $2; exit }')
-	[ -n "$kpkg" ] || die "linux-image-riscv64 (riscv64, suite $suite) has no linux-image-*-riscv64 dependency"
-	say "linux-image-riscv64 -> $kpkg"
+	step="resolve linux-image-$garch"
+	kpkg=$(priv apt-cache depends --no-recommends --no-suggests "linux-image-$garch" |
+	       awk -v a="$garch" '$1 ~ /Depends:$/ && $2 ~ ("^linux-image-[0-9].*-" a "$") { print $2; exit }')
+	[ -n "$kpkg" ] || die "linux-image-$garch ($garch, suite $suite) has no linux-image-*-$garch dependency"
+	say "linux-image-$garch -> $kpkg"
 
 	for pkg in "$kpkg" busybox-static; do
 		step="download $pkg"
 		file=$(priv apt-get download --print-uris "$pkg" | awk '{ print $2 }')
-		[ -n "$file" ] || die "no riscv64 package $pkg in suite $suite"
+		[ -n "$file" ] || die "no $garch package $pkg in suite $suite"
 		if [ ! -f "$debs/$file" ]; then
 			say "downloading $file"
 			(cd "$debs" && priv apt-get download "$pkg") >"$cache/download.log" 2>&1 ||
@@ -159,12 +162,19 @@ trap 'rm -rf "$tmp"' EXIT
 
 step="extract the kernel from $(basename "$kdeb")"
 mkdir -p "$tmp/k"
-dpkg-deb --fsys-tarfile "$kdeb" | tar -x -C "$tmp/k" --wildcards './boot/vmlinux-*'
-vmlinux=$(find "$tmp/k/boot" -name 'vmlinux-*' | head -n1)
-[ -n "$vmlinux" ] || die "$(basename "$kdeb") has no /boot/vmlinux-*"
-[ "$(od -An -tx1 -j48 -N12 "$vmlinux" | tr -d ' \n')" = 524953435600000052534305 ] ||
-	die "$vmlinux is not a RISC-V Image (bytes 48..59 are not \"RISCV\\0\\0\\0RSC\\x05\")"
-kver=${vmlinux##*/vmlinux-}
+# riscv64 ships the Image as /boot/vmlinux-*, arm64 as /boot/vmlinuz-* (also an uncompressed Image)
+kname=vmlinux; [ "$garch" = arm64 ] && kname=vmlinuz
+dpkg-deb --fsys-tarfile "$kdeb" | tar -x -C "$tmp/k" --wildcards "./boot/$kname-*"
+vmlinux=$(find "$tmp/k/boot" -name "$kname-*" | head -n1)
+[ -n "$vmlinux" ] || die "$(basename "$kdeb") has no /boot/$kname-*"
+if [ "$garch" = riscv64 ]; then
+	[ "$(od -An -tx1 -j48 -N12 "$vmlinux" | tr -d ' \n')" = 524953435600000052534305 ] ||
+		die "$vmlinux is not a RISC-V Image (bytes 48..59 are not \"RISCV\\0\\0\\0RSC\\x05\")"
+else
+	[ "$(od -An -tx1 -j56 -N4 "$vmlinux" | tr -d ' \n')" = 41524d64 ] ||
+		die "$vmlinux is not an arm64 Image (bytes 56..59 are not \"ARM\\x64\")"
+fi
+kver=${vmlinux##*/$kname-}
 mv "$vmlinux" "$tmp/Image"
 echo "$kver" >"$tmp/kernel-version"
 say "kernel $kver: Image $(stat -c %s "$tmp/Image") bytes"
@@ -174,13 +184,17 @@ mkdir -p "$tmp/b"
 dpkg-deb --fsys-tarfile "$bdeb" | tar -x -C "$tmp/b" --wildcards '*bin/busybox'
 busybox=$(find "$tmp/b" -type f -name busybox | head -n1)
 [ -n "$busybox" ] || die "$(basename "$bdeb") has no busybox binary"
-[ "$(od -An -tx1 -N4 "$busybox" | tr -d ' \n')$(od -An -tx1 -j18 -N2 "$busybox" | tr -d ' \n')" = 7f454c46f300 ] ||
-	die "$busybox is not a riscv64 ELF"
+machine=f300; [ "$garch" = arm64 ] && machine=b700   # e_machine: EM_RISCV, EM_AARCH64
+[ "$(od -An -tx1 -N4 "$busybox" | tr -d ' \n')$(od -An -tx1 -j18 -N2 "$busybox" | tr -d ' \n')" = 7f454c46$machine ] ||
+	die "$busybox is not a $garch ELF"
 
-step="build rtc-alarm"
-"${CROSS_COMPILE:-riscv64-linux-gnu-}gcc" -nostdlib -static -ffreestanding -fno-pie -no-pie -O2 \
-	-Wall -Wextra -Werror -o "$tmp/rtc-alarm" "$(dirname "$self")/../tests/guests/linux/rtc-alarm.c" ||
-	die "cannot build tests/guests/linux/rtc-alarm.c"
+# The RTC alarm check is for RISC-V's passed-through RTC (no passthrough on arm64 yet).
+if [ "$garch" = riscv64 ]; then
+	step="build rtc-alarm"
+	"${CROSS_COMPILE:-riscv64-linux-gnu-}gcc" -nostdlib -static -ffreestanding -fno-pie -no-pie -O2 \
+		-Wall -Wextra -Werror -o "$tmp/rtc-alarm" "$(dirname "$self")/../tests/guests/linux/rtc-alarm.c" ||
+		die "cannot build tests/guests/linux/rtc-alarm.c"
+fi
 
 # ---- initramfs: newc cpio written here (no cpio tool needed) ------------------
 ino=0
@@ -212,7 +226,7 @@ init_common() {
 	echo "guest: uname -r: $(uname -r)"
 	echo "guest: cpus online: $online"
 	echo "guest: /proc/interrupts (timer, IPI and console rows):"
-	grep -E '^ *CPU0|riscv-timer|IPI|ttyS' /proc/interrupts
+	grep -E '^ *CPU0|riscv-timer|arch_timer|IPI|ttyS' /proc/interrupts
 	EOF
 }
 # shellcheck disable=SC2016 # expanded by the guest shell
@@ -268,7 +282,7 @@ build_initramfs() { # $1 = output, $2 = /init generator
 		for d in bin sbin usr usr/bin usr/sbin dev proc sys tmp root etc; do dir "$d"; done
 		cdev dev/console 5 1
 		file bin/busybox "$busybox" $((0755))
-		file bin/rtc-alarm "$tmp/rtc-alarm" $((0755))
+		[ ! -f "$tmp/rtc-alarm" ] || file bin/rtc-alarm "$tmp/rtc-alarm" $((0755))
 		link bin/sh busybox
 		file init "$tmp/init" $((0755))
 		hdr 'TRAILER!!!' 0 0

@@ -12,4 +12,4 @@ ARCH_SRCS := $(A)/entry.S $(A)/vectors.S $(A)/trap.c $(A)/cpu.c $(A)/psci.c $(A)
 # The device-tree side of the interrupt controller (portable C, host-buildable),
 # and the machine's kept controllers.
 IRQC_DT_SRCS     := $(A)/irqc/gicv3_dt.c
-IRQC_HOSTDT_SRCS := $(A)/hostdt_kept.c $(IRQC_DT_SRCS)
+IRQC_HOSTDT_SRCS := $(A)/hostdt_kept.c $(A)/cpus_dt.c $(IRQC_DT_SRCS)

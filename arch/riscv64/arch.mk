@@ -15,4 +15,4 @@ ARCH_SRCS := $(A)/entry.S $(A)/trap.S $(A)/trap.c $(A)/cpu.c $(A)/sbi_client.c \
 # the host tests and tools too, always with partition/hostdt.c (the readers
 # use it); the second list adds the machine's kept controllers.
 IRQC_DT_SRCS     := $(addprefix $(A)/irqc/,irqc_dt.c plic_dt.c plic_hostdt.c aia_dt.c aia_hostdt.c)
-IRQC_HOSTDT_SRCS := $(A)/hostdt_kept.c $(IRQC_DT_SRCS)
+IRQC_HOSTDT_SRCS := $(A)/hostdt_kept.c $(A)/cpus_dt.c $(IRQC_DT_SRCS)

@@ -30,7 +30,7 @@ FUZZ_LIBFDT_OBJS := $(patsubst %.c,$(FUZZ_DIR)/obj/libfdt/%.o,$(FUZZ_LIBFDT))
 FUZZ_DEPS := $(if $(STAMP),$(STAMP),$(DEPS)/libfdt/fdt.c) /usr/include/jsmn.h tests/fuzz/fuzz.mk
 
 IRQC_DT_SRCS ?= $(addprefix arch/riscv64/irqc/,irqc_dt.c plic_dt.c plic_hostdt.c aia_dt.c aia_hostdt.c)
-IRQC_HOSTDT_SRCS ?= arch/riscv64/hostdt_kept.c $(IRQC_DT_SRCS)
+IRQC_HOSTDT_SRCS ?= arch/riscv64/hostdt_kept.c arch/riscv64/cpus_dt.c $(IRQC_DT_SRCS)
 fuzz_vmconfig_SRCS := partition/json.c partition/vmconfig.c partition/vmplan.c
 fuzz_vmpkg_SRCS    := partition/crc32.c partition/vmpkg.c partition/vmpkg_write.c \
                       partition/json.c partition/vmconfig.c partition/vmplan.c

@@ -137,6 +137,51 @@ JSON
 	A64_UBOOT=1 a64_timer_case a64-timer-uboot-smp2 2 tmr:2:0-1
 	a64_timer_case a64-timer-smp2 2 tmr:2:0-1
 	a64_timer_case a64-timer-shared-cores 2 tmr:2:0-1 tm2:2:1-0
+	# Debian's arm64 Linux (tools/fetch-guests.sh --arch arm64) in a VM with a
+	# generated tree (GICv3, PSCI, timer, 16550), SMP, beside a bare-metal VM.
+	A64_LINUX=$top/build/linux-arm64
+	a64_linux_case() {  # CASE SMP VCPUS CORES(-) BESIDE-CORE
+		local c=$1 smp=$2 n=$3 aff=${4//-/,} other=$5 f=$T/rules/$1 i counts=""
+		rm -rf "$T/scen/$c"; mkdir -p "$T/scen/$c"
+		cat >"$T/scen/$c/linux.json" <<JSON
+{ "id": 10, "name": "linux", "vcpus": $n, "affinity": [$aff],
+  "memory": [ { "gpa": "0x40000000", "size": "256M" } ],
+  "kernel": { "image": "Image", "gpa": "0x40200000" },
+  "initrd": { "image": "initramfs.cpio.gz" },
+  "console": { "uart16550": "0x09000000" },
+  "bootargs": "console=ttyS0 earlycon=uart8250,mmio,0x09000000" }
+JSON
+		a64_vm_json "$T/scen/$c" 1 tmr 1 "$other" a64-timer.bin
+		for ((i = 0; i < n; i++)); do counts+=" +[1-9][0-9]*"; done
+		cat >"$f" <<RULES
+once vm 10 \\(linux\\): started on cores $aff
+once \\[linux\\] \\[ *[0-9.]+\\] psci: PSCIv1.1 detected in firmware.
+once \\[linux\\] \\[ *[0-9.]+\\] GICv3: CPU0: found redistributor 0 region 0:0x0*80a0000
+once \\[linux\\] \\[ *[0-9.]+\\] arch_timer: cp15 timer\\(s\\) running at [0-9.]+MHz \\(virt\\).
+once \\[linux\\] \\[ *[0-9.]+\\] smp: Brought up 1 node, $n CPUs?
+once \\[linux\\] guest: cpus online: 0(-$((n - 1)))?
+once \\[linux\\] +[0-9]+:$counts +GICv3 +27 Level +arch_timer
+once \\[linux\\] GUEST-LINUX-OK cpus=$n
+never \\[linux\\].*(WARNING|BUG|Oops|Call Trace|stall|panic|error -|failed).*
+once vm 10 \\(linux\\): stopped \\(shutdown\\)
+once vm 10 \\(linux\\): exits: .* fail-entry 0 fault 0
+once \\[tmr\\] PASS a64-timer
+never \\[tmr\\] FAIL.*
+once tessera: all VMs stopped, powering off
+never .*EL2 exception.*
+RULES
+		[ "$n" -lt 2 ] || echo "once \\[linux\\] IPI0:$counts +Rescheduling interrupts" >>"$f"
+		a64_never_bad >>"$f"
+		pack "$c" -I "$A64_GUESTS" -I "$A64_LINUX" || return 0
+		qemu_case "$c" 240 0 "$f" -- --arch aarch64 --smp "$smp" --kernel "$A64_BIN" \
+			--initrd "$T/scen/$c.pkg"
+	}
+	if [ -f "$A64_LINUX/Image" ]; then
+		a64_linux_case a64-linux-smp2 3 2 1-2 0
+		a64_linux_case a64-linux-smp4 5 4 0-1-2-3 4
+	else
+		record <<<"FAIL a64-linux@$TESSERA_PLATFORM: $A64_LINUX/Image missing (tools/fetch-guests.sh --arch arm64)"
+	fi
 	# A guest that misbehaves beside a64-hello: its undefined instruction is
 	# its own to take; a load pair outside its memory stops it alone.
 	c=a64-fault-beside-hello

@@ -70,24 +70,41 @@ int irqc_dt_read_host(const void *fdt, struct host_platform *p, char *err, size_
 	return 0;
 }
 
+/* The VM's GICv3 (vgic.c): distributor, then the redistributors of its vCPUs, one region. */
 int irqc_dt_guest_node(void *fdt, const struct irqc_dt_guest *g)
 {
-	(void)fdt;
-	(void)g;
-	return -FDT_ERR_BADSTRUCTURE;   /* no vGICv3 yet */
+	char name[40];
+	irqc_dt_guest_node_name(g, name, sizeof(name));
+	fdt64_t reg[4] = { cpu_to_fdt64(g->gpa), cpu_to_fdt64(g->size), cpu_to_fdt64(g->files_gpa),
+			   cpu_to_fdt64(0x20000ull * g->nvcpus) };
+	int rc = fdt_begin_node(fdt, name);
+	rc = rc ?: fdt_property_string(fdt, "compatible", "arm,gic-v3");
+	rc = rc ?: fdt_property_u32(fdt, "#interrupt-cells", 3);
+	rc = rc ?: fdt_property_u32(fdt, "#address-cells", 0);
+	rc = rc ?: fdt_property(fdt, "interrupt-controller", "", 0);
+	rc = rc ?: fdt_property_u32(fdt, "#redistributor-regions", 1);
+	rc = rc ?: fdt_property(fdt, "reg", reg, sizeof(reg));
+	rc = rc ?: fdt_property_u32(fdt, "phandle", IRQC_DT_GUEST_PHANDLE);
+	return rc ?: fdt_end_node(fdt);
 }
 
 void irqc_dt_guest_node_name(const struct irqc_dt_guest *g, char *buf, size_t len)
 {
-	(void)g;
-	snprintf(buf, len, "interrupt-controller@8000000");
+	snprintf(buf, len, "interrupt-controller@%lx", (unsigned long)g->gpa);
 }
 
+/* A device's lines are SPIs: line n is SPI n (INTID 32 + n), level-high. */
 int irqc_dt_device_interrupts(void *fdt, const struct irqc_dt_guest *g, const uint32_t *lines, unsigned n)
 {
-	(void)fdt;
 	(void)g;
-	(void)lines;
-	(void)n;
-	return -FDT_ERR_BADSTRUCTURE;
+	fdt32_t irq[3 * 8];
+	if (n > 8)
+		return -FDT_ERR_NOSPACE;
+	for (unsigned i = 0; i < n; i++) {
+		irq[3 * i] = cpu_to_fdt32(0);
+		irq[3 * i + 1] = cpu_to_fdt32(lines[i]);
+		irq[3 * i + 2] = cpu_to_fdt32(4);
+	}
+	int rc = fdt_property_u32(fdt, "interrupt-parent", IRQC_DT_GUEST_PHANDLE);
+	return rc ?: fdt_property(fdt, "interrupts", irq, (int)(12 * n));
 }

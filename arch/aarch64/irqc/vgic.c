@@ -101,7 +101,8 @@ int virqc_create(struct vm *vm, bool lines, char *err, unsigned errlen)
 void virqc_describe(const struct vm *vm, struct irqc_dt_guest *g)
 {
 	*g = (struct irqc_dt_guest){ .model = IRQC_GICV3, .gpa = GICD_GPA, .size = GICD_SIZE,
-				     .nvcpus = vm->nvcpus, .lines = VIRQC_LINES, .files_gpa = GICR_GPA };
+				     .nvcpus = vm->nvcpus, .lines = VIRQC_LINES, .files_gpa = GICR_GPA,
+				     .always = true };
 }
 
 void virqc_reset(struct vm *vm)

@@ -64,12 +64,25 @@ static void fp_kept(void)
 	check(out == in, "d7 changed across an exit");
 }
 
+static uint32_t be32(const volatile uint8_t *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
 void guest_main(uint64_t dtb)
 {
-	(void)dtb;
 	puts_uart("a64-hello: vCPU 0 at EL1, mpidr ");
 	put_hex(mpidr());
 	puts_uart("\n");
+	if (dtb) {   /* "dtb": "generate": x0 is the tree, as Linux's boot protocol says */
+		const volatile uint8_t *t = (const volatile uint8_t *)(uintptr_t)dtb;
+		check(be32(t) == 0xd00dfeed, "x0 points at a device tree");
+		puts_uart("a64-hello: device tree at ");
+		put_hex(dtb);
+		puts_uart(", ");
+		put_dec(be32(t + 4));
+		puts_uart(" bytes\n");
+	}
 	check(psci(PSCI_VERSION, 0, 0, 0) == 0x10001, "PSCI_VERSION is 1.1");
 	check(psci(PSCI_FEATURES, PSCI_CPU_ON, 0, 0) == 0, "PSCI_FEATURES(CPU_ON)");
 	check(psci(PSCI_FEATURES, 0x8400001fUL, 0, 0) == -1, "PSCI_FEATURES of an unknown call");

@@ -140,45 +140,86 @@ JSON
 	# Debian's arm64 Linux (tools/fetch-guests.sh --arch arm64) in a VM with a
 	# generated tree (GICv3, PSCI, timer, 16550), SMP, beside a bare-metal VM.
 	A64_LINUX=$top/build/linux-arm64
-	a64_linux_case() {  # CASE SMP VCPUS CORES(-) BESIDE-CORE
-		local c=$1 smp=$2 n=$3 aff=${4//-/,} other=$5 f=$T/rules/$1 i counts=""
-		rm -rf "$T/scen/$c"; mkdir -p "$T/scen/$c"
-		cat >"$T/scen/$c/linux.json" <<JSON
-{ "id": 10, "name": "linux", "vcpus": $n, "affinity": [$aff],
+	a64_linux_cfg() {  # DIR VCPUS CORES(,) INITRD
+		mkdir -p "$1"
+		cat >"$1/linux.json" <<JSON
+{ "id": 10, "name": "linux", "vcpus": $2, "affinity": [$3],
   "memory": [ { "gpa": "0x40000000", "size": "256M" } ],
   "kernel": { "image": "Image", "gpa": "0x40200000" },
-  "initrd": { "image": "initramfs.cpio.gz" },
+  "initrd": { "image": "$4" },
   "console": { "uart16550": "0x09000000" },
   "bootargs": "console=ttyS0 earlycon=uart8250,mmio,0x09000000" }
 JSON
-		a64_vm_json "$T/scen/$c" 1 tmr 1 "$other" a64-timer.bin
+	}
+	a64_linux_rules() {  # FILE VCPUS CORES(,): what every boot shows, and a clean stop
+		local n=$2 i counts=""
 		for ((i = 0; i < n; i++)); do counts+=" +[1-9][0-9]*"; done
-		cat >"$f" <<RULES
-once vm 10 \\(linux\\): started on cores $aff
-once \\[linux\\] \\[ *[0-9.]+\\] psci: PSCIv1.1 detected in firmware.
-once \\[linux\\] \\[ *[0-9.]+\\] GICv3: CPU0: found redistributor 0 region 0:0x0*80a0000
-once \\[linux\\] \\[ *[0-9.]+\\] arch_timer: cp15 timer\\(s\\) running at [0-9.]+MHz \\(virt\\).
-once \\[linux\\] \\[ *[0-9.]+\\] smp: Brought up 1 node, $n CPUs?
-once \\[linux\\] guest: cpus online: 0(-$((n - 1)))?
-once \\[linux\\] +[0-9]+:$counts +GICv3 +27 Level +arch_timer
-once \\[linux\\] GUEST-LINUX-OK cpus=$n
+		cat >"$1" <<RULES
+once vm 10 \\(linux\\): started on cores $3
+some \\[linux\\] \\[ *[0-9.]+\\] psci: PSCIv1.1 detected in firmware.
+some \\[linux\\] \\[ *[0-9.]+\\] GICv3: CPU0: found redistributor 0 region 0:0x0*80a0000
+some \\[linux\\] \\[ *[0-9.]+\\] arch_timer: cp15 timer\\(s\\) running at [0-9.]+MHz \\(virt\\).
+some \\[linux\\] \\[ *[0-9.]+\\] smp: Brought up 1 node, $n CPUs?
+some \\[linux\\] guest: cpus online: 0(-$((n - 1)))?
+some \\[linux\\] +[0-9]+:$counts +GICv3 +27 Level +arch_timer
 never \\[linux\\].*(WARNING|BUG|Oops|Call Trace|stall|panic|error -|failed).*
 once vm 10 \\(linux\\): stopped \\(shutdown\\)
 once vm 10 \\(linux\\): exits: .* fail-entry 0 fault 0
-once \\[tmr\\] PASS a64-timer
-never \\[tmr\\] FAIL.*
 once tessera: all VMs stopped, powering off
 never .*EL2 exception.*
 RULES
-		[ "$n" -lt 2 ] || echo "once \\[linux\\] IPI0:$counts +Rescheduling interrupts" >>"$f"
-		a64_never_bad >>"$f"
+		[ "$n" -lt 2 ] || echo "some \\[linux\\] IPI0:$counts +Rescheduling interrupts" >>"$1"
+		a64_never_bad >>"$1"
+	}
+	a64_linux_case() {  # CASE SMP VCPUS CORES(-) BESIDE-CORE
+		local c=$1 smp=$2 n=$3 aff=${4//-/,} other=$5 f=$T/rules/$1
+		rm -rf "$T/scen/$c"
+		a64_linux_cfg "$T/scen/$c" "$n" "$aff" initramfs.cpio.gz
+		a64_vm_json "$T/scen/$c" 1 tmr 1 "$other" a64-timer.bin
+		a64_linux_rules "$f" "$n" "$aff"
+		printf '%s\n' "once \\[linux\\] GUEST-LINUX-OK cpus=$n" "once \\[tmr\\] PASS a64-timer" \
+			"never \\[tmr\\] FAIL.*" >>"$f"
 		pack "$c" -I "$A64_GUESTS" -I "$A64_LINUX" || return 0
 		qemu_case "$c" 240 0 "$f" -- --arch aarch64 --smp "$smp" --kernel "$A64_BIN" \
+			--initrd "$T/scen/$c.pkg"
+	}
+	# reboot -f (PSCI SYSTEM_RESET) restarts only the Linux VM; its second boot powers off.
+	a64_linux_reboot() {
+		local c=a64-linux-reboot f=$T/rules/a64-linux-reboot
+		rm -rf "$T/scen/$c"
+		a64_linux_cfg "$T/scen/$c" 2 1,2 initramfs-reboot.cpio.gz
+		a64_vm_json "$T/scen/$c" 1 a64 1 0 a64-hello.bin
+		a64_linux_rules "$f" 2 1,2
+		cat >>"$f" <<'RULES'
+once \[linux\] GUEST-LINUX-REBOOTING
+once vm 10 \(linux\): rebooting \(boot 1\): free host memory [0-9]+ bytes, messages in flight [0-9]+
+once \[linux\] GUEST-LINUX-OK cpus=2 boot=1
+once \[a64\] PASS a64-hello
+RULES
+		pack "$c" -I "$A64_GUESTS" -I "$A64_LINUX" || return 0
+		qemu_case "$c" 300 0 "$f" -- --arch aarch64 --smp 3 --kernel "$A64_BIN" --initrd "$T/scen/$c.pkg"
+	}
+	# Typing into the Linux shell: Ctrl-A 1 gives it focus, a command runs, poweroff.
+	a64_linux_console() {
+		local c=a64-linux-console-input f=$T/rules/a64-linux-console-input
+		rm -rf "$T/scen/$c"
+		a64_linux_cfg "$T/scen/$c" 2 0,1 initramfs-shell.cpio.gz
+		printf '%s\n' 'wait GUEST-LINUX-OK' 'send \001' 'send 1' 'wait console focus' \
+			'send echo TYPED-$((6*7))\r' 'wait TYPED-42' 'send poweroff -f\r' >"$T/scen/$c.input"
+		a64_linux_rules "$f" 2 0,1
+		cat >>"$f" <<'RULES'
+once tessera: console focus: vm 10 \(linux\)
+once \[linux\] TYPED-42
+RULES
+		pack "$c" -I "$A64_LINUX" || return 0
+		INPUT=$T/scen/$c.input qemu_case "$c" 240 0 "$f" -- --arch aarch64 --smp 2 --kernel "$A64_BIN" \
 			--initrd "$T/scen/$c.pkg"
 	}
 	if [ -f "$A64_LINUX/Image" ]; then
 		a64_linux_case a64-linux-smp2 3 2 1-2 0
 		a64_linux_case a64-linux-smp4 5 4 0-1-2-3 4
+		a64_linux_reboot
+		a64_linux_console
 	else
 		record <<<"FAIL a64-linux@$TESSERA_PLATFORM: $A64_LINUX/Image missing (tools/fetch-guests.sh --arch arm64)"
 	fi

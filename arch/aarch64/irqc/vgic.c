@@ -265,7 +265,6 @@ void vgic_flush(struct vcpu *v)
 				g->spi_pending &= ~(uint32_t)(bit >> 32);
 			}
 		}
-	unlock(g);
 	for (unsigned i = used; i < n; i++) {
 		uint64_t zero = 0;
 		lr_access(i, &zero, true);
@@ -274,8 +273,15 @@ void vgic_flush(struct vcpu *v)
 	bool timer_in_lr = false;
 	for (unsigned i = 0; i < used; i++)
 		timer_in_lr |= a->lr_intid[i] == TIMER_PPI;
-	/* the physical timer PPI signals only while the guest's is not in a list register */
-	gicv3_guest_ppi(GICV3_VTIMER_PPI, !timer_in_lr);
+	/*
+	 * The physical timer PPI signals only while the guest's could be taken and
+	 * is not in a list register: with the guest's own 27 disabled (Linux sets
+	 * the timer up before it enables the interrupt), a firing timer would
+	 * exit the guest before its next instruction, forever.
+	 */
+	bool deliverable = (g->ctlr & 2) && (g->cpu[v->id].enabled >> TIMER_PPI & 1);
+	gicv3_guest_ppi(GICV3_VTIMER_PPI, deliverable && !timer_in_lr);
+	unlock(g);
 	sysreg_write(ich_hcr_el2, hcr);
 	isb();
 }

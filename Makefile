@@ -178,6 +178,18 @@ $(BUILD)/vms.pkg: $(DEMO_CONFIGS) $(GUEST_BINS) $(BUILD)/tools/mkpkg $(LINUX_GUE
 	@echo "  MKPKG   $@"
 	$(Q)$(BUILD)/tools/mkpkg -o $@ -I $(BUILD)/guests -I $(BUILD)/linux $(DEMO_CONFIGS) >/dev/null
 
+# The AArch64 demo (docs/aarch64.md): Debian's arm64 Linux with a shell beside
+# a bare-metal guest that tests its timer and stops.
+A64_DEMO_CONFIGS := $(wildcard configs/aarch64/demo-*.json)
+$(BUILD)/aarch64/vms.pkg: $(A64_DEMO_CONFIGS) $(A64_GUEST_BINS) $(BUILD)/tools/mkpkg $(LINUX_A64)
+	@echo "  MKPKG   $@"
+	$(Q)mkdir -p $(@D)
+	$(Q)$(BUILD)/tools/mkpkg -o $@ -I $(A64_GUEST_OUT) -I $(BUILD)/linux-arm64 $(A64_DEMO_CONFIGS) >/dev/null
+.PHONY: run-aarch64
+run-aarch64: aarch64 $(BUILD)/aarch64/vms.pkg
+	tools/run-qemu --arch aarch64 --platform $(PLATFORM) --smp $(SMP) --kernel $(BUILD)/aarch64/tessera.bin \
+		--initrd $(BUILD)/aarch64/vms.pkg
+
 disk: $(BUILD)/disk.img
 $(BUILD)/disk.img: $(OUT)/tessera.bin $(BUILD)/vms.pkg tools/mkdisk tools/boot.cmd
 	@echo "  MKDISK  $@"

@@ -6,7 +6,7 @@ ifndef PARTITION_MK_INCLUDED
 PARTITION_MK_INCLUDED := 1
 
 # Portable sources: these also go into tessera itself (SRCS), all but vmpkg_write.c.
-VMCFG_SRCS  := partition/json.c partition/vmconfig.c partition/vmplan.c
+VMCFG_SRCS  := partition/json.c partition/vmconfig.c partition/vmplan.c partition/vmarch.c
 VMCFG_HDRS  := partition/json.h partition/vmconfig.h
 VMPKG_SRCS  := partition/crc32.c partition/vmpkg.c partition/vmpkg_write.c
 VMPKG_HDRS  := partition/crc32.h partition/vmpkg.h

@@ -1,11 +1,13 @@
 /*
- * tessera-config check [--cores N] [--host-dtb FILE] FILE...
+ * tessera-config check [--arch riscv64|aarch64] [--cores N] [--host-dtb FILE] FILE...
  * Parse and validate VM configs as tessera would, each alone and then as one
  * plan (duplicate ids and names, shared devices). With the host's device
  * tree (QEMU dumps it with -M virt,dumpdtb=FILE), also every host range the
  * configs' devices would give their VMs, as tessera checks them at boot:
  * not host RAM or reserved memory, not a controller tessera keeps, not the
- * console UART unless passed, not another VM's. Prints "FILE: ok" or the
+ * console UART unless passed, not another VM's. --arch (default riscv64)
+ * also checks the fields one architecture gives meaning to (partition/vmarch.c);
+ * --host-dtb reads a RISC-V tree. Prints "FILE: ok" or the
  * error per file; exit status 1 if any is bad, 2 on a usage error.
  */
 #include <stdbool.h>
@@ -23,7 +25,8 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: tessera-config check [--cores N] [--host-dtb FILE] FILE...\n"
+	fprintf(stderr, "usage: tessera-config check [--arch riscv64|aarch64] [--cores N] [--host-dtb FILE] FILE...\n"
+			"  --arch: the target's architecture (default riscv64)\n"
 			"  N: cores of the target machine (default %d)\n"
 			"  FILE: the target's device tree, to check device ranges against\n",
 		DEFAULT_CORES);
@@ -70,6 +73,15 @@ int main(int argc, char **argv)
 	int first = 2;
 	if (argc < 2 || strcmp(argv[1], "check"))
 		return usage();
+	enum vmcfg_arch arch = VMCFG_ARCH_RISCV64;
+	if (argc > 3 && !strcmp(argv[2], "--arch")) {
+		if (vmcfg_arch_from_name(argv[3], &arch)) {
+			fprintf(stderr, "tessera-config: --arch %s: want riscv64 or aarch64\n", argv[3]);
+			return 2;
+		}
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc > 3 && !strcmp(argv[2], "--cores")) {
 		if (!(ncores = parse_count(argv[3], MAX_CORES))) {
 			fprintf(stderr, "tessera-config: --cores %s: want a number from 1 to %d\n",
@@ -81,6 +93,10 @@ int main(int argc, char **argv)
 	static struct host_platform host;
 	bool have_host = false;
 	if (argc > first + 1 && !strcmp(argv[first], "--host-dtb")) {
+		if (arch != VMCFG_ARCH_RISCV64) {
+			fprintf(stderr, "tessera-config: --host-dtb reads RISC-V trees only for now\n");
+			return 2;
+		}
 		if (load_host(argv[first + 1], &host))
 			return 2;
 		have_host = true;
@@ -115,7 +131,8 @@ int main(int argc, char **argv)
 			free(text);
 			continue;
 		}
-		if (vmcfg_parse(text, len, label, &cfgs[nok], msg[i], VMCFG_ERR_LEN) == 0)
+		if (vmcfg_parse(text, len, label, &cfgs[nok], msg[i], VMCFG_ERR_LEN) == 0 &&
+		    vmcfg_check_arch(&cfgs[nok], arch, msg[i], VMCFG_ERR_LEN) == 0)
 			slot[i] = nok++;
 		free(text);
 	}

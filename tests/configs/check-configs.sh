@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Check the shipped VM configs and the broken examples with tools/tessera-config.
 #   `tessera-config check configs/*.json` must pass;
-#   each tests/configs/bad/NAME.json must fail with a message holding NAME.expect.
+#   each tests/configs/bad/NAME.json must fail with a message holding NAME.expect;
+#   the same with --arch aarch64 for configs/aarch64/*.json and tests/configs/bad-aarch64/.
 # Prints only PASS/FAIL lines (details indented); exit status 1 on any FAIL.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -28,15 +29,23 @@ else
 	fail "config: shipped configs" "$out"
 fi
 
-for json in tests/configs/bad/*.json; do
+# The AArch64 demo's configs, checked for that architecture.
+if out=$("$tool" check --arch aarch64 configs/aarch64/*.json 2>&1) && ! grep -qv ': ok$' <<<"$out"; then
+	echo "PASS config: shipped aarch64 configs"
+else
+	fail "config: shipped aarch64 configs" "$out"
+fi
+
+for json in tests/configs/bad/*.json tests/configs/bad-aarch64/*.json; do
 	name=$(basename "$json" .json)
+	arch=(); case $json in */bad-aarch64/*) arch=(--arch aarch64); name=aarch64-$name ;; esac
 	expect_file=${json%.json}.expect
 	if [ ! -s "$expect_file" ]; then
 		fail "config-bad: $name: no $expect_file" ""
 		continue
 	fi
 	expect=$(head -n 1 "$expect_file")
-	out=$("$tool" check --cores 4 "$json" 2>&1)
+	out=$("$tool" check "${arch[@]}" --cores 4 "$json" 2>&1)
 	rc=$?
 	if [ "$rc" -eq 0 ]; then
 		fail "config-bad: $name: accepted" "$out"

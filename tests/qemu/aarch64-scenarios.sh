@@ -223,6 +223,26 @@ RULES
 	else
 		record <<<"FAIL a64-linux@$TESSERA_PLATFORM: $A64_LINUX/Image missing (tools/fetch-guests.sh --arch arm64)"
 	fi
+	# A config with RISC-V's SBI console (the default) is refused at boot, by name; the other VM runs.
+	c=a64-refuse-sbi-console
+	rm -rf "$T/scen/$c"; mkdir -p "$T/scen/$c"
+	a64_vm_json "$T/scen/$c" 1 a64 1 0 a64-hello.bin
+	cat >"$T/scen/$c/nocons.json" <<'JSON'
+{ "id": 2, "name": "nocons", "vcpus": 1, "affinity": [1],
+  "memory": [ { "gpa": "0x40000000", "size": "32M" } ],
+  "kernel": { "image": "a64-hello.bin" }, "dtb": "none" }
+JSON
+	cat >"$T/rules/$c" <<'RULES'
+once tessera: VM refused: nocons.json: console: "sbi" \(also the default\) is RISC-V's SBI console; an AArch64 VM needs \{"uart16550": GPA\}
+once \[a64\] PASS a64-hello
+once vm 1 \(a64\): stopped \(shutdown\)
+never vm 2 .*
+once tessera: all VMs stopped, powering off
+RULES
+	if pack "$c" -I "$A64_GUESTS"; then
+		qemu_case "$c" 90 0 "$T/rules/$c" -- --arch aarch64 --smp 2 --kernel "$A64_BIN" \
+			--initrd "$T/scen/$c.pkg"
+	fi
 	# A guest that misbehaves beside a64-hello: its undefined instruction is
 	# its own to take; a load pair outside its memory stops it alone.
 	c=a64-fault-beside-hello

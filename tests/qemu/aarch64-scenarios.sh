@@ -243,6 +243,31 @@ RULES
 		qemu_case "$c" 90 0 "$T/rules/$c" -- --arch aarch64 --smp 2 --kernel "$A64_BIN" \
 			--initrd "$T/scen/$c.pkg"
 	fi
+	# The hostile guest (a64-hostile.c) on core 0 beside a victim on cores 1-2:
+	# call sweeps, kept registers, its own vGIC written all over, then the
+	# host's redistributors: it alone stops; the victim's timer and SGIs pass.
+	c=a64-hostile-beside-victim
+	rm -rf "$T/scen/$c"; mkdir -p "$T/scen/$c"
+	a64_vm_json "$T/scen/$c" 6 bad 1 0 a64-hostile.bin
+	a64_vm_json "$T/scen/$c" 2 tmr 2 1,2 a64-timer.bin
+	cat >"$T/rules/$c" <<'RULES'
+once \[bad\] a64-hostile: [0-9]+ HVC and SMC calls came back, [0-9]+ NOT_SUPPORTED; HVC #1 refused 16 of 16
+once \[bad\] a64-hostile: 3 of 3 physical-timer accesses refused
+once \[bad\] a64-hostile: its own vGIC written all over
+once vm 6 \(bad\): fault: load or store outside its memory \(gpa 0x80e0000\) at pc 0x4020[0-9a-f]{4} vcpu 0
+once vm 6 \(bad\): stopped \(fault\)
+never \[bad\] FAIL.*
+once \[tmr\] a64-timer: 200 SGI round trips
+once \[tmr\] PASS a64-timer
+never \[tmr\] FAIL.*
+once vm 2 \(tmr\): stopped \(shutdown\)
+once tessera: all VMs stopped, powering off
+never .*EL2 exception.*
+RULES
+	if pack "$c" -I "$A64_GUESTS"; then
+		qemu_case "$c" 90 0 "$T/rules/$c" -- --arch aarch64 --smp 3 --kernel "$A64_BIN" \
+			--initrd "$T/scen/$c.pkg"
+	fi
 	# A guest that misbehaves beside a64-hello: its undefined instruction is
 	# its own to take; a load pair outside its memory stops it alone.
 	c=a64-fault-beside-hello

@@ -44,7 +44,7 @@ SRCS := $(ARCH_SRCS) \
         core/main.c core/msg.c core/selftest.c core/console.c core/uart16550.c core/pl011.c \
         core/panic.c core/poweroff.c core/format.c core/string.c \
         core/mem.c core/vm.c core/sched.c core/exit.c core/boot_vms.c core/vuart.c core/console_input.c core/hwirq.c \
-        ipc/mailbox.c partition/hostdt.c partition/vmconfig.c partition/vmplan.c partition/vmarch.c partition/json.c \
+        ipc/mailbox.c partition/hostdt.c partition/vmconfig.c partition/vmplan.c partition/json.c \
         partition/vmpkg.c partition/crc32.c partition/guestdt.c partition/irqmap.c partition/isa.c partition/devranges.c \
         $(IRQC_HOSTDT_SRCS)
 LIBFDT := fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c fdt_addresses.c fdt_empty_tree.c

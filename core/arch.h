@@ -51,6 +51,9 @@ unsigned arch_gstage_vmid_bits(void);
 /* Use at most this many VMID bits (the boot option tessera.shared-vmid: 0, to test the fallback). */
 void arch_gstage_limit_vmid_bits(unsigned bits);
 const char *arch_strerror(long err);
+/* The config fields this architecture gives meaning to (partition/vmcfg_arch.h): 0, or negative and why. */
+struct vmcfg;
+int arch_check_vmcfg(const struct vmcfg *c, char *err, size_t errlen);
 /* The calls offered to guests are consistent (no two handlers for one call): 0, or -1 and why. */
 int arch_hypercalls_check(char *why, size_t whylen);
 void arch_early_putc(int c);

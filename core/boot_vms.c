@@ -165,7 +165,7 @@ int vms_boot(struct pcpu *p, uint32_t online)
 			continue;
 		}
 		if (vmcfg_parse((const char *)e.data, e.size, e.name, &cfgs[n], err, sizeof(err)) ||
-		    vmcfg_check_arch(&cfgs[n], ARCH_VMCFG, err, sizeof(err))) {
+		    arch_check_vmcfg(&cfgs[n], err, sizeof(err))) {
 			log_line("tessera: VM refused: %s", err);
 			continue;
 		}

@@ -6,7 +6,7 @@ ifndef PARTITION_MK_INCLUDED
 PARTITION_MK_INCLUDED := 1
 
 # Portable sources: these also go into tessera itself (SRCS), all but vmpkg_write.c.
-VMCFG_SRCS  := partition/json.c partition/vmconfig.c partition/vmplan.c partition/vmarch.c
+VMCFG_SRCS  := partition/json.c partition/vmconfig.c partition/vmplan.c
 VMCFG_HDRS  := partition/json.h partition/vmconfig.h
 VMPKG_SRCS  := partition/crc32.c partition/vmpkg.c partition/vmpkg_write.c
 VMPKG_HDRS  := partition/crc32.h partition/vmpkg.h
@@ -24,7 +24,7 @@ $(BUILD)/tools/mkpkg: tools/mkpkg.c tools/hostfile.h $(VMCFG_SRCS) $(VMCFG_HDRS)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_plain) tools/mkpkg.c $(VMCFG_SRCS) $(VMPKG_SRCS) -o $@
 
 TESSERA_CONFIG_SRCS := tools/tessera-config.c $(VMCFG_SRCS) partition/hostdt.c partition/isa.c \
-	partition/devranges.c $(IRQC_HOSTDT_SRCS)
+	partition/devranges.c $(IRQC_HOSTDT_SRCS) arch/riscv64/vmcfg_check.c arch/aarch64/vmcfg_check.c
 $(BUILD)/tools/tessera-config: $(TESSERA_CONFIG_SRCS) tools/hostfile.h $(VMCFG_HDRS) partition/devranges.h \
 		partition/hostdt.h partition/irqc_dt.h $(STAMP)
 	@mkdir -p $(@D)

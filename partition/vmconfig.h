@@ -126,16 +126,6 @@ int vmcfg_place(const struct vmcfg *c, const struct vmcfg_sizes *s, struct vmcfg
 unsigned vmcfg_check_plan(const struct vmcfg *cfgs, unsigned n, unsigned ncores, bool *refused,
 			  char (*errs)[VMCFG_ERR_LEN]);
 
-/*
- * The fields whose meaning is one architecture's (partition/vmarch.c): on
- * AArch64 the console must be the emulated 16550 (there is no SBI), and
- * memory and the console must leave the virtual GICv3's windows free.
- * 0, or negative with "file: field: why".
- */
-enum vmcfg_arch { VMCFG_ARCH_RISCV64, VMCFG_ARCH_AARCH64 };
-int vmcfg_arch_from_name(const char *name, enum vmcfg_arch *a);   /* "riscv64", "aarch64"; E_INVAL */
-int vmcfg_check_arch(const struct vmcfg *c, enum vmcfg_arch a, char *err, size_t errlen);
-
 /* Total guest RAM of a VM in bytes. */
 uint64_t vmcfg_mem_total(const struct vmcfg *c);
 

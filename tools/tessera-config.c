@@ -6,7 +6,7 @@
  * configs' devices would give their VMs, as tessera checks them at boot:
  * not host RAM or reserved memory, not a controller tessera keeps, not the
  * console UART unless passed, not another VM's. --arch (default riscv64)
- * also checks the fields one architecture gives meaning to (partition/vmarch.c);
+ * also checks the fields one architecture gives meaning to (partition/vmcfg_arch.h);
  * --host-dtb reads a RISC-V tree. Prints "FILE: ok" or the
  * error per file; exit status 1 if any is bad, 2 on a usage error.
  */
@@ -17,6 +17,7 @@
 #include <libfdt.h>
 #include "partition/devranges.h"
 #include "partition/hostdt.h"
+#include "partition/vmcfg_arch.h"
 #include "partition/vmconfig.h"
 #include "tools/hostfile.h"
 
@@ -73,9 +74,11 @@ int main(int argc, char **argv)
 	int first = 2;
 	if (argc < 2 || strcmp(argv[1], "check"))
 		return usage();
-	enum vmcfg_arch arch = VMCFG_ARCH_RISCV64;
+	int (*arch_check)(const struct vmcfg *, char *, size_t) = vmcfg_check_riscv64;
 	if (argc > 3 && !strcmp(argv[2], "--arch")) {
-		if (vmcfg_arch_from_name(argv[3], &arch)) {
+		arch_check = !strcmp(argv[3], "riscv64") ? vmcfg_check_riscv64 :
+			     !strcmp(argv[3], "aarch64") ? vmcfg_check_aarch64 : NULL;
+		if (!arch_check) {
 			fprintf(stderr, "tessera-config: --arch %s: want riscv64 or aarch64\n", argv[3]);
 			return 2;
 		}
@@ -93,7 +96,7 @@ int main(int argc, char **argv)
 	static struct host_platform host;
 	bool have_host = false;
 	if (argc > first + 1 && !strcmp(argv[first], "--host-dtb")) {
-		if (arch != VMCFG_ARCH_RISCV64) {
+		if (arch_check != vmcfg_check_riscv64) {
 			fprintf(stderr, "tessera-config: --host-dtb reads RISC-V trees only for now\n");
 			return 2;
 		}
@@ -132,7 +135,7 @@ int main(int argc, char **argv)
 			continue;
 		}
 		if (vmcfg_parse(text, len, label, &cfgs[nok], msg[i], VMCFG_ERR_LEN) == 0 &&
-		    vmcfg_check_arch(&cfgs[nok], arch, msg[i], VMCFG_ERR_LEN) == 0)
+		    arch_check(&cfgs[nok], msg[i], VMCFG_ERR_LEN) == 0)
 			slot[i] = nok++;
 		free(text);
 	}

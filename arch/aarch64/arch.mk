@@ -13,3 +13,4 @@ ARCH_SRCS := $(A)/entry.S $(A)/vectors.S $(A)/trap.c $(A)/cpu.c $(A)/psci.c $(A)
 # and the machine's kept controllers.
 IRQC_DT_SRCS     := $(A)/irqc/gicv3_dt.c
 IRQC_HOSTDT_SRCS := $(A)/hostdt_kept.c $(A)/cpus_dt.c $(IRQC_DT_SRCS)
+ARCH_SRCS += $(A)/vmcfg_check.c

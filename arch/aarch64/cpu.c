@@ -6,6 +6,7 @@
 #include "arch/aarch64/psci.h"
 #include "core/console.h"
 #include "partition/hostdt.h"
+#include "partition/vmcfg_arch.h"
 
 extern char secondary_entry[];
 extern uint32_t boot_el;
@@ -109,4 +110,9 @@ int arch_hypercalls_check(char *why, size_t whylen)
 	if (whylen)
 		why[0] = '\0';
 	return 0;
+}
+
+int arch_check_vmcfg(const struct vmcfg *c, char *err, size_t errlen)
+{
+	return vmcfg_check_aarch64(c, err, errlen);
 }

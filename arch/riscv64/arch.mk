@@ -16,3 +16,4 @@ ARCH_SRCS := $(A)/entry.S $(A)/trap.S $(A)/trap.c $(A)/cpu.c $(A)/sbi_client.c \
 # use it); the second list adds the machine's kept controllers.
 IRQC_DT_SRCS     := $(addprefix $(A)/irqc/,irqc_dt.c plic_dt.c plic_hostdt.c aia_dt.c aia_hostdt.c)
 IRQC_HOSTDT_SRCS := $(A)/hostdt_kept.c $(A)/cpus_dt.c $(IRQC_DT_SRCS)
+ARCH_SRCS += $(A)/vmcfg_check.c

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include "core/console.h"
 #include "partition/hostdt.h"
+#include "partition/vmcfg_arch.h"
 #include "arch/riscv64/irqc/models.h"
 
 extern char arch_trap_entry[];
@@ -127,4 +128,9 @@ void arch_halt(void)
 	csr_write(sie, 0);
 	for (;;)
 		__asm__ volatile("wfi");
+}
+
+int arch_check_vmcfg(const struct vmcfg *c, char *err, size_t errlen)
+{
+	return vmcfg_check_riscv64(c, err, errlen);
 }

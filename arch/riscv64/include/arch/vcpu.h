@@ -67,8 +67,6 @@ static inline unsigned long arch_vcpu_pc(const struct arch_vcpu *a) { return a->
 
 /* What a guest's remote fence asks of one core (arch_rfence). */
 enum arch_rfence_kind { ARCH_RFENCE_I = 1u << 0, ARCH_RFENCE_VS_TLB = 1u << 1 };
-/* Which architecture's VM configs these are (partition/vmarch.c). */
-#define ARCH_VMCFG VMCFG_ARCH_RISCV64
 #include "core/arch.h"   /* the hooks this architecture implements */
 #endif
 #endif

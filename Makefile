@@ -128,13 +128,15 @@ SAN_plain := -O2
 SAN_tsan  := -O1 -fsanitize=thread
 SAN_asan  := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all
 HOST_VARIANTS := plain tsan asan
-HOST_TESTS := test_mailbox test_hostdt test_guestdt test_insn
+HOST_TESTS := test_mailbox test_hostdt test_guestdt test_guestdt_a64 test_insn
 
 include partition/partition.mk
 include tests/guests/guests.mk
 include tests/guests/aarch64/guests.mk
 include tests/fuzz/fuzz.mk
 
+# partition/'s guest tree with AArch64's parts (the arch's portable device-tree files)
+A64_HOSTDT_SRCS := arch/aarch64/hostdt_kept.c arch/aarch64/cpus_dt.c arch/aarch64/irqc/gicv3_dt.c
 define host_variant
 $(BUILD)/host/$(1)/test_mailbox: tests/host/test_mailbox.c ipc/mailbox.c ipc/mailbox.h ipc/msg.h tests/host/check.h
 	@mkdir -p $$(@D)
@@ -152,6 +154,10 @@ $(BUILD)/host/$(1)/test_guestdt: tests/host/test_guestdt.c $(IRQC_HOSTDT_SRCS) p
 	@mkdir -p $$(@D)
 	@echo "  HOSTCC  $$@"
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_$(1)) -Wno-sign-compare tests/host/test_guestdt.c partition/guestdt.c partition/hostdt.c partition/irqmap.c partition/isa.c $(IRQC_HOSTDT_SRCS) $(VMCFG_SRCS) $(HOST_LIBFDT) -o $$@
+$(BUILD)/host/$(1)/test_guestdt_a64: tests/host/test_guestdt_a64.c $(A64_HOSTDT_SRCS) partition/guestdt.c partition/guestdt.h partition/hostdt.c partition/irqmap.c partition/isa.c tests/host/check.h $(STAMP)
+	@mkdir -p $$(@D)
+	@echo "  HOSTCC  $$@"
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_$(1)) -Wno-sign-compare tests/host/test_guestdt_a64.c partition/guestdt.c partition/hostdt.c partition/irqmap.c partition/isa.c $(A64_HOSTDT_SRCS) $(HOST_LIBFDT) -o $$@
 endef
 $(foreach v,$(HOST_VARIANTS),$(eval $(call host_variant,$(v))))
 

@@ -86,6 +86,7 @@ if [ "$mode" != "--qemu-only" ]; then
 			host_test "host-$v-hostdt-$plat" -- build/host/$v/test_hostdt "hostdt-$v@$plat" "$T/dtb/$plat/virt4.dtb"
 		done
 		host_test "host-$v-guestdt" -- build/host/$v/test_guestdt "guestdt-$v" "$T/dtb/guest-$v.dtb"
+		host_test "host-$v-guestdt-a64" -- build/host/$v/test_guestdt_a64
 	done
 	# The generated tree as dtc reads it back.
 	if dtc -q -I dtb -O dts -o "$T/dtb/guest.dts" "$T/dtb/guest-plain.dtb" 2>"$T/logs/dtc.log" &&

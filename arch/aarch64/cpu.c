@@ -1,10 +1,13 @@
 /* Per-core set-up and the hooks of core/arch.h for AArch64 at EL2. */
 #include <stdio.h>
+#include <string.h>
 #include <arch/cpu.h>
 #include <arch/sysreg.h>
 #include "arch/aarch64/irqc/gicv3.h"
 #include "arch/aarch64/psci.h"
 #include "core/console.h"
+#include "core/pl011.h"
+#include "core/uart16550.h"
 #include "partition/hostdt.h"
 #include "partition/vmcfg_arch.h"
 
@@ -115,4 +118,33 @@ int arch_hypercalls_check(char *why, size_t whylen)
 int arch_check_vmcfg(const struct vmcfg *c, char *err, size_t errlen)
 {
 	return vmcfg_check_aarch64(c, err, errlen);
+}
+
+/*
+ * Entered at EL1 (the machine gives no virtualization): nothing tessera
+ * keeps per core is usable there (TPIDR_EL2), so this says why on the
+ * tree's console UART directly and powers off through PSCI.
+ */
+__attribute__((noreturn)) void arch_refuse_el1(unsigned long mpidr, const void *fdt);
+void arch_refuse_el1(unsigned long mpidr, const void *fdt)
+{
+	static struct host_platform h;
+	static char err[HOSTDT_ERR_LEN];
+	if (hostdt_read(fdt, mpidr, &h, err, sizeof(err)) == 0 && h.uart.present) {
+		bool pl011 = !strcmp(h.uart.compatible, "arm,pl011");
+		if (pl011)
+			pl011_init((uintptr_t)h.uart.base);
+		else
+			uart16550_init((uintptr_t)h.uart.base, h.uart.reg_shift, h.uart.reg_io_width);
+		for (const char *m = "tessera: entered at EL1, not EL2: this machine gives no virtualization "
+				     "(QEMU: -M virt,virtualization=on); powering off\r\n"; *m; m++)
+			pl011 ? pl011_putc(*m) : uart16550_putc(*m);
+	}
+	bool smc = !strcmp(h.psci_method, "smc"), hvc = !strcmp(h.psci_method, "hvc");
+	register uint64_t x0 __asm__("x0") = PSCI_SYSTEM_OFF;   /* no call from here to the asm */
+	if (smc)
+		__asm__ volatile("smc #0" : "+r"(x0) :: "memory", "x1", "x2", "x3");
+	else if (hvc)
+		__asm__ volatile("hvc #0" : "+r"(x0) :: "memory", "x1", "x2", "x3");
+	arch_halt();
 }

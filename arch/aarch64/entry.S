@@ -36,15 +36,15 @@ primary_entry:
 	ubfx	x1, x1, #2, #2
 	adr_l	x2, boot_el
 	str	w1, [x2]
-	cmp	x1, #2
-	b.ne	not_el2			/* no virtualization: nothing tessera can do */
-	bl	el2_setup
-	/* tessera is linked to run where the loaders put it: refuse anywhere else. */
+	/* tessera is linked to run where the loaders put it: anywhere else, nothing can run */
 	adr	x2, _start
 	ldr	x3, =_start
 	cmp	x2, x3
-	b.ne	not_el2
-	adr_l	x2, __bss_start
+	b.ne	not_here
+	cmp	x1, #2
+	b.ne	1f
+	bl	el2_setup
+1:	adr_l	x2, __bss_start
 	adr_l	x3, __bss_end
 1:	cmp	x2, x3
 	b.hs	2f
@@ -55,6 +55,14 @@ primary_entry:
 	b	1b
 2:	adr_l	x2, boot_stack_top
 	mov	sp, x2
+	mrs	x0, mpidr_el1
+	ldr	x2, =0xff00ffffff
+	and	x0, x0, x2
+	mov	x1, x19
+	adr_l	x2, boot_el
+	ldr	w2, [x2]
+	cmp	w2, #2
+	b.ne	arch_refuse_el1		/* no virtualization: say so and power off (cpu.c) */
 	msr	tpidr_el2, xzr
 	mrs	x0, mpidr_el1
 	ldr	x2, =0xff00ffffff	/* Aff3..Aff0: the cpu's reg in the device tree */
@@ -63,10 +71,10 @@ primary_entry:
 	bl	boot_main
 	b	arch_halt
 
-/* Entered at EL1 (or loaded elsewhere): no console is known yet, so park. */
-not_el2:
+/* Loaded elsewhere than linked: no C can run, so park. */
+not_here:
 	wfi
-	b	not_el2
+	b	not_here
 
 /* EL2 as tessera runs: MMU off, no alignment checks, FP/SIMD usable, its vectors. */
 el2_setup:

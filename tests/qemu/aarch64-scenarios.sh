@@ -41,6 +41,14 @@ if [ -f "$A64_BIN" ]; then
 		qemu_case "a64-boot-smp$n" 90 0 "$(a64_boot_rules $n cortex-a72)" -- --arch aarch64 --smp $n \
 			--kernel "$A64_BIN" --append tessera.selftest
 	done
+	# No virtualization (entered at EL1): the reason on the UART, then power-off, nothing started.
+	cat >"$T/rules/a64-no-el2" <<'RULES'
+once tessera: entered at EL1, not EL2: this machine gives no virtualization \(QEMU: -M virt,virtualization=on\); powering off
+never core [0-9]+ .*online
+never .*EL2 exception.*
+RULES
+	qemu_case "a64-no-el2-smp2" 60 0 "$T/rules/a64-no-el2" -- --arch aarch64 --smp 2 --kernel "$A64_BIN" \
+		--append tessera.selftest -- -M virtualization=off
 	# Through Debian's qemu_arm64 U-Boot (at EL2): boot.scr loads tessera and booti enters it.
 	tools/mkdisk "$T/disk-a64-selftest.img" "$A64_BIN" --arch aarch64 --bootargs tessera.selftest
 	for n in 1 2 4 8; do

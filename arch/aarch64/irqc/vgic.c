@@ -349,7 +349,7 @@ static int gicd_read(struct vcpu *v, void *dev, uint64_t off, unsigned width, ui
 	struct virqc *g = dev;
 	*val = 0;
 	if (off >= 0x420 && off < 0x440) {   /* IPRIORITYR of the SPIs, bytes or words */
-		for (unsigned b = 0; b < width; b++)
+		for (unsigned b = 0; b < width && off + b < 0x440; b++)   /* a wide access at the end stops there */
 			*val |= (uint64_t)g->spi_prio[off + b - 0x420] << (8 * b);
 		return 0;
 	}
@@ -381,7 +381,7 @@ static int gicd_write(struct vcpu *v, void *dev, uint64_t off, unsigned width, u
 	uint32_t w = (uint32_t)val, before;
 	lock(g);
 	if (off >= 0x420 && off < 0x440) {
-		for (unsigned b = 0; b < width; b++)
+		for (unsigned b = 0; b < width && off + b < 0x440; b++)
 			g->spi_prio[off + b - 0x420] = (uint8_t)(val >> (8 * b));
 		unlock(g);
 		return 0;
@@ -419,7 +419,7 @@ static int gicr_read(struct vcpu *v, void *dev, uint64_t off, unsigned width, ui
 	off %= GICR_STRIDE;
 	*val = 0;
 	if (off >= 0x10400 && off < 0x10420) {
-		for (unsigned b = 0; b < width; b++)
+		for (unsigned b = 0; b < width && off + b < 0x10420; b++)
 			*val |= (uint64_t)c->prio[off + b - 0x10400] << (8 * b);
 		return 0;
 	}
@@ -454,7 +454,7 @@ static int gicr_write(struct vcpu *v, void *dev, uint64_t off, unsigned width, u
 	off %= GICR_STRIDE;
 	lock(g);
 	if (off >= 0x10400 && off < 0x10420) {
-		for (unsigned b = 0; b < width; b++)
+		for (unsigned b = 0; b < width && off + b < 0x10420; b++)
 			c->prio[off + b - 0x10400] = (uint8_t)(val >> (8 * b));
 	} else if (off >= SGI_FRAME && is_bits_reg(off - SGI_FRAME, 0)) {
 		write_bits(off - SGI_FRAME, w, &c->enabled, &c->pending, &c->active);

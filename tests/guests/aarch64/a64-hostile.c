@@ -96,6 +96,9 @@ void guest_main(uint64_t dtb)
 	for (uint64_t off = 0; off < 0x20000; off += 4)
 		if (off != 0x14)   /* not GICR_WAKER: stays awake */
 			store32(0x080a0000UL + off, ~0u);
+	/* 8-byte stores at the last priority words: the access runs past the priority registers */
+	__asm__ volatile("str %0, [%1]" :: "r"(~0UL), "r"(0x08000000UL + 0x43c) : "memory");
+	__asm__ volatile("str %0, [%1]" :: "r"(~0UL), "r"(0x080a0000UL + 0x1041c) : "memory");
 	puts_uart("a64-hostile: its own vGIC written all over\n");
 	puts_uart("a64-hostile: reading the host redistributors past its own\n");
 	__asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(0x080a0000UL + 0x20000UL * 2) : "memory");

@@ -2,7 +2,7 @@
  * The first AArch64 guest: PSCI from a VM's side (version, features, an
  * unknown call, CPU_ON of every other vCPU with its context id, AFFINITY_INFO
  * before and after each stops itself with CPU_OFF), MMIO through the
- * emulated 16550 at widths 1 and 4 (the syndrome decode), FP/SIMD state kept
+ * emulated UART (16550 or PL011) at widths 1 and 4 (the syndrome decode), FP/SIMD state kept
  * across exits, then SYSTEM_OFF. Prints "PASS a64-hello" or "FAIL ...".
  */
 #include "a64.h"
@@ -42,16 +42,18 @@ void secondary_main(uint64_t context)
 		;
 }
 
+/* A read-write byte of the console UART: the 16550's scratch register, the PL011's IBRD. */
 static void mmio_widths(void)
 {
-	volatile uint8_t *u = (volatile uint8_t *)UART_GPA;
+	uint64_t reg = UART_GPA + (uart_is_pl011() ? 0x24 : 7);
+	volatile uint8_t *u = (volatile uint8_t *)reg;
 	uint32_t w;
-	u[7] = 0x5a;   /* SCR, the scratch register: a store of one byte */
-	__asm__ volatile("ldrb %w0, [%1]" : "=r"(w) : "r"(UART_GPA + 7));
-	check(w == 0x5a, "ldrb of the scratch register");
+	u[0] = 0x5a;   /* a store of one byte */
+	__asm__ volatile("ldrb %w0, [%1]" : "=r"(w) : "r"(reg));
+	check(w == 0x5a, "ldrb of a read-write UART register");
 	int64_t s;
-	u[7] = 0xa5;
-	__asm__ volatile("ldrsb %0, [%1]" : "=r"(s) : "r"(UART_GPA + 7));
+	u[0] = 0xa5;
+	__asm__ volatile("ldrsb %0, [%1]" : "=r"(s) : "r"(reg));
 	check(s == (int64_t)(int8_t)0xa5, "ldrsb sign-extends");
 }
 

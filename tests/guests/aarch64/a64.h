@@ -1,10 +1,11 @@
-/* What the AArch64 test guests share: the emulated 16550, PSCI over HVC. */
+/* What the AArch64 test guests share: the console UART (PL011 or 16550), PSCI over HVC. */
 #ifndef A64_GUEST_H
 #define A64_GUEST_H
 #include <stdint.h>
 
 #define UART_GPA 0x09000000UL   /* the config's console.gpa */
 
+int uart_is_pl011(void);   /* else the 16550 */
 void putc_uart(char c);
 void puts_uart(const char *s);
 void put_hex(uint64_t v);

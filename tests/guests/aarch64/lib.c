@@ -1,10 +1,32 @@
-/* The AArch64 guests' library: console output through the emulated 16550, PSCI over HVC. */
+/*
+ * The AArch64 guests' library: console output, PSCI over HVC. The console
+ * UART at UART_GPA is a PL011 (tessera's emulated one, or QEMU's own when
+ * the guest runs natively) or tessera's emulated 16550: the PL011 is told
+ * by its PrimeCell id, where the 16550's page reads as zero.
+ */
 #include "a64.h"
 
 static volatile uint8_t *const uart = (volatile uint8_t *)UART_GPA;
+static int uart_kind;   /* 0 not probed yet, 1 16550, 2 PL011 */
+
+int uart_is_pl011(void)
+{
+	if (!uart_kind) {
+		volatile uint32_t *id = (volatile uint32_t *)(UART_GPA + 0xff0);
+		uart_kind = (id[0] == 0x0d && id[1] == 0xf0 && id[2] == 0x05 && id[3] == 0xb1) ? 2 : 1;
+	}
+	return uart_kind == 2;
+}
 
 void putc_uart(char c)
 {
+	if (uart_is_pl011()) {
+		volatile uint32_t *r = (volatile uint32_t *)UART_GPA;
+		while (r[0x18 / 4] & (1u << 5))   /* FR.TXFF */
+			;
+		r[0] = (uint8_t)c;
+		return;
+	}
 	while (!(uart[5] & 0x20))   /* LSR.THRE */
 		;
 	uart[0] = (uint8_t)c;

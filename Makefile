@@ -43,7 +43,7 @@ LDFLAGS := -nostdlib -no-pie -static -Wl,--no-relax -Wl,--gc-sections -Wl,-T,$(A
 SRCS := $(ARCH_SRCS) \
         core/main.c core/msg.c core/selftest.c core/console.c core/uart16550.c core/pl011.c \
         core/panic.c core/poweroff.c core/format.c core/string.c \
-        core/mem.c core/vm.c core/sched.c core/exit.c core/boot_vms.c core/vuart.c core/console_input.c core/hwirq.c \
+        core/mem.c core/vm.c core/sched.c core/exit.c core/boot_vms.c core/vuart.c core/vpl011.c core/console_input.c core/hwirq.c \
         ipc/mailbox.c partition/hostdt.c partition/vmconfig.c partition/vmplan.c partition/json.c \
         partition/vmpkg.c partition/crc32.c partition/guestdt.c partition/irqmap.c partition/isa.c partition/devranges.c \
         $(IRQC_HOSTDT_SRCS)

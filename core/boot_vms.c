@@ -216,7 +216,7 @@ int vms_boot(struct pcpu *p, uint32_t online)
 			console_taken = true;
 		}
 	for (unsigned i = 0; i < n; i++)
-		if (!refused[i] && cfgs[i].console == VMCFG_CONSOLE_UART16550)
+		if (!refused[i] && vmcfg_console_uart(&cfgs[i]))
 			console_input_add(&vms[i]);
 	p->console_input = console_input_active() && plat->uart.present && !console_taken;
 	if (p->console_input)

@@ -31,7 +31,7 @@ static void deliver(struct vm *vm, uint8_t c)
 {
 	if (atomic_load(&vm->state) != VM_RUNNING || vuart_push_input(&vm->vuart, c))
 		return;   /* dropped: the VM is down or not reading */
-	if (vm->vuart.ier & 0x01) {   /* receive interrupt enabled */
+	if (vuart_rx_irq_enabled(&vm->vuart)) {
 		vm->vuart.line = true;
 		virqc_raise(vm, VUART_IRQ);
 	}

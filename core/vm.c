@@ -106,7 +106,7 @@ int vm_create(struct vm *vm, unsigned index, const struct vmcfg *cfg, uint64_t n
 			gpa = hpa;
 			size = (size + 4095) & ~4095ull;
 		}
-		if (cfg->console == VMCFG_CONSOLE_UART16550 && cfg->console_gpa < gpa + size &&
+		if (vmcfg_console_uart(cfg) && cfg->console_gpa < gpa + size &&
 		    gpa < cfg->console_gpa + 0x1000) {
 			snprintf(err, errlen, "%s: devices[%u]: 0x%lx+0x%lx overlaps the emulated console "
 				 "UART at 0x%lx", cfg->file, i, (unsigned long)gpa, (unsigned long)size,
@@ -119,11 +119,13 @@ int vm_create(struct vm *vm, unsigned index, const struct vmcfg *cfg, uint64_t n
 			return E_INVAL;
 		}
 	}
-	bool uart = cfg->console == VMCFG_CONSOLE_UART16550;
+	bool uart = vmcfg_console_uart(cfg);
 	if (irqmap_build(core_platform()->fdt, cfg, uart ? 1u << VUART_IRQ : 0, virqc_lines(), &vm->irqs,
 			 err, errlen))
 		return E_INVAL;
-	if (uart && vm_add_vdev(vm, cfg->console_gpa, 0x1000, &vuart_ops, &vm->vuart))
+	bool pl011 = cfg->console == VMCFG_CONSOLE_PL011;
+	vuart_reset(&vm->vuart, pl011 ? VUART_PL011 : VUART_16550);
+	if (uart && vm_add_vdev(vm, cfg->console_gpa, 0x1000, pl011 ? &vpl011_ops : &vuart_ops, &vm->vuart))
 		return E_NOMEM;
 	if ((rc = virqc_create(vm, uart || vm->irqs.n, err, errlen)))
 		return rc;
@@ -151,7 +153,8 @@ int vm_generate_dtb(struct vm *vm, char *err, unsigned errlen)
 		.cfg = &vm->cfg, .layout = &vm->layout, .initrd_size = vm->initrd_size,
 		.timebase_hz = plat->timebase_hz, .host_isa = &plat->boot_isa,
 		.mmu_type = plat->mmu_type[0] ? plat->mmu_type : NULL, .sstc = arch_vm_timer_in_hw(&vm->arch),
-		.uart_gpa = vm->cfg.console == VMCFG_CONSOLE_UART16550 ? vm->cfg.console_gpa : 0,
+		.uart_gpa = vmcfg_console_uart(&vm->cfg) ? vm->cfg.console_gpa : 0,
+		.uart_pl011 = vm->cfg.console == VMCFG_CONSOLE_PL011,
 		.boot_count = vm->boot_count,
 		.uart_irq = VUART_IRQ,
 		.host_fdt = plat->fdt, .host_stdout = plat->uart.present ? plat->uart.path : NULL,
@@ -227,7 +230,7 @@ static void copy_in(struct vm *vm, uint64_t gpa, const uint8_t *data, uint64_t s
 /* Emulated devices as at power-on (reboot). */
 void vm_reset_devices(struct vm *vm)
 {
-	memset(&vm->vuart, 0, sizeof(vm->vuart));
+	vuart_reset(&vm->vuart, vm->vuart.model);
 	virqc_reset(vm);
 	for (unsigned i = 0; i < vm->nvcpus; i++)
 		atomic_store(&vm->vcpu[i].ext_level, 0);

@@ -3,6 +3,7 @@
  * VM's console lines ("[name] ..."); input comes from the console when the
  * VM has focus. Register layout: reg-shift 0, 8-bit accesses.
  */
+#include <string.h>
 #include "core/errno.h"
 #include "core/irqc.h"
 #include "core/vdev.h"
@@ -20,10 +21,35 @@ enum { RBR_THR = 0, IER = 1, IIR_FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6, SC
 #define IER_RDI 0x01
 #define IER_THRI 0x02
 
-static bool rx_ready(struct vuart *u)
+bool vuart_rx_ready(struct vuart *u)
 {
 	return atomic_load_explicit(&u->rx_head, memory_order_acquire) !=
 	       atomic_load_explicit(&u->rx_tail, memory_order_relaxed);
+}
+
+int vuart_rx_pop(struct vuart *u)
+{
+	if (!vuart_rx_ready(u))
+		return -1;
+	uint32_t t = atomic_load_explicit(&u->rx_tail, memory_order_relaxed);
+	uint8_t c = u->rx[t % VUART_RX_BUF];
+	atomic_store_explicit(&u->rx_tail, t + 1, memory_order_release);
+	return c;
+}
+
+void vuart_reset(struct vuart *u, enum vuart_model model)
+{
+	memset(u, 0, sizeof(*u));
+	u->model = model;
+	u->cr = 0x300;    /* PL011 out of reset: transmit and receive enabled, the UART not yet */
+	u->ifls = 0x12;   /* both FIFO levels at half */
+}
+
+bool vuart_rx_irq_enabled(const struct vuart *u)
+{
+	if (u->model == VUART_PL011)
+		return u->imsc & (VPL011_RXIM | VPL011_RTIM);
+	return u->ier & IER_RDI;
 }
 
 int vuart_push_input(struct vuart *u, uint8_t c)
@@ -42,7 +68,7 @@ static int vuart_write_reg(struct vcpu *v, struct vuart *u, uint64_t off, unsign
 /* Which interrupt the UART reports, highest priority first: received data, then THR empty. */
 static uint8_t iir(struct vuart *u)
 {
-	if ((u->ier & IER_RDI) && rx_ready(u))
+	if ((u->ier & IER_RDI) && vuart_rx_ready(u))
 		return IIR_RDI;
 	if ((u->ier & IER_THRI) && u->thri)
 		return IIR_THRI;
@@ -84,12 +110,9 @@ static int vuart_read_reg(struct vuart *u, uint64_t off, unsigned width, uint64_
 	case RBR_THR:
 		if (u->lcr & LCR_DLAB) {
 			*val = u->dll;
-		} else if (rx_ready(u)) {
-			uint32_t t = atomic_load_explicit(&u->rx_tail, memory_order_relaxed);
-			*val = u->rx[t % VUART_RX_BUF];
-			atomic_store_explicit(&u->rx_tail, t + 1, memory_order_release);
 		} else {
-			*val = 0;
+			int c = vuart_rx_pop(u);
+			*val = c < 0 ? 0 : (uint64_t)c;
 		}
 		return 0;
 	case IER: *val = (u->lcr & LCR_DLAB) ? u->dlm : u->ier; return 0;
@@ -102,7 +125,7 @@ static int vuart_read_reg(struct vuart *u, uint64_t off, unsigned width, uint64_
 	}
 	case LCR: *val = u->lcr; return 0;
 	case MCR: *val = u->mcr; return 0;
-	case LSR: *val = LSR_THRE | LSR_TEMT | (rx_ready(u) ? LSR_DR : 0); return 0;
+	case LSR: *val = LSR_THRE | LSR_TEMT | (vuart_rx_ready(u) ? LSR_DR : 0); return 0;
 	case MSR: *val = 0xb0; return 0;   /* CTS, DSR, DCD: a line that is always ready */
 	case SCR: *val = u->scr; return 0;
 	}

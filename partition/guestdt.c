@@ -146,6 +146,19 @@ static bool has_passthrough(const struct vmcfg *c)
 	return false;
 }
 
+/* The emulated PL011's clock, for its "uartclk" and "apb_pclk": fixed, as on QEMU's virt. */
+#define UART_CLK_PHANDLE 0x102
+static int pl011_clock(void *fdt)
+{
+	int rc = fdt_begin_node(fdt, "apb-pclk");
+	rc = rc ?: fdt_property_string(fdt, "compatible", "fixed-clock");
+	rc = rc ?: fdt_property_u32(fdt, "#clock-cells", 0);
+	rc = rc ?: fdt_property_u32(fdt, "clock-frequency", 24000000);
+	rc = rc ?: fdt_property_string(fdt, "clock-output-names", "clk24mhz");
+	rc = rc ?: fdt_property_u32(fdt, "phandle", UART_CLK_PHANDLE);
+	return rc ?: fdt_end_node(fdt);
+}
+
 /* The emulated console UART, its interrupt through the VM's controller; passed-through devices. */
 static int soc(void *fdt, const struct guestdt_params *p, char *err, size_t errlen)
 {
@@ -166,10 +179,22 @@ static int soc(void *fdt, const struct guestdt_params *p, char *err, size_t errl
 	if (rc || !p->uart_gpa)
 		return rc ?: fdt_end_node(fdt);
 	snprintf(name, sizeof(name), "serial@%lx", (unsigned long)p->uart_gpa);
-	rc = fdt_begin_node(fdt, name);   /* rc is 0 here */
-	rc = rc ?: fdt_property_string(fdt, "compatible", "ns16550a");
-	rc = rc ?: reg_pair(fdt, p->uart_gpa, 0x100);
-	rc = rc ?: fdt_property_u32(fdt, "clock-frequency", 3686400);
+	rc = p->uart_pl011 ? pl011_clock(fdt) : 0;
+	rc = rc ?: fdt_begin_node(fdt, name);
+	if (p->uart_pl011) {
+		/* Linux's AMBA bus reads the PrimeCell id and wants the bus clock by name */
+		static const char compat[] = "arm,pl011\0arm,primecell";
+		static const char clock_names[] = "uartclk\0apb_pclk";
+		const uint32_t clocks[2] = { cpu_to_fdt32(UART_CLK_PHANDLE), cpu_to_fdt32(UART_CLK_PHANDLE) };
+		rc = rc ?: fdt_property(fdt, "compatible", compat, sizeof(compat));
+		rc = rc ?: reg_pair(fdt, p->uart_gpa, 0x1000);
+		rc = rc ?: fdt_property(fdt, "clocks", clocks, sizeof(clocks));
+		rc = rc ?: fdt_property(fdt, "clock-names", clock_names, sizeof(clock_names));
+	} else {
+		rc = rc ?: fdt_property_string(fdt, "compatible", "ns16550a");
+		rc = rc ?: reg_pair(fdt, p->uart_gpa, 0x100);
+		rc = rc ?: fdt_property_u32(fdt, "clock-frequency", 3686400);
+	}
 	if (p->irqc.size)
 		rc = rc ?: irqc_dt_device_interrupts(fdt, &p->irqc, &p->uart_irq, 1);
 	rc = rc ?: fdt_end_node(fdt);

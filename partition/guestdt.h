@@ -20,7 +20,8 @@ struct guestdt_params {
 	const struct isa *host_isa;  /* the boot hart's extensions */
 	const char *mmu_type;        /* e.g. "riscv,sv57", or NULL */
 	bool sstc;                   /* the guest may use Sstc */
-	uint64_t uart_gpa;           /* an emulated 16550 there (the console), or 0 */
+	uint64_t uart_gpa;           /* an emulated UART there (the console), or 0 */
+	bool uart_pl011;             /* it is a PL011, not a 16550 */
 	uint32_t boot_count;         /* /chosen/tessera,boot-count: 0, then +1 per reboot */
 	struct irqc_dt_guest irqc;   /* the VM's interrupt controller (size 0: none; nvcpus from cfg) */
 	uint32_t uart_irq;           /* the UART's line on it */

@@ -344,32 +344,39 @@ static int parse_image(struct ctx *x, int t, const char *path, struct vmcfg_imag
 	return 0;
 }
 
-/* "console": "sbi" (default) or {"uart16550": GPA}: an emulated 16550 at GPA. */
+/*
+ * "console": "sbi" (default), {"uart16550": GPA} or {"pl011": GPA}: an
+ * emulated 16550 or Arm PL011 at GPA (one 4 KiB page).
+ */
 static int parse_console(struct ctx *x, int t)
 {
-	static const char *const names[] = { "uart16550", NULL };
+	static const char *const names[] = { "uart16550", "pl011", NULL };
+	static const char *const fields[] = { "console.uart16550", "console.pl011" };
+	static const char *const expected = "\"sbi\", {\"uart16550\": GPA} or {\"pl011\": GPA}";
 	enum json_kind k = json_kind(x->d, t);
-	int rc, which, val;
+	int rc, which = 0, val;
 	if (k == JSON_OBJECT) {
 		struct members m;
 		members_init(x, &m, t);
 		while ((rc = member_next(x, &m, "console", names, &which, &val)) > 0)
-			if ((rc = get_aligned(x, val, "console.uart16550", &x->c->console_gpa)))
+			if ((rc = get_aligned(x, val, fields[which], &x->c->console_gpa)))
 				return rc;
-		if (rc || (rc = require(x, &m, 1, "console", names)))
+		if (rc)
 			return rc;
+		if (m.seen != 1 && m.seen != 2)
+			return fail(x, E_FIELD, "console", "must name one UART: %s", expected);
+		which = m.seen == 2;
 		if (x->c->console_gpa > GPA_LIMIT - 0x1000)
-			return fail(x, E_RANGE, "console.uart16550", "0x%lx is beyond the %d-bit "
+			return fail(x, E_RANGE, fields[which], "0x%lx is beyond the %d-bit "
 				    "guest physical address space", (unsigned long)x->c->console_gpa,
 				    VMCFG_GPA_BITS);
-		x->c->console = VMCFG_CONSOLE_UART16550;
+		x->c->console = which ? VMCFG_CONSOLE_PL011 : VMCFG_CONSOLE_UART16550;
 		return 0;
 	}
 	static const char *const kinds[] = { "sbi", NULL };
 	if (k != JSON_STRING)
-		return fail(x, E_FIELD, "console", "must be \"sbi\" or {\"uart16550\": GPA}, "
-			    "not %s", json_kind_name(k));
-	rc = get_choice(x, t, "console", kinds, "\"sbi\" or {\"uart16550\": GPA}");
+		return fail(x, E_FIELD, "console", "must be %s, not %s", expected, json_kind_name(k));
+	rc = get_choice(x, t, "console", kinds, expected);
 	if (rc < 0)
 		return rc;
 	x->c->console = VMCFG_CONSOLE_SBI;

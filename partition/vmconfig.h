@@ -60,7 +60,7 @@ struct vmcfg_device {
 	uint64_t hpa, gpa, size;     /* mmio */
 };
 
-enum vmcfg_console { VMCFG_CONSOLE_SBI, VMCFG_CONSOLE_UART16550 };
+enum vmcfg_console { VMCFG_CONSOLE_SBI, VMCFG_CONSOLE_UART16550, VMCFG_CONSOLE_PL011 };
 enum vmcfg_fault { VMCFG_FAULT_STOP, VMCFG_FAULT_REBOOT };
 
 struct vmcfg {
@@ -80,9 +80,21 @@ struct vmcfg {
 	unsigned ndevices;
 	struct vmcfg_device devices[VMCFG_MAX_DEVICES];
 	enum vmcfg_fault on_fault;
-	enum vmcfg_console console;   /* "sbi" (default) or an emulated 16550 */
+	enum vmcfg_console console;   /* "sbi" (default), an emulated 16550 or PL011 */
 	uint64_t console_gpa;
 };
+
+/* The console is a UART tessera emulates (one 4 KiB page at console_gpa). */
+static inline bool vmcfg_console_uart(const struct vmcfg *c)
+{
+	return c->console == VMCFG_CONSOLE_UART16550 || c->console == VMCFG_CONSOLE_PL011;
+}
+
+/* Its field, for messages: "console.uart16550" or "console.pl011". */
+static inline const char *vmcfg_console_field(const struct vmcfg *c)
+{
+	return c->console == VMCFG_CONSOLE_PL011 ? "console.pl011" : "console.uart16550";
+}
 
 /*
  * Parse and validate one config (`len` bytes, need not be NUL-terminated).

@@ -102,14 +102,14 @@ int vmcfg_check_vm(const struct vmcfg *c, char *err, size_t errlen)
 					    "memory[%u]", (unsigned long)d->gpa,
 					    (unsigned long)(d->gpa + d->size), j);
 	}
-	for (unsigned j = 0; c->console == VMCFG_CONSOLE_UART16550 && j < c->nmem; j++)
+	for (unsigned j = 0; vmcfg_console_uart(c) && j < c->nmem; j++)
 		if (overlap(c->console_gpa, 0x1000, c->mem[j].gpa, c->mem[j].size))
-			return fail(c, err, errlen, E_CONFLICT, "console.uart16550", "0x%lx overlaps "
+			return fail(c, err, errlen, E_CONFLICT, vmcfg_console_field(c), "0x%lx overlaps "
 				    "memory[%u]", (unsigned long)c->console_gpa, j);
-	for (unsigned j = 0; c->console == VMCFG_CONSOLE_UART16550 && j < c->ndevices; j++)
+	for (unsigned j = 0; vmcfg_console_uart(c) && j < c->ndevices; j++)
 		if (c->devices[j].kind == VMCFG_DEV_MMIO &&
 		    overlap(c->console_gpa, 0x1000, c->devices[j].gpa, c->devices[j].size))
-			return fail(c, err, errlen, E_CONFLICT, "console.uart16550", "0x%lx overlaps "
+			return fail(c, err, errlen, E_CONFLICT, vmcfg_console_field(c), "0x%lx overlaps "
 				    "devices[%u].mmio", (unsigned long)c->console_gpa, j);
 	if (c->dtb == VMCFG_DTB_NONE && c->bootargs[0])
 		return fail(c, err, errlen, E_CONFLICT, "bootargs", "has no effect with \"dtb\": "

@@ -1,7 +1,7 @@
 /*
- * AArch64's config rules (partition/vmcfg_arch.h): the console must be the
- * emulated 16550 (there is no SBI, whose console is the default), and memory
- * and the console must leave the virtual GICv3's windows (irqc/vgic.c) free.
+ * AArch64's config rules (partition/vmcfg_arch.h): the console must be an
+ * emulated UART, PL011 or 16550 (there is no SBI, whose console is the
+ * default), and memory and the console must leave the virtual GICv3's windows (irqc/vgic.c) free.
  */
 #include <stdio.h>
 #include "core/errno.h"
@@ -13,7 +13,7 @@ int vmcfg_check_aarch64(const struct vmcfg *c, char *err, size_t errlen)
 {
 	if (c->console == VMCFG_CONSOLE_SBI) {
 		snprintf(err, errlen, "%s: console: \"sbi\" (also the default) is RISC-V's SBI console; an "
-			 "AArch64 VM needs {\"uart16550\": GPA}", c->file);
+			 "AArch64 VM needs {\"pl011\": GPA} or {\"uart16550\": GPA}", c->file);
 		return E_FIELD;
 	}
 	const struct window w[] = {
@@ -29,7 +29,7 @@ int vmcfg_check_aarch64(const struct vmcfg *c, char *err, size_t errlen)
 				return E_CONFLICT;
 			}
 		if (c->console_gpa < w[i].gpa + w[i].size && w[i].gpa < c->console_gpa + 0x1000) {
-			snprintf(err, errlen, "%s: console.uart16550: 0x%lx is inside %s", c->file,
+			snprintf(err, errlen, "%s: %s: 0x%lx is inside %s", c->file, vmcfg_console_field(c),
 				 (unsigned long)c->console_gpa, w[i].what);
 			return E_CONFLICT;
 		}

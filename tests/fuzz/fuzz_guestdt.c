@@ -414,7 +414,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc)
 		return 0;
 
-	bool uart = cfg.console == VMCFG_CONSOLE_UART16550;
+	bool uart = vmcfg_console_uart(&cfg);
 	if (!vm_devices_ok(&cfg, false))
 		return 0;
 	err = fuzz_err_reset(&e, VMCFG_ERR_LEN);
@@ -445,7 +445,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.cfg = &cfg, .layout = &layout, .initrd_size = sizes.initrd,
 		.timebase_hz = 10000000, .host_isa = &host_isa,
 		.mmu_type = h & 1 ? "riscv,sv57" : NULL, .sstc = h & 2,
-		.uart_gpa = uart ? cfg.console_gpa : 0, .boot_count = (uint32_t)(h >> 8),
+		.uart_gpa = uart ? cfg.console_gpa : 0, .uart_pl011 = cfg.console == VMCFG_CONSOLE_PL011, .boot_count = (uint32_t)(h >> 8),
 		.irqc = { .gpa = vplic ? VPLIC_GPA : 0, .size = vplic ? VPLIC_SIZE : 0, .lines = VPLIC_SOURCES }, .uart_irq = VUART_IRQ,
 		.host_fdt = host, .host_stdout = HOST_STDOUT, .irqs = &irqs,
 	};

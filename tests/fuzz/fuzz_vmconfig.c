@@ -87,7 +87,7 @@ static void check_parsed(const struct vmcfg *c)
 					   "devices[%u] overlaps memory[%u]", i, j);
 		}
 	}
-	if (c->console == VMCFG_CONSOLE_UART16550)
+	if (vmcfg_console_uart(c))
 		FUZZ_CHECK(!(c->console_gpa & 0xfff) &&
 			   c->console_gpa <= (1ull << VMCFG_GPA_BITS) - 0x1000, "console gpa");
 }

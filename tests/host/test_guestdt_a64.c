@@ -11,6 +11,8 @@
 
 static char buf[65536];
 
+static bool pl011;   /* the UART build() gives: the PL011, else the 16550 */
+
 static int build(unsigned vcpus, bool uart)
 {
 	static struct vmcfg c;
@@ -25,7 +27,7 @@ static int build(unsigned vcpus, bool uart)
 	static struct vmcfg_layout l;
 	char err[256] = "";
 	struct guestdt_params p = {
-		.cfg = &c, .layout = &l, .timebase_hz = 62500000, .uart_gpa = uart ? 0x09000000 : 0, .uart_irq = 10,
+		.cfg = &c, .layout = &l, .timebase_hz = 62500000, .uart_gpa = uart ? 0x09000000 : 0, .uart_pl011 = pl011, .uart_irq = 10,
 		.irqc = { .model = 1, .gpa = 0x08000000, .size = 0x10000, .nvcpus = vcpus, .lines = 32,
 			  .files_gpa = 0x080a0000, .always = true },
 	};
@@ -87,10 +89,36 @@ static void test_gic_without_uart(void)
 	CHECK(fdt_path_offset(buf, "/soc/serial@9000000") < 0, "no UART node");
 }
 
+/* The emulated PL011: the AMBA compatible pair, a 4 KiB page with its ids, a named fixed clock. */
+static void test_pl011(void)
+{
+	pl011 = true;
+	int rc = build(1, true);
+	pl011 = false;
+	if (rc)
+		return;
+	const char *u = "/soc/serial@9000000";
+	int node = fdt_path_offset(buf, u);
+	CHECK(node >= 0 && fdt_node_check_compatible(buf, node, "arm,pl011") == 0 &&
+	      fdt_node_check_compatible(buf, node, "arm,primecell") == 0, "arm,pl011 and arm,primecell");
+	CHECK(cell(u, "reg", 1) == 0x09000000 && cell(u, "reg", 3) == 0x1000, "reg: one 4 KiB page");
+	int len;
+	const char *names = node >= 0 ? fdt_getprop(buf, node, "clock-names", &len) : NULL;
+	CHECK(names && len == 17 && !strcmp(names, "uartclk") && !strcmp(names + 8, "apb_pclk"),
+	      "clock-names uartclk, apb_pclk");
+	int clk = fdt_node_offset_by_phandle(buf, cell(u, "clocks", 0));
+	CHECK(clk >= 0 && cell(u, "clocks", 1) == cell(u, "clocks", 0), "both clocks name one node");
+	CHECK(clk >= 0 && fdt_node_check_compatible(buf, clk, "fixed-clock") == 0, "a fixed clock");
+	const char *out = fdt_getprop(buf, fdt_path_offset(buf, "/chosen"), "stdout-path", NULL);
+	CHECK(out && !strcmp(out, u), "stdout-path is the PL011");
+	CHECK(cell(u, "interrupts", 1) == 10, "the PL011: SPI 10");
+}
+
 int main(void)
 {
 	RUN_CASE("guestdt-a64", test_cpus_and_psci);
 	RUN_CASE("guestdt-a64", test_timer_and_gic);
 	RUN_CASE("guestdt-a64", test_gic_without_uart);
+	RUN_CASE("guestdt-a64", test_pl011);
 	return check_failures != 0;
 }

@@ -304,6 +304,25 @@ static void test_dtb_bootargs_on_fault(void)
 	       "on_fault: \"restart\" is not \"stop\" or \"reboot\"");
 }
 
+/* The console: SBI (the default), an emulated 16550 or PL011, one of them. */
+static void test_console(void)
+{
+	EXPECT_OK(CFG(""));
+	CHECK(cfg.console == VMCFG_CONSOLE_SBI && !vmcfg_console_uart(&cfg), "SBI console by default");
+	EXPECT_OK(CFG(", 'console': {'pl011': '0x09000000'}"));
+	CHECK(cfg.console == VMCFG_CONSOLE_PL011 && cfg.console_gpa == 0x09000000 && vmcfg_console_uart(&cfg),
+	      "a PL011 at 0x09000000");
+	EXPECT_OK(CFG(", 'console': {'uart16550': '0x10000000'}"));
+	CHECK(cfg.console == VMCFG_CONSOLE_UART16550 && cfg.console_gpa == 0x10000000, "a 16550 at 0x10000000");
+	EXPECT(CFG(", 'console': {'pl011': '0x09000000', 'uart16550': '0x10000000'}"), E_FIELD,
+	       "console: must name one UART: \"sbi\", {\"uart16550\": GPA} or {\"pl011\": GPA}");
+	EXPECT(CFG(", 'console': {}"), E_FIELD, "console: must name one UART");
+	EXPECT(CFG(", 'console': {'pl011': '0x09000010'}"), E_RANGE, "console.pl011: 0x9000010 is not 4 KiB aligned");
+	EXPECT(CFG(", 'console': {'pl011': '0x80001000'}"), E_CONFLICT, "console.pl011: 0x80001000 overlaps memory[0]");
+	EXPECT(CFG(", 'console': {'uart': 0}"), E_FIELD, "console.uart");
+	EXPECT(CFG(", 'console': 3"), E_FIELD, "console: must be \"sbi\", {\"uart16550\": GPA} or {\"pl011\": GPA}, not");
+}
+
 static void test_devices(void)
 {
 	EXPECT(CFG(", 'devices': [{'passthrough': '/a', 'mmio': {'hpa': 0, 'gpa': 0, 'size': '4K'}}]"),
@@ -431,6 +450,7 @@ int main(int argc, char **argv)
 	RUN_CASE(p, test_affinity_and_memory_layout);
 	RUN_CASE(p, test_image_names);
 	RUN_CASE(p, test_dtb_bootargs_on_fault);
+	RUN_CASE(p, test_console);
 	RUN_CASE(p, test_devices);
 	RUN_CASE(p, test_string_escapes);
 	RUN_CASE(p, test_syntax_errors);

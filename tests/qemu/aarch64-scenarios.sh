@@ -65,7 +65,7 @@ RULES
 { "id": $2, "name": "$3", "vcpus": $4, "affinity": [$5],
   "memory": [ { "gpa": "0x40000000", "size": "32M" } ],
   "kernel": { "image": "$6", "gpa": "0x40200000" },
-  "console": { "uart16550": "0x09000000" }, "dtb": "none" }
+  "console": { "${A64_UART:-pl011}": "0x09000000" }, "dtb": "none" }
 JSON
 	}
 	# VMs running tests/guests/aarch64/a64-hello.c (PSCI, the MMIO decode,
@@ -105,6 +105,7 @@ JSON
 	}
 	a64_hello_case a64-hello-smp1 1 a64:1:0
 	a64_hello_case a64-hello-smp2 2 a64:2:0-1
+	A64_UART=uart16550 a64_hello_case a64-hello-16550-smp2 2 a64:2:0-1
 	a64_hello_case a64-hello-smp4 4 a64:4:0-1-2-3
 	a64_hello_case a64-hello-shared-cores 2 a64:2:0-1 b64:2:1-0
 	a64_hello_case a64-hello-max 4 a64:4:0-1-2-3 -- --cpu max
@@ -148,6 +149,14 @@ JSON
 	# Debian's arm64 Linux (tools/fetch-guests.sh --arch arm64) in a VM with a
 	# generated tree (GICv3, PSCI, timer, 16550), SMP, beside a bare-metal VM.
 	A64_LINUX=$top/build/linux-arm64
+	# Linux's console on the emulated PL011 (amba-pl011) or, with A64_UART=uart16550, the 8250 driver.
+	a64_linux_console_args() {
+		if [ "${A64_UART:-pl011}" = pl011 ]; then
+			echo "console=ttyAMA0 earlycon=pl011,mmio32,0x09000000"
+		else
+			echo "console=ttyS0 earlycon=uart8250,mmio,0x09000000"
+		fi
+	}
 	a64_linux_cfg() {  # DIR VCPUS CORES(,) INITRD
 		mkdir -p "$1"
 		cat >"$1/linux.json" <<JSON
@@ -155,8 +164,8 @@ JSON
   "memory": [ { "gpa": "0x40000000", "size": "256M" } ],
   "kernel": { "image": "Image", "gpa": "0x40200000" },
   "initrd": { "image": "$4" },
-  "console": { "uart16550": "0x09000000" },
-  "bootargs": "console=ttyS0 earlycon=uart8250,mmio,0x09000000" }
+  "console": { "${A64_UART:-pl011}": "0x09000000" },
+  "bootargs": "$(a64_linux_console_args)" }
 JSON
 	}
 	a64_linux_rules() {  # FILE VCPUS CORES(,): what every boot shows, and a clean stop
@@ -177,6 +186,11 @@ once tessera: all VMs stopped, powering off
 never .*EL2 exception.*
 RULES
 		[ "$n" -lt 2 ] || echo "some \\[linux\\] IPI0:$counts +Rescheduling interrupts" >>"$1"
+		if [ "${A64_UART:-pl011}" = pl011 ]; then   # the driver that took the console UART
+			echo "some \\[linux\\] .* ttyAMA0 at MMIO 0x9000000 \\(irq = [0-9]+, base_baud = 0\\) is a PL011 rev1" >>"$1"
+		else
+			echo "some \\[linux\\] .* ttyS0 at MMIO 0x9000000 \\(irq = [0-9]+, base_baud = [0-9]+\\) is a 16550A" >>"$1"
+		fi
 		a64_never_bad >>"$1"
 	}
 	a64_linux_case() {  # CASE SMP VCPUS CORES(-) BESIDE-CORE
@@ -225,6 +239,7 @@ RULES
 	}
 	if [ -f "$A64_LINUX/Image" ]; then
 		a64_linux_case a64-linux-smp2 3 2 1-2 0
+		A64_UART=uart16550 a64_linux_case a64-linux-16550-smp2 3 2 1-2 0
 		a64_linux_case a64-linux-smp4 5 4 0-1-2-3 4
 		a64_linux_reboot
 		a64_linux_console
@@ -241,7 +256,7 @@ RULES
   "kernel": { "image": "a64-hello.bin" }, "dtb": "none" }
 JSON
 	cat >"$T/rules/$c" <<'RULES'
-once tessera: VM refused: nocons.json: console: "sbi" \(also the default\) is RISC-V's SBI console; an AArch64 VM needs \{"uart16550": GPA\}
+once tessera: VM refused: nocons.json: console: "sbi" \(also the default\) is RISC-V's SBI console; an AArch64 VM needs \{"pl011": GPA\} or \{"uart16550": GPA\}
 once \[a64\] PASS a64-hello
 once vm 1 \(a64\): stopped \(shutdown\)
 never vm 2 .*

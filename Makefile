@@ -220,8 +220,9 @@ lint: $(BUILD)/include/jsmn.h $(STAMP)
 	tools/lint.sh
 
 # Benchmarks (never part of make test): docs/benchmarks.md, docs/benchmarks.svg.
-bench: all $(BENCH_GUESTS) $(BUILD)/tools/mkpkg $(LINUX_GUEST)
-	tools/bench
+# make bench ARCH=aarch64 (or riscv64) measures that architecture alone.
+bench: all aarch64 guests-a64 $(LINUX_A64) $(BENCH_GUESTS) $(BUILD)/tools/mkpkg $(LINUX_GUEST)
+	BENCH_ARCH=$(if $(filter command line,$(origin ARCH)),$(ARCH),all) tools/bench
 
 host-tests: host-bins fuzz-bins $(BUILD)/include/jsmn.h
 	tests/run-all.sh --host-only

@@ -205,9 +205,11 @@ static uint64_t candidates(const struct virqc *g, unsigned id, uint64_t *active,
 {
 	const struct vgic_cpu *c = &g->cpu[id];
 	uint64_t spi_for = 0;
-	for (unsigned s = 0; s < 32; s++)
-		if (g->spi_target[s] == id)
-			spi_for |= 1ull << s;
+	/* which SPIs route to this vCPU: looked up only when some SPI is pending or active (exits are hot) */
+	if (((g->spi_pending | g->spi_level) & g->spi_enabled) | g->spi_active)
+		for (unsigned s = 0; s < 32; s++)
+			if (g->spi_target[s] == id)
+				spi_for |= 1ull << s;
 	uint64_t pend = (uint64_t)(c->pending & c->enabled) |
 			(uint64_t)((g->spi_pending | g->spi_level) & g->spi_enabled & (uint32_t)spi_for) << 32;
 	*active = (uint64_t)c->active | (uint64_t)(g->spi_active & (uint32_t)spi_for) << 32;
@@ -241,10 +243,9 @@ void vgic_flush(struct vcpu *v)
 	uint64_t active, pend, want = candidates(g, v->id, &active, &pend);
 	uint64_t hcr = ICH_HCR_EN;
 	for (unsigned pass = 0; pass < 2; pass++)   /* active ones first: they must not be lost */
-		for (unsigned i = 0; i < 64; i++) {
+		for (uint64_t set = want & (pass == 0 ? active : ~active); set; set &= set - 1) {
+			unsigned i = (unsigned)__builtin_ctzll(set);   /* lowest first, as a scan would */
 			uint64_t bit = 1ull << i;
-			if (!(want & bit) || (pass == 0) != !!(active & bit))
-				continue;
 			if (used == n) {
 				hcr |= ICH_HCR_UIE;   /* more than fit: a maintenance interrupt when they empty */
 				continue;

@@ -15,4 +15,7 @@ uint64_t mpidr(void);
 void guest_main(uint64_t dtb);
 void secondary_main(uint64_t context);
 extern char secondary_start[];
+extern char lib_irq_vectors[];   /* vectors.S: IRQs to lib_irq_handler() */
+void lib_irq_handler(void);
+void lib_bad_vector(void);
 #endif

@@ -76,3 +76,17 @@ uint64_t mpidr(void)
 	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(v));
 	return v;
 }
+
+/* Any exception but an IRQ (vectors.S): report it with its syndrome and stop this vCPU. */
+void lib_bad_vector(void)
+{
+	uint64_t esr, elr;
+	__asm__ volatile("mrs %0, esr_el1; mrs %1, elr_el1" : "=r"(esr), "=r"(elr));
+	puts_uart("FAIL: an exception at an unexpected vector, ESR_EL1 ");
+	put_hex(esr);
+	puts_uart(" ELR_EL1 ");
+	put_hex(elr);
+	puts_uart("\n");
+	for (;;)
+		__asm__ volatile("wfi");
+}

@@ -59,13 +59,13 @@ RULES
 	qemu_case "a64-boot-max-smp4" 90 0 "$(a64_boot_rules 4 max)" -- --arch aarch64 --cpu max --smp 4 \
 		--kernel "$A64_BIN" --append tessera.selftest
 
-	# One AArch64 VM config: DIR ID NAME VCPUS CORES(comma) IMAGE
+	# One AArch64 VM config: DIR ID NAME VCPUS CORES(comma) IMAGE [DTB: none|generate]
 	a64_vm_json() {
 		cat >"$1/$3.json" <<JSON
 { "id": $2, "name": "$3", "vcpus": $4, "affinity": [$5],
   "memory": [ { "gpa": "0x40000000", "size": "32M" } ],
   "kernel": { "image": "$6", "gpa": "0x40200000" },
-  "console": { "${A64_UART:-pl011}": "0x09000000" }, "dtb": "none" }
+  "console": { "${A64_UART:-pl011}": "0x09000000" }, "dtb": "${7:-none}" }
 JSON
 	}
 	# VMs running tests/guests/aarch64/a64-hello.c (PSCI, the MMIO decode,
@@ -146,6 +146,96 @@ JSON
 	A64_UBOOT=1 a64_timer_case a64-timer-uboot-smp2 2 tmr:2:0-1
 	a64_timer_case a64-timer-smp2 2 tmr:2:0-1
 	a64_timer_case a64-timer-shared-cores 2 tmr:2:0-1 tm2:2:1-0
+	# PSCI bring-up (a64-smp.c: two rounds of CPU_ON, a barrier and a shared
+	# LDAXR/STLXR counter, CPU_OFF; ALREADY_ON, INVALID_PARAMETERS) and SGIs
+	# between every pair of vCPUs (a64-ipi.c: one-target lists, all listed,
+	# IRM; each counted once), each VM as NAME:VCPUS:CORES. A vCPU's WFI
+	# traps only when it shares its core: halt 0 on cores of its own.
+	a64_guest_case() {  # CASE SMP GUEST NAME:VCPUS:CORES...
+		local c=$1 smp=$2 g=$3 id=1 vm name n aff halt; shift 3
+		local f=$T/rules/$c
+		rm -rf "$T/scen/$c"; mkdir -p "$T/scen/$c"; : >"$f"
+		halt=0
+		[ $# -lt 2 ] || halt="[1-9][0-9]*"   # the cases with two VMs share their cores
+		for vm in "$@"; do
+			IFS=: read -r name n aff <<<"$vm"
+			aff=${aff//-/,}
+			a64_vm_json "$T/scen/$c" "$id" "$name" "$n" "$aff" "$g.bin"
+			{
+				echo "once vm $id \\($name\\): started on cores $aff"
+				echo "once \\[$name\\] $g: vCPU 0, $n vCPUs"
+				if [ "$g" = a64-smp ]; then
+					echo "once \\[$name\\] a64-smp: round 1: $n vCPUs, counter $((n * 20000))"
+					echo "once \\[$name\\] a64-smp: round 2: $n vCPUs, counter $((2 * n * 20000))"
+					echo "once vm $id \\($name\\): exits: hypercall [1-9][0-9]* irq [0-9]+ halt 0 cpu-up $((2 * (n - 1))) cpu-down $((2 * (n - 1))) system-down 1 mmio [1-9][0-9]* sysreg 0 fail-entry 0 fault 0"
+				else   # SGI1R writes: 3 to nobody, 1 to itself, then per sender one per other vCPU 6 times, the list, IRM
+					echo "once \\[$name\\] a64-ipi: $n vCPUs, $((n * (n - 1) * 8 + 1)) SGIs, each once"
+					echo "once vm $id \\($name\\): exits: hypercall [1-9][0-9]* irq [0-9]+ halt $halt cpu-up $((n - 1)) cpu-down $((n - 1)) system-down 1 mmio [1-9][0-9]* sysreg $((4 + n * (6 * (n - 1) + 2))) fail-entry 0 fault 0"
+				fi
+				echo "once \\[$name\\] PASS $g"
+				echo "never \\[$name\\] FAIL.*"
+				echo "once vm $id \\($name\\): stopped \\(shutdown\\)"
+			} >>"$f"
+			id=$((id + 1))
+		done
+		printf '%s\n' "once tessera: all VMs stopped, powering off" "never .*EL2 exception.*" >>"$f"
+		a64_never_bad >>"$f"
+		pack "$c" -I "$A64_GUESTS" || return 0
+		qemu_case "$c" 90 0 "$f" -- --arch aarch64 --smp "$smp" --kernel "$A64_BIN" \
+			--initrd "$T/scen/$c.pkg"
+	}
+	a64_guest_case a64-smp-smp1 1 a64-smp smp:1:0
+	a64_guest_case a64-smp-smp4 4 a64-smp smp:4:0-1-2-3
+	a64_guest_case a64-smp-shared-cores 2 a64-smp smp:2:0-1 sm2:2:1-0
+	a64_guest_case a64-ipi-smp2 2 a64-ipi ipi:2:0-1
+	a64_guest_case a64-ipi-smp4 4 a64-ipi ipi:4:0-1-2-3
+	a64_guest_case a64-ipi-shared-cores 2 a64-ipi ipi:2:0-1 ip2:2:1-0
+	# PSCI SYSTEM_RESET (a64-reboot.c, reading its boot count from the
+	# generated tree): 3 resets of that VM alone, its vCPUs and RAM reset each
+	# time, while a timer VM on the same two cores runs once, untouched.
+	c=a64-reboot-smp2
+	rm -rf "$T/scen/$c"; mkdir -p "$T/scen/$c"
+	a64_vm_json "$T/scen/$c" 1 rbt 2 0,1 a64-reboot.bin generate
+	a64_vm_json "$T/scen/$c" 2 tmr 2 1,0 a64-timer.bin
+	{
+		echo "once vm 1 \\(rbt\\): started on cores 0,1"
+		for b in 0 1 2 3; do echo "once \\[rbt\\] a64-reboot: boot $b, 2 vCPUs"; done
+		echo "count=3 \\[rbt\\] a64-reboot: SYSTEM_RESET"
+		for b in 1 2 3; do
+			echo "once vm 1 \\(rbt\\): rebooting \\(boot $b\\): free host memory [0-9]+ bytes, messages in flight [0-9]+"
+		done
+		echo "never vm 1 \\(rbt\\): rebooting \\(boot [^123]\\).*"
+		echo "once \\[rbt\\] PASS a64-reboot: booted 4 times"
+		echo "never \\[rbt\\] (FAIL|SKIP).*"
+		echo "once vm 1 \\(rbt\\): stopped \\(shutdown\\)"
+		echo "once vm 1 \\(rbt\\): exits: hypercall [1-9][0-9]* irq [0-9]+ halt [0-9]+ cpu-up 0 cpu-down 0 system-down 1 mmio [1-9][0-9]* sysreg 0 fail-entry 0 fault 0"
+		echo "once vm 2 \\(tmr\\): started on cores 1,0"
+		echo "once \\[tmr\\] a64-timer: 10 timer interrupts in [0-9]+ us"
+		echo "once \\[tmr\\] a64-timer: 200 SGI round trips"
+		echo "once \\[tmr\\] PASS a64-timer"
+		echo "never \\[tmr\\] FAIL.*"
+		echo "never vm 2 \\(tmr\\): rebooting.*"
+		echo "once vm 2 \\(tmr\\): stopped \\(shutdown\\)"
+		echo "once vm 2 \\(tmr\\): exits: hypercall [1-9][0-9]* irq [0-9]+ halt [1-9][0-9]* cpu-up 1 cpu-down 0 system-down 1 mmio [1-9][0-9]* sysreg 400 fail-entry 0 fault 0"
+		echo "once tessera: all VMs stopped, powering off"
+		echo "never .*EL2 exception.*"
+		a64_never_bad
+	} >"$T/rules/$c"
+	if pack "$c" -I "$A64_GUESTS"; then
+		qemu_case "$c" 90 0 "$T/rules/$c" -- --arch aarch64 --smp 2 --kernel "$A64_BIN" \
+			--initrd "$T/scen/$c.pkg"
+		# the same free host memory at all 3 reboots (if the case ran: make test-only)
+		log=$T/logs/$c@$TESSERA_PLATFORM.log
+		if [ -f "$log" ]; then
+			n=$(grep -aos 'rebooting (boot [0-9]*): free host memory [0-9]* bytes' "$log" |
+				sed 's/.*memory //' | sort -u | wc -l)
+			if [ "$n" = 1 ]; then
+				record <<<"PASS $c-no-leak@$TESSERA_PLATFORM: free host memory identical at all reboots"
+			else
+				record <<<"FAIL $c-no-leak@$TESSERA_PLATFORM: free host memory took $n values over the reboots"
+			fi
+		fi
+	fi
 	# Debian's arm64 Linux (tools/fetch-guests.sh --arch arm64) in a VM with a
 	# generated tree (GICv3, PSCI, timer, 16550), SMP, beside a bare-metal VM.
 	A64_LINUX=$top/build/linux-arm64

@@ -55,8 +55,14 @@ static unsigned self(void)
 	return (unsigned)(mpidr() & 0xff);
 }
 
+static volatile uint32_t failing;   /* the first vCPU to fail reports; the others wait for its SYSTEM_OFF */
+
 static void fail(const char *what, uint64_t a, uint64_t b)
 {
+	__asm__ volatile("msr daifset, #2" ::: "memory");
+	if (atomic_add(&failing, 1))
+		for (;;)
+			__asm__ volatile("wfi");
 	puts_uart("FAIL a64-ipi: vCPU ");
 	put_dec(self());
 	puts_uart(": ");
@@ -124,10 +130,10 @@ static uint32_t all_progress(void)
 	return sum;
 }
 
-/* Waits for *p >= want; 0 if it got there, -1 after 5 s in which no vCPU took an SGI. */
-static int wait_ge(const volatile uint32_t *p, uint32_t want)
+/* Waits for *p >= want; 0 if it got there, -1 after secs s in which no vCPU took an SGI. */
+static int wait_secs(const volatile uint32_t *p, uint32_t want, unsigned secs)
 {
-	uint64_t limit = 5 * sysreg_r(cntfrq_el0), last = sysreg_r(cntvct_el0);
+	uint64_t limit = secs * sysreg_r(cntfrq_el0), last = sysreg_r(cntvct_el0);
 	uint32_t seen = all_progress();
 	while (*p < want) {
 		uint32_t now = all_progress();
@@ -140,6 +146,12 @@ static int wait_ge(const volatile uint32_t *p, uint32_t want)
 		nap();
 	}
 	return 0;
+}
+
+/* 5 s; the vCPUs that only wait on others (their turn, the release) 6 s, so the one that saw the loss reports it. */
+static int wait_ge(const volatile uint32_t *p, uint32_t want)
+{
+	return wait_secs(p, want, 5);
 }
 
 static void sleep_ms(unsigned ms)
@@ -203,20 +215,21 @@ static void send_all(unsigned me)
 
 static void wait_turn(unsigned me)
 {
-	if (wait_ge(&turn, me + 1))
+	if (wait_secs(&turn, me + 1, 6))
 		fail("no progress for 5 s waiting for its turn (turn, its)", turn, me + 1);
 }
 
 void secondary_main(uint64_t context)
 {
 	(void)context;
+	mmu_on();   /* for atomic_add in fail() */
 	unsigned me = self();
 	cpu_interface_on(me);
 	ready[me] = 1;
 	wait_turn(me);
 	send_all(me);
 	turn = me + 2;
-	if (wait_ge(&release, 1))
+	if (wait_secs(&release, 1, 6))
 		fail("never released (release, 0)", release, 0);
 	__asm__ volatile("msr daifset, #2" ::: "memory");
 	psci(PSCI_CPU_OFF, 0, 0, 0);
@@ -226,6 +239,7 @@ void secondary_main(uint64_t context)
 void guest_main(uint64_t dtb)
 {
 	(void)dtb;
+	mmu_on();
 	n = 1;
 	while (n < MAX_VCPUS && psci(PSCI_AFFINITY_INFO, n, 0, 0) == 1)
 		n++;

@@ -27,34 +27,6 @@ static volatile uint32_t stop_round;    /* secondaries of rounds <= this stop */
 static volatile uint64_t seen[MAX_VCPUS];   /* the context id each secondary got */
 static unsigned nvcpus;
 
-/*
- * Exclusives are architected for Normal memory only, and with the stage-1
- * MMU off every data access is Device-nGnRnE: each vCPU maps the low 1 GiB
- * (UART, GIC) as Device and the next (the VM's RAM at 0x40000000) as Normal
- * write-back by one level-1 table, 39-bit VA, 4 KiB granule.
- */
-static const uint64_t l1_table[512] __attribute__((aligned(4096))) = {
-	[0] = 0x00000000UL | 3UL << 53 | 1UL << 10 | 0 << 2 | 1,   /* XN, AF, AttrIndx 0, block */
-	[1] = 0x40000000UL | 1UL << 10 | 3UL << 8 | 1 << 2 | 1,     /* AF, inner shareable, AttrIndx 1 */
-};
-
-static void mmu_on(void)
-{
-	uint64_t tcr = 25 | 1UL << 8 | 1UL << 10 | 3UL << 12 | 1UL << 23 | 1UL << 32;   /* T0SZ 25, WB walks, EPD1, 36-bit PA */
-	__asm__ volatile("msr mair_el1, %0\n msr tcr_el1, %1\n msr ttbr0_el1, %2\n isb\n"
-			 "tlbi vmalle1\n dsb nsh\n isb\n"
-			 "mrs x9, sctlr_el1\n orr x9, x9, #1\n orr x9, x9, #(1 << 2)\n orr x9, x9, #(1 << 12)\n"
-			 "msr sctlr_el1, x9\n isb"
-			 :: "r"(0xff00UL), "r"(tcr), "r"(l1_table) : "x9", "memory");
-}
-
-static void atomic_add(volatile uint32_t *p, uint32_t v)
-{
-	uint32_t tmp, fail;
-	__asm__ volatile("1: ldaxr %w0, [%2]\n add %w0, %w0, %w3\n stlxr %w1, %w0, [%2]\n cbnz %w1, 1b"
-			 : "=&r"(tmp), "=&r"(fail) : "r"(p), "r"(v) : "memory");
-}
-
 static uint32_t load(const volatile uint32_t *p)
 {
 	uint32_t v;
@@ -72,8 +44,13 @@ static uint64_t now(void)
 	return sysreg_r(cntvct_el0);
 }
 
+static volatile uint32_t failing;   /* the first vCPU to fail reports; the others wait for its SYSTEM_OFF */
+
 static void fail(const char *what, uint64_t a, uint64_t b)
 {
+	if (atomic_add(&failing, 1))
+		for (;;)
+			__asm__ volatile("wfi");
 	puts_uart("FAIL a64-smp: ");
 	puts_uart(what);
 	puts_uart(" (");

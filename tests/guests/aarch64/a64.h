@@ -12,6 +12,8 @@ void put_hex(uint64_t v);
 void put_dec(uint64_t v);
 int64_t psci(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
 uint64_t mpidr(void);
+void mmu_on(void);   /* RAM Normal write-back, the rest Device: for atomic_add */
+uint32_t atomic_add(volatile uint32_t *p, uint32_t v);   /* LDAXR/STLXR; the old value */
 void guest_main(uint64_t dtb);
 void secondary_main(uint64_t context);
 extern char secondary_start[];

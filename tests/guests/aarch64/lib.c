@@ -90,3 +90,33 @@ void lib_bad_vector(void)
 	for (;;)
 		__asm__ volatile("wfi");
 }
+
+/*
+ * Exclusives are architected for Normal memory only, and with the stage-1
+ * MMU off every data access is Device-nGnRnE: mmu_on maps the low 1 GiB
+ * (UART, GIC) as Device and the next (the VM's RAM at 0x40000000) as Normal
+ * write-back by one level-1 table, 39-bit VA, 4 KiB granule. Each vCPU
+ * that shares data by atomic_add calls it first.
+ */
+static const uint64_t l1_table[512] __attribute__((aligned(4096))) = {
+	[0] = 0x00000000UL | 3UL << 53 | 1UL << 10 | 0 << 2 | 1,   /* XN, AF, AttrIndx 0, block */
+	[1] = 0x40000000UL | 1UL << 10 | 3UL << 8 | 1 << 2 | 1,     /* AF, inner shareable, AttrIndx 1 */
+};
+
+void mmu_on(void)
+{
+	uint64_t tcr = 25 | 1UL << 8 | 1UL << 10 | 3UL << 12 | 1UL << 23 | 1UL << 32;   /* T0SZ 25, WB walks, EPD1, 36-bit PA */
+	__asm__ volatile("msr mair_el1, %0\n msr tcr_el1, %1\n msr ttbr0_el1, %2\n isb\n"
+			 "tlbi vmalle1\n dsb nsh\n isb\n"
+			 "mrs x9, sctlr_el1\n orr x9, x9, #1\n orr x9, x9, #(1 << 2)\n orr x9, x9, #(1 << 12)\n"
+			 "msr sctlr_el1, x9\n isb"
+			 :: "r"(0xff00UL), "r"(tcr), "r"(l1_table) : "x9", "memory");
+}
+
+uint32_t atomic_add(volatile uint32_t *p, uint32_t v)
+{
+	uint32_t old, tmp, fail;
+	__asm__ volatile("1: ldaxr %w0, [%3]\n add %w1, %w0, %w4\n stlxr %w2, %w1, [%3]\n cbnz %w2, 1b"
+			 : "=&r"(old), "=&r"(tmp), "=&r"(fail) : "r"(p), "r"(v) : "memory");
+	return old;
+}

@@ -9,7 +9,8 @@
  * Before that vCPU 0 sends SGIs to targets no vCPU has (a list bit past the
  * last vCPU, Aff1 1, range 1), which must reach nobody, and one to itself.
  * Every wait is a WFI, bounded by a 1 ms virtual-timer nap, and gives up
- * after 5 s without progress: "FAIL a64-ipi: ..." and SYSTEM_OFF.
+ * after 5 s without progress (6 s waiting on others): "FAIL a64-ipi: ..."
+ * and SYSTEM_OFF. With the MMU on (mmu_on) for the atomic in fail().
  */
 #include "a64.h"
 

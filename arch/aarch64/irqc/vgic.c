@@ -266,6 +266,7 @@ void vgic_flush(struct vcpu *v)
 				g->spi_pending &= ~(uint32_t)(bit >> 32);
 			}
 		}
+	/* cppcheck-suppress knownConditionTrueFalse ; used < n when fewer were wanted than fit */
 	for (unsigned i = used; i < n; i++) {
 		uint64_t zero = 0;
 		lr_access(i, &zero, true);

@@ -22,6 +22,8 @@ const char *irqc_dt_guest_what(unsigned model);
 int irqc_dt_read_host(const void *fdt, struct host_platform *p, char *err, size_t errlen);
 /* The host tree's controller whose sources tessera routes (devices' interrupt parent); negative: none. */
 int irqc_dt_host_node(const void *fdt);
+/* The host source an interrupt specifier of `cells` big-endian cells names; 0: none tessera routes. */
+uint32_t irqc_dt_source(const void *spec, uint32_t cells);
 
 /* A VM's virtual controller as its generated tree shows it (the arch fills it: virqc_describe). */
 struct irqc_dt_guest {

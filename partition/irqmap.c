@@ -78,7 +78,7 @@ static int node_sources(const void *fdt, int node, uint32_t host_ph, uint32_t ce
 			return SRC_OTHER_IRQC;
 		if (n == max)
 			return SRC_TOO_MANY;
-		if ((src[n++] = fdt32_ld(&irq[i + first])) == 0)
+		if ((src[n++] = irqc_dt_source(&irq[i + first], cells)) == 0)
 			return SRC_ZERO;
 	}
 	return (int)n;
@@ -121,8 +121,9 @@ int irqmap_build(const void *fdt, const struct vmcfg *cfg, uint32_t taken, unsig
 			FAIL("%s: devices[%u].passthrough: %s: interrupts-extended names a controller "
 			     "other than the %s", cfg->file, d, dev->path, what);
 		case SRC_ZERO:
-			FAIL("%s: devices[%u].passthrough: %s: interrupt source 0 does not exist",
-			     cfg->file, d, dev->path);
+			FAIL("%s: devices[%u].passthrough: %s: an interrupt names no source of the %s "
+			     "tessera routes (source 0, or a kind it does not pass through)",
+			     cfg->file, d, dev->path, what);
 		case SRC_TOO_MANY:
 			FAIL("%s: devices[%u].passthrough: %s: more than %d interrupts", cfg->file, d,
 			     dev->path, IRQMAP_MAX);

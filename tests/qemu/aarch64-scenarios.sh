@@ -396,6 +396,41 @@ once vm 9 \(bad\): exits: hypercall 0 irq [0-9]+ halt 0 cpu-up 0 cpu-down 0 syst
 never \[bad\] FAIL.*
 RULES
 	A64_EXTRA_RULES=$T/rules/$c.extra a64_hello_case "$c" 3 a64:2:0-1
+	# A passed-through device (a64-devices.c): QEMU's PL031 RTC, host SPI 2,
+	# routed to the VM's core and linked to its list register; three alarms
+	# (each after the last was deactivated by the guest's EOI). Alone on its
+	# core beside a64-hello, and sharing core 0 with a64-timer.
+	a64_devices_case() {  # CASE SMP DEV-CORE OTHER-NAME OTHER-IMAGE OTHER-CORE
+		local c=$1 f=$T/rules/$1
+		rm -rf "$T/scen/$c"; mkdir -p "$T/scen/$c"
+		a64_vm_json "$T/scen/$c" 1 "$4" 1 "$6" "$5"
+		cat >"$T/scen/$c/dev.json" <<JSON
+{ "id": 3, "name": "dev", "vcpus": 1, "affinity": [$3],
+  "memory": [ { "gpa": "0x40000000", "size": "32M" } ],
+  "kernel": { "image": "a64-devices.bin", "gpa": "0x40200000" },
+  "console": { "pl011": "0x09000000" },
+  "devices": [ { "passthrough": "/pl031@9010000" } ] }
+JSON
+		cat >"$f" <<RULES
+once vm 3 \\(dev\\): started on cores $3
+once \\[dev\\] a64-devices: the RTC is SPI 1 \\(INTID 33\\)
+once \\[dev\\] a64-devices: alarm 3 taken
+once \\[dev\\] PASS a64-devices
+never \\[dev\\] FAIL.*
+once vm 3 \\(dev\\): exits: hypercall 1 irq [1-9][0-9]* halt [0-9]+ cpu-up 0 cpu-down 0 system-down 1 mmio [0-9]+ sysreg 0 fail-entry 0 fault 0
+once \\[$4\\] PASS $5
+never \\[$4\\] FAIL.*
+once tessera: all VMs stopped, powering off
+never .*EL2 exception.*
+never .*belongs to no VM.*
+RULES
+		sed -i 's/PASS \(a64-[a-z]*\)\.bin$/PASS \1/' "$f"
+		a64_never_bad >>"$f"
+		pack "$c" -I "$A64_GUESTS" || return 0
+		qemu_case "$c" 90 0 "$f" -- --arch aarch64 --smp "$2" --kernel "$A64_BIN" --initrd "$T/scen/$c.pkg"
+	}
+	a64_devices_case a64-devices-pl031 2 1 a64 a64-hello.bin 0
+	a64_devices_case a64-devices-shared-core 1 0 tmr a64-timer.bin 0
 	# make bench's AArch64 guest keeps working (its figures are make bench's,
 	# not checked here): every figure printed, 1000 SGIs each way trapped.
 	c=a64-bench-smp2

@@ -3,8 +3,8 @@
  * routing, each core's redistributor woken and its SGI 0 (tessera's IPI) and
  * EL2 timer PPI enabled in group 1, and the system-register CPU interface.
  * tessera runs with interrupts masked: they wake WFI and are acknowledged by
- * arch_ipi_clear. Passed-through SPIs are not routed yet (docs/aarch64.md):
- * the host side offers no source.
+ * arch_ipi_clear. Passed-through SPIs are routed to their VM's core and
+ * handed on to its vGIC still active (below).
  */
 #include <arch/cpu.h>
 #include <arch/sysreg.h>
@@ -17,6 +17,12 @@
 
 #define GICD_CTLR        0x0000
 #define GICD_TYPER       0x0004
+#define GICD_IGROUPR     0x0080
+#define GICD_ISENABLER   0x0100
+#define GICD_ICENABLER   0x0180
+#define GICD_ISACTIVER   0x0300
+#define GICD_IPRIORITYR  0x0400
+#define GICD_IROUTER     0x6000
 #define GICD_CTLR_RWP    (1u << 31)
 #define GICD_CTLR_ARE    (1u << 4)
 #define GICD_CTLR_GRP1   (1u << 1)   /* single security state; non-secure view: EnableGrp1A */
@@ -39,7 +45,23 @@
 #define SPURIOUS         1020
 
 static uintptr_t gicd;
+static uint32_t spi_limit;   /* INTIDs below it exist (GICD_TYPER.ITLinesNumber) */
 static uintptr_t core_rd[HOSTDT_MAX_HARTS];   /* each core's redistributor, by its index */
+
+/* SPIs acknowledged on the idle path, for hostirq_claim; each core's MPIDR, for routing. */
+#define SPI_QUEUE 16
+static struct { uint16_t id[SPI_QUEUE]; unsigned head, tail; } spi_queue[HOSTDT_MAX_HARTS];
+static unsigned long core_mpidr[HOSTDT_MAX_HARTS];
+
+static bool queue_spi(uint32_t id)
+{
+	int ctx = arch_this_pcpu()->irq_ctx;
+	if (ctx < 0 || spi_queue[ctx].head - spi_queue[ctx].tail == SPI_QUEUE)
+		return false;
+	spi_queue[ctx].id[spi_queue[ctx].head++ % SPI_QUEUE] = (uint16_t)id;
+	return true;
+}
+
 
 static volatile uint32_t *reg32(uintptr_t base, uintptr_t off)
 {
@@ -75,7 +97,8 @@ bool hostirq_init(const struct host_platform *h)
 	gicd_wait();
 	*reg32(gicd, GICD_CTLR) = GICD_CTLR_ARE | GICD_CTLR_GRP1 | GICD_CTLR_GRP1NS;
 	gicd_wait();
-	return false;   /* no routed sources yet */
+	spi_limit = 32 * ((*reg32(gicd, GICD_TYPER) & 0x1f) + 1);
+	return true;
 }
 
 /* MPIDR (Aff3 in 39:32) as GICR_TYPER's affinity field packs it (Aff3 in 31:24). */
@@ -120,12 +143,13 @@ int hostirq_core_init(const struct host_platform *h, unsigned long hartid)
 	isb();
 	sysreg_write(icc_pmr_el1, 0xff);
 	sysreg_write(icc_bpr1_el1, 0);
-	sysreg_write(icc_ctlr_el1, 0);     /* EOImode 0: the EOI also deactivates */
+	sysreg_write(icc_ctlr_el1, 1u << 1);   /* EOImode 1: EOI drops the priority, DIR deactivates */
 	sysreg_write(icc_igrpen1_el1, 1);
 	isb();
 	for (unsigned i = 0; i < h->nharts; i++)
 		if (h->hartid[i] == hartid) {
 			core_rd[i] = rd;
+			core_mpidr[i] = hartid;
 			return (int)i;
 		}
 	return -1;
@@ -152,7 +176,13 @@ void gicv3_ack_all(void)
 		uint64_t iar = sysreg_read(icc_iar1_el1), id = iar & 0xffffff;
 		if (id >= SPURIOUS)
 			break;
-		sysreg_write(icc_eoir1_el1, iar);
+		sysreg_write(icc_eoir1_el1, iar);   /* EOImode 1: the priority drop */
+		if (id >= 32) {   /* a passed-through SPI: active until its guest ends it */
+			if (!queue_spi((uint32_t)id))
+				sysreg_write(icc_dir_el1, iar);   /* no room: it comes back */
+			continue;
+		}
+		sysreg_write(icc_dir_el1, iar);
 		if (id == GICV3_HYP_TIMER_PPI)
 			break;
 		if (id == GICV3_VTIMER_PPI)   /* a level that stays up: off until vgic_flush decides */
@@ -172,45 +202,88 @@ void gicv3_guest_ppi(unsigned intid, bool on)
 			;
 }
 
+/*
+ * Passed-through SPIs. With EOImode 1 an acknowledged SPI is only priority-
+ * dropped: it stays active at the distributor, so a level line does not come
+ * back, until the guest's EOI deactivates it through its hardware-linked list
+ * register (vgic.c). tessera's own interrupts are deactivated at once (DIR).
+ * SPIs acknowledged on the idle path (gicv3_ack_all) wait in a small per-core
+ * queue for hostirq_claim.
+ */
 bool hostirq_has_source(uint32_t src)
 {
-	(void)src;
-	return false;
+	return gicd && src >= 32 && src < spi_limit && src < SPURIOUS;
 }
 
 void hostirq_prepare(uint32_t src)
 {
-	(void)src;
+	reg32(gicd, GICD_ICENABLER)[src / 32] = 1u << (src % 32);
+	reg32(gicd, GICD_IGROUPR)[src / 32] |= 1u << (src % 32);
+	((volatile uint8_t *)(gicd + GICD_IPRIORITYR))[src] = 0xc0;   /* below tessera's own */
+	gicd_wait();
 }
 
+/* Routed to the core that enables it (a VM's cores each do; the last one's wins). */
 void hostirq_enable(int ctx, uint32_t src, bool on)
 {
-	(void)ctx;
-	(void)src;
-	(void)on;
+	if (ctx < 0 || !hostirq_has_source(src))
+		return;
+	if (on) {
+		unsigned long m = core_mpidr[ctx];
+		*(volatile uint64_t *)(gicd + GICD_IROUTER + 8 * src) =
+			((m >> 32) & 0xff) << 32 | (m & 0xffffff);
+		reg32(gicd, GICD_ISENABLER)[src / 32] = 1u << (src % 32);
+	} else {
+		reg32(gicd, GICD_ICENABLER)[src / 32] = 1u << (src % 32);
+		gicd_wait();
+	}
 }
 
 bool hostirq_pending(void)
 {
-	return false;
+	int ctx = arch_this_pcpu()->irq_ctx;
+	if (ctx >= 0 && spi_queue[ctx].head != spi_queue[ctx].tail)
+		return true;
+	uint64_t id = sysreg_read(icc_hppir1_el1) & 0xffffff;
+	return id >= 32 && id < SPURIOUS;
 }
 
+/* The next SPI: queued, or acknowledged now (tessera's own on the way are handled as by gicv3_ack_all). */
 uint32_t hostirq_claim(int ctx)
 {
-	(void)ctx;
-	return 0;
+	if (ctx < 0)
+		return 0;
+	if (spi_queue[ctx].head != spi_queue[ctx].tail)
+		return spi_queue[ctx].id[spi_queue[ctx].tail++ % SPI_QUEUE];
+	uint64_t id = sysreg_read(icc_hppir1_el1) & 0xffffff;
+	if (id < 32 || id >= SPURIOUS)
+		return 0;   /* an IPI or a timer first: the run loop takes those */
+	uint64_t iar = sysreg_read(icc_iar1_el1);
+	sysreg_write(icc_eoir1_el1, iar);   /* priority drop only: it stays active */
+	id = iar & 0xffffff;
+	if (id < 32) {   /* raced with a higher one: it is tessera's */
+		sysreg_write(icc_dir_el1, iar);
+		return 0;
+	}
+	return id < SPURIOUS ? (uint32_t)id : 0;
 }
 
+/* Deactivate src if it is still active (its guest's EOI may have done it already). */
 void hostirq_complete(int ctx, uint32_t src)
 {
 	(void)ctx;
-	(void)src;
+	if (!hostirq_has_source(src))
+		return;
+	if (reg32(gicd, GICD_ISACTIVER)[src / 32] & 1u << (src % 32))
+		sysreg_write(icc_dir_el1, src);
 }
 
-/* SPIs are not routed yet (docs/aarch64.md): the console is polled. */
+/* tessera's console UART: its SPI on this core, claimed and completed by hwirq_poll. */
 int hostirq_own(int ctx, uint32_t src)
 {
-	(void)ctx;
-	(void)src;
-	return E_NOSUPP;
+	if (ctx < 0 || !hostirq_has_source(src))
+		return E_NOSUPP;
+	hostirq_prepare(src);
+	hostirq_enable(ctx, src, true);
+	return 0;
 }

@@ -38,6 +38,15 @@ const char *irqc_dt_guest_what(unsigned model)
 	return "virtual GICv3";
 }
 
+/* <type number flags>: SPIs (type 0) are INTID 32 + number; PPIs belong to their core, not a VM. */
+uint32_t irqc_dt_source(const void *spec, uint32_t cells)
+{
+	const fdt32_t *c = spec;
+	if (cells != 3 || fdt32_ld(&c[0]) != 0 || fdt32_ld(&c[1]) > 987)
+		return 0;
+	return 32 + fdt32_ld(&c[1]);
+}
+
 int irqc_dt_host_node(const void *fdt)
 {
 	return gic_node(fdt);

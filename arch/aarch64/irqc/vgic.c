@@ -35,7 +35,8 @@
 #define LR_PENDING    (1ull << 62)
 #define LR_ACTIVE     (2ull << 62)
 #define LR_GROUP1     (1ull << 60)
-#define LR_EOI        (1ull << 41)
+#define LR_EOI        (1ull << 41)   /* HW 0: a maintenance interrupt at its EOI */
+#define LR_HW         (1ull << 61)   /* the guest's deactivation deactivates pINTID (bits 41:32) */
 #define ICH_HCR_EN    (1ull << 0)
 #define ICH_HCR_UIE   (1ull << 1)
 #define MAX_LRS       16
@@ -73,11 +74,6 @@ int virqc_create(struct vm *vm, bool lines, char *err, unsigned errlen)
 {
 	(void)lines;   /* every VM has one: its timer's interrupt comes through it */
 	struct virqc *g = &vm->virqc;
-	if (vm->irqs.n) {
-		snprintf(err, errlen, "%s: devices: passed-through interrupts need host SPI routing, which is "
-			 "not there yet on AArch64", vm->cfg.file);
-		return E_NOSUPP;
-	}
 	if (vm->nvcpus > VIRQC_MAX_VCPUS) {
 		snprintf(err, errlen, "%s: vcpus: the virtual GICv3 takes at most %d", vm->cfg.file,
 			 VIRQC_MAX_VCPUS);
@@ -144,17 +140,30 @@ void virqc_raise(struct vm *vm, unsigned line)
 	set_line(vm, line, true);
 }
 
+/*
+ * A host SPI on line: each claim (the host acknowledged it, priority dropped,
+ * still active) makes the line pending; its list register links the host
+ * INTID, so the guest's deactivation is the host's and the device may
+ * interrupt again. Nothing here completes it.
+ */
 void virqc_route_host(struct vm *vm, unsigned line, uint32_t host)
 {
-	(void)vm;
-	(void)line;
-	(void)host;   /* refused in virqc_create */
+	struct virqc *g = &vm->virqc;
+	if (line == 0 || line >= VIRQC_LINES)
+		return;
+	g->hw |= 1u << line;
+	g->spi_host[line] = (uint16_t)host;
 }
 
 void virqc_host_raise(struct vm *vm, unsigned line)
 {
-	(void)vm;
-	(void)line;
+	struct virqc *g = &vm->virqc;
+	if (!g->present || line == 0 || line >= VIRQC_LINES)
+		return;
+	lock(g);
+	g->spi_pending |= 1u << line;
+	unlock(g);
+	kick_spi(vm, line);
 }
 
 /* ---- SGIs: a trapped ICC_SGI1R_EL1 write ---- */
@@ -251,9 +260,11 @@ void vgic_flush(struct vcpu *v)
 				continue;
 			}
 			bool level = level_of(g, v->id, i);
+			uint32_t host = i >= 32 && (g->hw >> (i - 32) & 1) ? g->spi_host[i - 32] : 0;
 			/* active and pending again at once (an SGI sent while its last one is handled): both */
 			uint64_t lr = ((active & bit) ? LR_ACTIVE : 0) | ((pend & bit) ? LR_PENDING : 0) |
-				      LR_GROUP1 | (uint64_t)prio_of(g, v->id, i) << 48 | i | (level ? LR_EOI : 0);
+				      LR_GROUP1 | (uint64_t)prio_of(g, v->id, i) << 48 | i |
+				      (host ? LR_HW | (uint64_t)host << 32 : level ? LR_EOI : 0);
 			lr_access(used, &lr, true);
 			a->lr_intid[used++] = (uint8_t)i;
 			/* the list register owns it now; a level is looked at again at the next entry */
@@ -311,6 +322,8 @@ void vgic_sync(struct vcpu *v)
 		} else {
 			if (act)
 				g->spi_active |= 1u << (intid - 32);
+			if (pend && (g->hw >> (intid - 32) & 1))   /* a host SPI not yet taken stays pending */
+				g->spi_pending |= 1u << (intid - 32);
 		}
 	}
 	a->lrs_used = 0;

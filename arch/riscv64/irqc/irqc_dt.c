@@ -37,6 +37,13 @@ int irqc_dt_host_node(const void *fdt)
 	return m ? models[m]->host_node(fdt) : -FDT_ERR_NOTFOUND;
 }
 
+/* PLIC and APLIC specifiers start with the source (the APLIC's second cell is its sense). */
+uint32_t irqc_dt_source(const void *spec, uint32_t cells)
+{
+	(void)cells;
+	return fdt32_ld((const fdt32_t *)spec);
+}
+
 int irqc_dt_read_host(const void *fdt, struct host_platform *p, char *err, size_t errlen)
 {
 	unsigned m = irqc_dt_model(fdt);

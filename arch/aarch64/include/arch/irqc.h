@@ -19,7 +19,8 @@ struct vgic_cpu {
 struct virqc {
 	atomic_flag lock;
 	bool present;
-	uint32_t hw;                 /* lines that carry host interrupts (none yet) */
+	uint32_t hw;                 /* lines that carry host interrupts */
+	uint16_t spi_host[32];       /* their host INTIDs: list registers link them (HW bit) */
 	uint32_t ctlr;               /* GICD_CTLR: EnableGrp1A */
 	uint32_t spi_enabled, spi_pending, spi_active, spi_level;   /* bit i: SPI 32 + i */
 	uint8_t spi_prio[32];

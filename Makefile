@@ -201,8 +201,13 @@ $(BUILD)/disk.img: $(OUT)/tessera.bin $(BUILD)/vms.pkg tools/mkdisk tools/boot.c
 	@echo "  MKDISK  $@"
 	$(Q)tools/mkdisk $@ $(OUT)/tessera.bin --pkg $(BUILD)/vms.pkg
 
+# make ARCH=aarch64 run: the AArch64 demo (the same as make run-aarch64).
+ifeq ($(ARCH),aarch64)
+run: run-aarch64
+else
 run: $(OUT)/tessera.bin $(BUILD)/vms.pkg
 	tools/run-qemu --platform $(PLATFORM) --smp $(SMP) --boot opensbi --kernel $(OUT)/tessera.bin --initrd $(BUILD)/vms.pkg
+endif
 
 run-uboot: $(BUILD)/disk.img
 	tools/run-qemu --platform $(PLATFORM) --smp $(SMP) --boot uboot --disk $(BUILD)/disk.img

@@ -431,6 +431,38 @@ RULES
 	}
 	a64_devices_case a64-devices-pl031 2 1 a64 a64-hello.bin 0
 	a64_devices_case a64-devices-shared-core 1 0 tmr a64-timer.bin 0
+	# Storms and hogs (a64-storm.c) on the victim's cores: a64-timer there
+	# still takes its 10 timer interrupts at 1 ms within 100 ms.
+	a64_storm_case() {  # CASE SMP ATTACK VCPUS STORM-CORES(,) VICTIM-CORE LINE
+		local c=$1 f=$T/rules/$1
+		rm -rf "$T/scen/$c"; mkdir -p "$T/scen/$c"
+		a64_vm_json "$T/scen/$c" 1 tmr 1 "$6" a64-timer.bin
+		cat >"$T/scen/$c/storm.json" <<JSON
+{ "id": 6, "name": "storm", "vcpus": $4, "affinity": [$5],
+  "memory": [ { "gpa": "0x40000000", "size": "32M" } ],
+  "kernel": { "image": "a64-storm.bin", "gpa": "0x40200000" },
+  "console": { "pl011": "0x09000000" }, "bootargs": "attack=$3" }
+JSON
+		cat >"$f" <<RULES
+once \\[storm\\] $7
+once \\[storm\\] PASS a64-storm: $3
+never \\[storm\\] FAIL.*
+once vm 6 \\(storm\\): stopped \\(shutdown\\)
+once \\[tmr\\] a64-timer: 10 timer interrupts in [0-9]{4,5} us
+once \\[tmr\\] PASS a64-timer
+never \\[tmr\\] FAIL.*
+once vm 1 \\(tmr\\): stopped \\(shutdown\\)
+once tessera: all VMs stopped, powering off
+never .*EL2 exception.*
+RULES
+		a64_never_bad >>"$f"
+		pack "$c" -I "$A64_GUESTS" || return 0
+		qemu_case "$c" 90 0 "$f" -- --arch aarch64 --smp "$2" --kernel "$A64_BIN" --initrd "$T/scen/$c.pkg"
+	}
+	a64_storm_case a64-hostile-hvc-storm-shared-core 1 hvc 1 0 0 'a64-storm: hvc: [0-9]+ calls'
+	a64_storm_case a64-hostile-sgi-storm-at-victim-core 2 sgi 2 "1, 0" 0 \
+		'a64-storm: sgi: [0-9]+ SGIs at vCPU 1, [1-9][0-9]* taken'
+	a64_storm_case a64-hostile-spin-shared-core 1 spin 1 0 0 'a64-storm: spin: done'
 	# make bench's AArch64 guest keeps working (its figures are make bench's,
 	# not checked here): every figure printed, 1000 SGIs each way trapped.
 	c=a64-bench-smp2

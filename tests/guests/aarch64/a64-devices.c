@@ -36,50 +36,14 @@ static inline uint32_t r32(uint64_t a)
 	return v;
 }
 
-static uint32_t be32(const uint8_t *p)
+/* The INTID of the pl031@... node, from its "interrupts" <0 N flags>: 32 + N; 0 if none. */
+static unsigned find_rtc_intid(const void *dtb)
 {
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-/* The INTID of the first node named pl031@..., from its "interrupts" <0 N flags>: 32 + N; 0 if none. */
-static unsigned find_rtc_intid(const uint8_t *dtb)
-{
-	if (!dtb || be32(dtb) != 0xd00dfeed)
+	const uint8_t *v;
+	uint32_t len;
+	if (fdt_find_prop(dtb, "pl031@", "interrupts", &v, &len) || len != 12 || fdt_be32(v) != 0)
 		return 0;
-	const uint8_t *st = dtb + be32(dtb + 8), *strs = dtb + be32(dtb + 12);
-	int in_rtc = 0, depth = 0, rtc_depth = -1;
-	for (uint32_t off = 0; off < be32(dtb + 36);) {
-		uint32_t tag = be32(st + off);
-		off += 4;
-		if (tag == 1) {   /* BEGIN_NODE, then its NUL-terminated name, padded */
-			const char *name = (const char *)st + off;
-			depth++;
-			if (name[0] == 'p' && name[1] == 'l' && name[2] == '0' && name[3] == '3' && name[4] == '1' &&
-			    name[5] == '@') {
-				in_rtc = 1;
-				rtc_depth = depth;
-			}
-			while (st[off])
-				off++;
-			off = (off + 4) & ~3u;
-		} else if (tag == 2) {   /* END_NODE */
-			if (depth-- == rtc_depth)
-				in_rtc = 0;
-		} else if (tag == 3) {   /* PROP: len, nameoff, value */
-			uint32_t len = be32(st + off), nameoff = be32(st + off + 4);
-			const char *pn = (const char *)strs + nameoff;
-			const char *want = "interrupts";
-			int i = 0;
-			while (want[i] && pn[i] == want[i])
-				i++;
-			if (in_rtc && !want[i] && !pn[i] && len == 12 && be32(st + off + 8) == 0)
-				return 32 + be32(st + off + 12);
-			off = (off + 8 + len + 3) & ~3u;
-		} else if (tag == 9) {   /* END */
-			break;
-		}
-	}
-	return 0;
+	return 32 + fdt_be32(v + 4);
 }
 
 void lib_irq_handler(void)
@@ -115,7 +79,7 @@ static int wait_alarm(uint32_t want)
 
 void guest_main(uint64_t dtb)
 {
-	rtc_intid = find_rtc_intid((const uint8_t *)(uintptr_t)dtb);
+	rtc_intid = find_rtc_intid((const void *)(uintptr_t)dtb);
 	if (!rtc_intid) {
 		puts_uart("FAIL a64-devices: no pl031 node with an SPI in the generated tree\n");
 		psci(PSCI_SYSTEM_OFF, 0, 0, 0);

@@ -20,4 +20,6 @@ extern char secondary_start[];
 extern char lib_irq_vectors[];   /* vectors.S: IRQs to lib_irq_handler() */
 void lib_irq_handler(void);
 void lib_bad_vector(void);
+uint32_t fdt_be32(const uint8_t *p);
+int fdt_find_prop(const void *dtb, const char *node_prefix, const char *prop, const uint8_t **val, uint32_t *len);
 #endif

@@ -431,6 +431,33 @@ RULES
 	}
 	a64_devices_case a64-devices-pl031 2 1 a64 a64-hello.bin 0
 	a64_devices_case a64-devices-shared-core 1 0 tmr a64-timer.bin 0
+	# a64-stress.c: a token ring of SGIs and random timers on every vCPU for
+	# 4 s, each given as NAME:VCPUS:CORES; two VMs on the same cores share them.
+	a64_stress_case() {  # CASE SMP VM...
+		local c=$1 smp=$2 id=1 vm name k aff i; shift 2
+		local f=$T/rules/$c
+		rm -rf "$T/scen/$c"; mkdir -p "$T/scen/$c"; : >"$f"
+		for vm in "$@"; do
+			IFS=: read -r name k aff <<<"$vm"
+			a64_vm_json "$T/scen/$c" "$id" "$name" "$k" "${aff//-/,}" a64-stress.bin
+			for ((i = 0; i < k; i++)); do
+				if [ "$k" -gt 1 ]; then
+					echo "once \\[$name\\] a64-stress: vCPU $i: [1-9][0-9]{2,} token wake-ups, [1-9][0-9]{2,} timer wake-ups"
+				else
+					echo "once \\[$name\\] a64-stress: vCPU $i: 0 token wake-ups, [1-9][0-9]{2,} timer wake-ups"
+				fi
+			done >>"$f"
+			printf '%s\n' "once \\[$name\\] PASS a64-stress: $k vCPUs, 4 s" "never \\[$name\\] FAIL.*" \
+				"once vm $id \\($name\\): exits: .* fail-entry 0 fault 0" >>"$f"
+			id=$((id + 1))
+		done
+		printf '%s\n' "once tessera: all VMs stopped, powering off" "never .*EL2 exception.*" >>"$f"
+		a64_never_bad >>"$f"
+		pack "$c" -I "$A64_GUESTS" || return 0
+		qemu_case "$c" 120 0 "$f" -- --arch aarch64 --smp "$smp" --kernel "$A64_BIN" --initrd "$T/scen/$c.pkg"
+	}
+	a64_stress_case a64-stress-smp4 4 st:4:0-1-2-3
+	a64_stress_case a64-stress-shared-cores 2 sa:2:0-1 sb:2:1-0 sc:1:0
 	# Storms and hogs (a64-storm.c) on the victim's cores: a64-timer there
 	# still takes its 10 timer interrupts at 1 ms within 100 ms.
 	a64_storm_case() {  # CASE SMP ATTACK VCPUS STORM-CORES(,) VICTIM-CORE LINE

@@ -9,7 +9,7 @@ A64_GUEST_CFLAGS = -std=gnu11 -O2 -Wall -Wextra -Werror -ffreestanding -nostdlib
                    -march=armv8-a -mstrict-align -fno-stack-protector -I$(A64_GUEST_DIR)
 A64_GUEST_LDFLAGS := -nostdlib -no-pie -static -T $(A64_GUEST_DIR)/guest.ld -Wl,--build-id=none \
                      -Wl,--no-warn-rwx-segments
-A64_GUEST_NAMES := a64-hello a64-fault a64-timer a64-hostile a64-bench a64-smp a64-ipi a64-reboot a64-devices a64-storm
+A64_GUEST_NAMES := a64-hello a64-fault a64-timer a64-hostile a64-bench a64-smp a64-ipi a64-reboot a64-devices a64-storm a64-stress
 A64_GUEST_BINS  := $(patsubst %,$(A64_GUEST_OUT)/%.bin,$(A64_GUEST_NAMES))
 A64_GUEST_LIB   := $(A64_GUEST_OUT)/obj/start.o $(A64_GUEST_OUT)/obj/lib.o $(A64_GUEST_OUT)/obj/vectors.o
 

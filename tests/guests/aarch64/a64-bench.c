@@ -143,6 +143,15 @@ static void cpu_interface_on(unsigned id, uint32_t ppis)
 	__asm__ volatile("msr daifclr, #2" ::: "memory");
 }
 
+/* Sleep until cond, IRQs masked over the check and the WFI (a wake-up just before it is not lost). */
+#define WAIT_UNTIL(cond)                                                        \
+	do {                                                                    \
+		__asm__ volatile("msr daifset, #2" ::: "memory");               \
+		while (!(cond))                                                 \
+			__asm__ volatile("wfi; msr daifclr, #2; isb; msr daifset, #2" ::: "memory"); \
+		__asm__ volatile("msr daifclr, #2; isb" ::: "memory");          \
+	} while (0)
+
 static void calls(void)
 {
 	MEASURE("a64_hvc_psci_version", psci(PSCI_VERSION, 0, 0, 0));
@@ -157,8 +166,7 @@ static void timer_latency(void)
 		timer_fired_at = 0;
 		sysreg_w(cntv_cval_el0, deadline);
 		sysreg_w(cntv_ctl_el0, 1);
-		while (!timer_fired_at)
-			__asm__ volatile("wfi");
+		WAIT_UNTIL(timer_fired_at);
 		samples[i] = (timer_fired_at - deadline) * ns_per_tick;
 	}
 	report("a64_timer", "ns", ITER);
@@ -182,8 +190,7 @@ static void sgi_one_way(void)
 	for (int i = 0; i < ITER; i++) {
 		uint64_t before = pongs, t0 = cycles();
 		sysreg_w(icc_sgi1r_el1, (uint64_t)SGI_PING << 24 | 1UL << 1);
-		while (pongs == before)
-			__asm__ volatile("wfi");
+		WAIT_UNTIL(pongs != before);
 		samples[i] = (cycles() - t0) / 2;
 	}
 	report("a64_sgi_one_way", "ns", ITER);

@@ -80,6 +80,23 @@ void irq_handler(void)
 		sysreg_w(icc_eoir1_el1, iar);
 }
 
+/*
+ * Sleep until an interrupt, unless cond already holds: IRQs are masked over
+ * the check and the WFI, so one taken just before it cannot be slept
+ * through (a pending interrupt wakes WFI even while masked).
+ */
+#define WAIT_UNTIL(cond)                                                        \
+	do {                                                                    \
+		for (;;) {                                                      \
+			__asm__ volatile("msr daifset, #2" ::: "memory");       \
+			if (cond)                                               \
+				break;                                          \
+			__asm__ volatile("wfi");                                \
+			__asm__ volatile("msr daifclr, #2; isb" ::: "memory");  \
+		}                                                               \
+		__asm__ volatile("msr daifclr, #2; isb" ::: "memory");          \
+	} while (0)
+
 static void cpu_interface_on(unsigned id, uint32_t ppis)
 {
 	w32(GICR(id) + 0x14, 0);   /* GICR_WAKER: awake */
@@ -122,8 +139,7 @@ void guest_main(uint64_t dtb)
 	uint64_t start = sysreg_r(cntvct_el0);
 	sysreg_w(cntv_cval_el0, start + period);
 	sysreg_w(cntv_ctl_el0, 1);
-	while (ticks < 10)
-		__asm__ volatile("wfi");
+	WAIT_UNTIL(ticks >= 10);
 	uint64_t took = sysreg_r(cntvct_el0) - start;
 	puts_uart("a64-timer: 10 timer interrupts in ");
 	put_dec(took / (period ? period / 1000 : 1));
@@ -139,8 +155,7 @@ void guest_main(uint64_t dtb)
 		for (unsigned i = 0; i < ROUNDS; i++) {
 			uint32_t before = pongs;
 			send_sgi(SGI_PING, 1);
-			while (pongs == before)
-				__asm__ volatile("wfi");
+			WAIT_UNTIL(pongs != before);
 		}
 		puts_uart("a64-timer: ");
 		put_dec(pongs);

@@ -76,7 +76,7 @@ uint64_t arch_vcpu_timer_deadline(const struct arch_vcpu *a, bool loaded);
 uint64_t arch_vcpu_emulated_deadline(const struct arch_vcpu *a, const struct arch_vm *vm);
 bool arch_vcpu_timer_check(struct arch_vcpu *a);
 void arch_guest_enter(struct arch_vcpu *a);
-void arch_vcpu_decode_exit(const struct arch_vcpu *a, struct vcpu_exit *e);
+/* arch_vcpu_decode_exit(a, e): the trap into e, once; static inline in <arch/vcpu.h> (the exit path's first step). */
 /* The guest sees an illegal-instruction exception at its pc (vCPU must be loaded). */
 void arch_vcpu_inject_illegal(struct arch_vcpu *a, unsigned long insn);
 /* EXIT_SYSREG (e->addr: the instruction): emulated and the pc moved on: 0; negative: an illegal instruction. */

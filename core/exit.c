@@ -21,10 +21,17 @@ static enum exit_result exit_hypercall(struct pcpu *p, struct vcpu *v, struct vc
 	return EXIT_RESCHEDULE;   /* it may have stopped, started or woken vCPUs */
 }
 
-/* On the short path: only the core's timer, due for v's own emulated deadline. */
-static enum exit_result exit_timer_short(struct pcpu *p, struct vcpu *v, struct vcpu_exit *e)
+/*
+ * On the short path, while v is alone on its core: the core's timer, due
+ * for v's own emulated deadline, and tessera's IPI (the inbox).
+ */
+static enum exit_result exit_irq_short(struct pcpu *p, struct vcpu *v, struct vcpu_exit *e)
 {
-	return e->irq == HOST_IRQ_TIMER && sched_fast_timer(p, v) ? EXIT_RESUME : EXIT_NOT_HERE;
+	if (e->irq == HOST_IRQ_TIMER)
+		return sched_fast_timer(p, v) ? EXIT_RESUME : EXIT_NOT_HERE;
+	if (e->irq == HOST_IRQ_IPI)
+		return sched_fast_ipi(p, v);
+	return EXIT_NOT_HERE;
 }
 
 static enum exit_result exit_external_irq(struct pcpu *p, struct vcpu *v, struct vcpu_exit *e)
@@ -118,7 +125,7 @@ struct exit_handler {
 
 static const struct exit_handler exit_handlers[EXIT_REASON_COUNT] = {
 	[EXIT_HYPERCALL] = { .handle = exit_hypercall, .short_handle = arch_hypercall_short },
-	[EXIT_EXTERNAL_IRQ] = { .handle = exit_external_irq, .short_handle = exit_timer_short },
+	[EXIT_EXTERNAL_IRQ] = { .handle = exit_external_irq, .short_handle = exit_irq_short },
 	[EXIT_HALT] = { .handle = exit_halt },
 	[EXIT_CPU_UP] = { .handle = exit_counted_only },
 	[EXIT_CPU_DOWN] = { .handle = exit_counted_only },
@@ -136,13 +143,24 @@ _Static_assert(offsetof(struct vcpu, arch) == 0, "the exit path finds the vCPU f
  * back into a guest it had taken off the core (a bug in tessera, never the
  * guest's doing): say so, and leave it to the run loop, which drops it.
  */
-static bool exit_from_loaded(struct pcpu *p, const struct vcpu *v)
+static __attribute__((noinline, cold)) enum fast_exit exit_from_unloaded(struct pcpu *p, struct vcpu *v)
 {
-	if (p->loaded == v)
-		return true;
 	log_line("tessera: core %u: bogus trap from vm %u (%s) vcpu %u, which is not on this core, at pc 0x%lx",
 		 p->id, (unsigned)v->vm->cfg.id, v->vm->cfg.name, v->id, (unsigned long)v->exit.pc);
-	return false;
+	v->exit.result = EXIT_NOT_HERE;
+	return FAST_EXIT_SLOW;
+}
+
+/*
+ * A device that woke another core may have waited for room in its
+ * mailbox, serving this core's own inbox meanwhile: a shutdown of this
+ * VM takes the vCPU off the core. Its guest must not go on.
+ */
+static __attribute__((noinline, cold)) enum fast_exit exit_cut_short(struct pcpu *p, struct vcpu *v)
+{
+	p->exits_cut_short++;
+	v->exit.result = EXIT_RESCHEDULE;
+	return FAST_EXIT_SLOW;
 }
 
 /* The short trap path: handle what needs neither the run queue nor another core. */
@@ -152,24 +170,16 @@ enum fast_exit exit_dispatch_short(struct arch_vcpu *a)
 	struct vcpu_exit *e = &v->exit;
 	struct pcpu *p = arch_this_pcpu();
 	arch_vcpu_decode_exit(a, e);
+	if (__builtin_expect(p->loaded != v, 0))
+		return exit_from_unloaded(p, v);
 	const struct exit_handler *h = &exit_handlers[e->reason];
-	enum exit_result r = EXIT_NOT_HERE;
-	if (__builtin_expect(exit_from_loaded(p, v), 1) && h->short_handle)
-		r = h->short_handle(p, v, e);
+	enum exit_result r = h->short_handle ? h->short_handle(p, v, e) : EXIT_NOT_HERE;
 	e->result = r;
 	if (r == EXIT_NOT_HERE)
 		return FAST_EXIT_SLOW;
 	v->exits[e->reason]++;
-	/*
-	 * A device that woke another core may have waited for room in its
-	 * mailbox, serving this core's own inbox meanwhile: a shutdown of this
-	 * VM takes the vCPU off the core. Its guest must not go on.
-	 */
-	if (__builtin_expect(p->loaded != v, 0)) {
-		p->exits_cut_short++;
-		e->result = EXIT_RESCHEDULE;
-		return FAST_EXIT_SLOW;
-	}
+	if (__builtin_expect(p->loaded != v, 0))
+		return exit_cut_short(p, v);
 	if (r != EXIT_RESUME)
 		return FAST_EXIT_SLOW;   /* the run loop applies it */
 	if (h->moves_lines)

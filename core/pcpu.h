@@ -39,6 +39,9 @@ struct pcpu {
 	struct vcpu *loaded;        /* whose VS CSRs are in the hardware */
 	uint64_t exits_cut_short;   /* exits whose vCPU was taken off meanwhile (core/exit.c) */
 	uint64_t timer_deadline;    /* host timer as armed, UINT64_MAX when off */
+	uint64_t watch_grace;       /* WATCH_GRACE_US in timer ticks (sched.c) */
+	uint64_t timer_lead;        /* an emulated deadline's timer is armed this early (sched.c) */
+	uint64_t timer_lead_max;    /* TIMER_LEAD_MAX_US in timer ticks */
 	uint32_t vm_finish_mask;    /* VMs whose teardown this core completes */
 	struct vm *rebuild;         /* a VM this core is rebooting, step by step */
 	struct vcpu *rebuild_vcpu;  /* its vCPU here: the steps are charged to its share */
@@ -71,6 +74,8 @@ void vcpu_reset_at(struct pcpu *p, struct vcpu *v, uint64_t pc, unsigned long ar
 struct vm;
 void sched_rebuild(struct pcpu *p, struct vm *vm);   /* reboot vm's RAM and images in steps */
 bool sched_fast_timer(struct pcpu *p, struct vcpu *v);   /* short trap path, core timer */
+enum exit_result sched_fast_ipi(struct pcpu *p, struct vcpu *v);   /* short trap path, IPI */
+void sched_guest_timer_set(struct pcpu *p, struct vcpu *v, uint64_t deadline, bool in_hw);
 /* Put what is pending for v (loaded) into the hardware: its virtual interrupts, its controller's line. */
 void vcpu_sync_irqs(struct pcpu *p, struct vcpu *v);
 void arch_handle_hypercall(struct pcpu *p, struct vcpu *v);

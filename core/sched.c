@@ -24,6 +24,7 @@
 #define FAIR_GAP (SLICE_MS * core_platform()->timebase_hz / 2000)
 #define MIN_TURN (MIN_TURN_US * core_platform()->timebase_hz / 1000000)
 #define WATCH_GRACE_US 20  /* a lost VS timer interrupt is raised again this much later */
+#define TIMER_LEAD_MAX_US 10   /* the most an emulated deadline's timer is armed early */
 
 /* v becomes runnable: no more credit for the time it was away than one gap. */
 /* The console core without the UART's interrupt: its timer looks at the UART every CONSOLE_POLL_MS. */
@@ -185,6 +186,44 @@ static void set_timer(struct pcpu *p, uint64_t deadline)
 }
 
 /*
+ * An emulated deadline (no Sstc) reaches tessera through the firmware and a
+ * trap, which takes time: the core's timer is armed that much early
+ * (timer_lead: the delay measured when the last one fired, at most
+ * TIMER_LEAD_MAX_US), and the injection waits for the deadline itself
+ * (sched_fast_timer). The guest then takes it neither early nor late by the
+ * delivery's cost. Too close to arm early, it is armed at the deadline.
+ */
+static uint64_t emulated_arm_at(const struct pcpu *p, uint64_t deadline, uint64_t now)
+{
+	return deadline > now && deadline - now > p->timer_lead ? deadline - p->timer_lead : deadline;
+}
+
+/*
+ * The guest set its timer, on either path (the calling vCPU is loaded on
+ * p). Served by the hardware, the deadline is watched a little after it
+ * (see run_vcpu); else the core's timer serves it. The core's timer is only
+ * ever brought forward here, which is always safe: when it fires the run
+ * loop works out the next deadline again. One already armed early enough
+ * costs nothing, so a guest that moves its deadline later takes no call
+ * into the firmware.
+ */
+void sched_guest_timer_set(struct pcpu *p, struct vcpu *v, uint64_t deadline, bool in_hw)
+{
+	if (deadline == UINT64_MAX) {
+		v->timer_watch = 0;
+		return;
+	}
+	if (in_hw) {
+		v->timer_watch = deadline;
+		deadline += p->watch_grace;
+	} else {
+		deadline = emulated_arm_at(p, deadline, arch_time_now());
+	}
+	if (deadline < p->timer_deadline)
+		set_timer(p, deadline);
+}
+
+/*
  * The short trap path took the core's timer while v runs (its deadline
  * is tessera's to serve). If v is
  * alone on the core and its own emulated deadline has come, inject its timer
@@ -193,14 +232,42 @@ static void set_timer(struct pcpu *p, uint64_t deadline)
  */
 bool sched_fast_timer(struct pcpu *p, struct vcpu *v)
 {
-	uint64_t now = arch_time_now();
-	if (p->rq_head != v || v->rq_next || arch_vcpu_emulated_deadline(&v->arch, &v->vm->arch) > now)
+	uint64_t now = arch_time_now(), due = arch_vcpu_emulated_deadline(&v->arch, &v->vm->arch);
+	if (p->rq_head != v || v->rq_next || due > now + p->timer_lead)
 		return false;
+	if (p->timer_deadline <= now) {   /* how late the timer came: the next one is armed that early */
+		uint64_t late = now - p->timer_deadline;
+		p->timer_lead = late < p->timer_lead_max ? late : p->timer_lead_max;
+	}
+	while (now < due)   /* armed early: at most timer_lead */
+		now = arch_time_now();
 	arch_vcpu_inject(&v->arch, ARCH_VIRQ_TIMER, true);
 	p->timer_deadline = 0;   /* force set_timer to act */
 	set_timer(p, console_polled(p) ? now + CONSOLE_POLL_MS * core_platform()->timebase_hz / 1000
 				      : UINT64_MAX);
 	return true;
+}
+
+/*
+ * The short trap path took tessera's IPI while v runs alone on the core:
+ * the inbox is read here (a virtual interrupt for v is the usual message).
+ * If v is still loaded and alone and nothing else waits for the run loop,
+ * its lines are brought up to date and it goes on; else the run loop
+ * picks next (EXIT_RESCHEDULE). Never here: more than one vCPU (the run
+ * loop shares the core).
+ */
+enum exit_result sched_fast_ipi(struct pcpu *p, struct vcpu *v)
+{
+	if (p->rq_head != v || v->rq_next)
+		return EXIT_NOT_HERE;
+	arch_ipi_clear();
+	mailbox_poll(&p->ep);
+	console_flush();
+	if (p->loaded != v || p->rq_head != v || v->rq_next || p->vm_finish_mask || p->rebuild ||
+	    p->selftest.requested || !mailbox_idle(&p->ep))
+		return EXIT_RESCHEDULE;
+	vcpu_sync_irqs(p, v);
+	return EXIT_RESUME;
 }
 
 void vcpu_sync_irqs(struct pcpu *p, struct vcpu *v)
@@ -258,15 +325,15 @@ static void run_vcpu(struct pcpu *p, struct vcpu *v, uint64_t until)
 	}
 	/* A deadline already past is pending for the guest: arming for it would trap at once, forever. */
 	uint64_t emulated = arch_vcpu_emulated_deadline(&v->arch, &v->vm->arch);
-	if (emulated > now && emulated < deadline)
-		deadline = emulated;
+	if (emulated > now && emulated_arm_at(p, emulated, now) < deadline)
+		deadline = emulated_arm_at(p, emulated, now);
 	/*
 	 * A deadline the guest set through a call, served by the hardware:
 	 * watched by our own timer too, a little after it
 	 * (arch_vcpu_timer_check), so that the guest, not tessera, takes the
 	 * interrupt first when QEMU does signal it.
 	 */
-	uint64_t watch = v->timer_watch ? v->timer_watch + WATCH_GRACE_US * core_platform()->timebase_hz / 1000000 : 0;
+	uint64_t watch = v->timer_watch ? v->timer_watch + p->watch_grace : 0;
 	if (watch > now && watch < deadline)
 		deadline = watch;
 	else if (watch && watch <= now)
@@ -352,6 +419,9 @@ static void rebuild_step(struct pcpu *p)
 
 void core_run(struct pcpu *p)
 {
+	p->watch_grace = WATCH_GRACE_US * core_platform()->timebase_hz / 1000000;
+	p->timer_lead_max = TIMER_LEAD_MAX_US * core_platform()->timebase_hz / 1000000;
+	p->timer_lead = 0;
 	p->timer_deadline = 0;
 	set_timer(p, UINT64_MAX);
 	for (;;) {

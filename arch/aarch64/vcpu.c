@@ -218,7 +218,7 @@ static void decode_sync(const struct arch_vcpu *a, struct vcpu_exit *e)
 	}
 }
 
-void arch_vcpu_decode_exit(const struct arch_vcpu *a, struct vcpu_exit *e)
+void arch_vcpu_decode_trap(const struct arch_vcpu *a, struct vcpu_exit *e)
 {
 	*e = (struct vcpu_exit){ .cause = a->esr_el2, .pc = a->elr_el2 };
 	if (a->kind == VECTOR_IRQ || a->kind == VECTOR_FIQ) {

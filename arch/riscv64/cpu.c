@@ -4,6 +4,7 @@
 #include <arch/sbi.h>
 #include <stdio.h>
 #include "core/console.h"
+#include "core/pcpu.h"
 #include "partition/hostdt.h"
 #include "partition/vmcfg_arch.h"
 #include "arch/riscv64/irqc/models.h"
@@ -61,9 +62,17 @@ uint64_t arch_time_now(void)
 	return csr_read(time);
 }
 
+/*
+ * With Sstc the core's own comparator is an S-mode CSR (the firmware
+ * enabled it, as the guests' vstimecmp shows): a write instead of a call
+ * into the firmware. Either way an expired deadline's STIP is taken back.
+ */
 void arch_timer_arm(uint64_t deadline)
 {
-	sbi_set_timer(deadline);   /* also takes back an expired one (STIP) */
+	if (isa_has(&core_platform()->boot_isa, ISA_SSTC))
+		csr_write(CSR_STIMECMP, deadline);
+	else
+		sbi_set_timer(deadline);
 	csr_set(sie, SIE_STIE);
 }
 

@@ -69,15 +69,18 @@ arch_guest_enter:
 /*
  * Reached from arch_trap_entry with sp = the guest's struct arch_vcpu and
  * sscratch = the guest's sp. The short path first: save what a C call may
- * clobber (and s0, tp) — and, for anything but an SBI call, every register,
- * since an emulated load or store may name any of them — then run
- * arch_guest_fast_exit on the core stack with tessera's tp. If it handled
- * the exit (1: an SBI call, 2: anything else) the guest goes straight on;
- * otherwise the rest is saved and arch_guest_enter returns to the run loop.
+ * clobber (and s0, tp) and the exit's CSRs — and, for anything but an SBI
+ * call, every register, since an emulated load or store may name any of
+ * them — then run core's exit_dispatch_short on the core stack with
+ * tessera's tp. If it handled the exit the guest goes straight on at its
+ * pc; otherwise the rest is saved and arch_guest_enter returns to the run
+ * loop. An SBI call or an interrupt reads no CSR but sepc and scause on the
+ * short path (nothing on it traps into HS-mode, and the guest's callee-saved
+ * registers stay in place through the C call); the rest is saved for the
+ * run loop only if it gets the exit.
  */
-.macro save_guest_callee_saved   /* gp, s1-s11 into the context at sp */
+.macro save_guest_callee_saved   /* gp, s2-s11 into the context at sp (s1 is saved first) */
 	sd	gp, AVCPU_GPR(3)(sp)
-	sd	s1, AVCPU_GPR(9)(sp)
 	sd	s2, AVCPU_GPR(18)(sp)
 	sd	s3, AVCPU_GPR(19)(sp)
 	sd	s4, AVCPU_GPR(20)(sp)
@@ -90,6 +93,19 @@ arch_guest_enter:
 	sd	s11, AVCPU_GPR(27)(sp)
 .endm
 
+.macro save_exit_csrs ctx   /* what the run loop and the decode read of a trap */
+	csrr	t0, sstatus
+	sd	t0, AVCPU_SSTATUS(\ctx)
+	csrr	t0, 0x600		/* hstatus */
+	sd	t0, AVCPU_HSTATUS(\ctx)
+	csrr	t0, stval
+	sd	t0, AVCPU_STVAL(\ctx)
+	csrr	t0, 0x643		/* htval */
+	sd	t0, AVCPU_HTVAL(\ctx)
+	csrr	t0, 0x64a		/* htinst */
+	sd	t0, AVCPU_HTINST(\ctx)
+.endm
+
 	.globl arch_guest_trap
 arch_guest_trap:
 	sd	ra, AVCPU_GPR(1)(sp)
@@ -98,6 +114,7 @@ arch_guest_trap:
 	sd	t1, AVCPU_GPR(6)(sp)
 	sd	t2, AVCPU_GPR(7)(sp)
 	sd	s0, AVCPU_GPR(8)(sp)
+	sd	s1, AVCPU_GPR(9)(sp)
 	sd	a0, AVCPU_GPR(10)(sp)
 	sd	a1, AVCPU_GPR(11)(sp)
 	sd	a2, AVCPU_GPR(12)(sp)
@@ -112,19 +129,31 @@ arch_guest_trap:
 	sd	t6, AVCPU_GPR(31)(sp)
 	csrrw	t0, sscratch, zero	/* guest sp; sscratch = 0: back in tessera */
 	sd	t0, AVCPU_GPR(2)(sp)
-	csrr	t0, scause
+	csrr	t0, sepc
+	sd	t0, AVCPU_PC(sp)
+	csrr	s1, scause		/* s1: the cause, kept across the call */
+	sd	s1, AVCPU_SCAUSE(sp)
 	li	t1, 10			/* ecall from VS-mode */
-	beq	t0, t1, 1f
+	beq	s1, t1, 1f
+	bltz	s1, 1f			/* an interrupt: neither reads a register of the guest */
+	save_exit_csrs sp
 	save_guest_callee_saved
 1:	mv	s0, sp
 	ld	sp, AVCPU_HOST_SP(s0)
 	ld	tp, 13*8(sp)		/* tessera's tp, saved by arch_guest_enter */
 	mv	a0, s0
-	call	arch_guest_fast_exit
+	call	exit_dispatch_short
 	beqz	a0, .Lslow
 	csrw	sscratch, s0
-	li	t0, 1
-	beq	a0, t0, 2f
+	ld	t0, AVCPU_PC(s0)
+	csrw	sepc, t0
+	li	t0, 10
+	beq	s1, t0, 2f		/* a call's answer is in a0/a1 */
+	bltz	s1, 2f			/* an interrupt changed no register of the guest */
+	ld	t0, AVCPU_SSTATUS(s0)	/* a nested trap (HLVX) may have changed these */
+	csrw	sstatus, t0
+	ld	t0, AVCPU_HSTATUS(s0)
+	csrw	0x600, t0
 	ld	gp, AVCPU_GPR(3)(s0)
 	ld	s1, AVCPU_GPR(9)(s0)
 	ld	s2, AVCPU_GPR(18)(s0)
@@ -137,7 +166,9 @@ arch_guest_trap:
 	ld	s9, AVCPU_GPR(25)(s0)
 	ld	s10, AVCPU_GPR(26)(s0)
 	ld	s11, AVCPU_GPR(27)(s0)
-2:	ld	ra, AVCPU_GPR(1)(s0)
+	j	4f
+2:	ld	s1, AVCPU_GPR(9)(s0)	/* the guest's s1: the cause was in it */
+4:	ld	ra, AVCPU_GPR(1)(s0)
 	ld	sp, AVCPU_GPR(2)(s0)
 	ld	tp, AVCPU_GPR(4)(s0)
 	ld	t0, AVCPU_GPR(5)(s0)
@@ -158,10 +189,15 @@ arch_guest_trap:
 	ld	s0, AVCPU_GPR(8)(s0)
 	sret
 
-/* The run loop handles this exit: the rest of the guest's registers (the CSRs are saved already). */
+/* The run loop handles this exit: for a call or an interrupt, the rest of the guest's registers and the exit's CSRs. */
 .Lslow:
 	mv	sp, s0
+	li	t0, 10
+	beq	s1, t0, 6f
+	bgez	s1, 5f
+6:	save_exit_csrs sp
 	save_guest_callee_saved
+5:
 	ld	sp, AVCPU_HOST_SP(sp)
 	ld	ra, 0*8(sp)
 	ld	s0, 1*8(sp)

@@ -213,17 +213,20 @@ static const char *const exception_names[] = {
 	[21] = "load guest-page fault", [22] = "virtual instruction", [23] = "store guest-page fault",
 };
 
-void arch_vcpu_decode_exit(const struct arch_vcpu *a, struct vcpu_exit *e)
+/* Every exit but an SBI call (arch_vcpu_decode_exit takes those in place). */
+void arch_vcpu_decode_trap(const struct arch_vcpu *a, struct vcpu_exit *e)
 {
 	unsigned long cause = a->scause;
-	if (cause == 10) {   /* an SBI call, the most frequent exit: its handler reads the registers */
-		e->reason = EXIT_HYPERCALL;
+	unsigned long code = cause & ~SCAUSE_INTERRUPT;
+	if (cause == 20 || cause == 21 || cause == 23) {   /* guest-page faults: MMIO, the next most frequent */
+		e->reason = EXIT_MMIO;
 		e->cause = cause;
 		e->pc = a->pc;
-		e->what = "ecall from VS-mode";
+		e->addr = (a->htval << 2) | (a->stval & 3);
+		e->what = exception_names[cause];
+		e->injectable = false;
 		return;
 	}
-	unsigned long code = cause & ~SCAUSE_INTERRUPT;
 	*e = (struct vcpu_exit){ .cause = cause, .pc = a->pc, .what = "unknown exception" };
 	if (code < sizeof(exception_names) / sizeof(exception_names[0]) && exception_names[code])
 		e->what = exception_names[code];
@@ -267,44 +270,6 @@ void arch_vcpu_decode_exit(const struct arch_vcpu *a, struct vcpu_exit *e)
 		e->addr = a->stval;
 		return;
 	}
-}
-
-/*
- * The short trap path (guest.S): the exit's CSRs into the context, decoded
- * once into the vCPU's exit record, then core's dispatcher. If it handled
- * the exit, the guest goes on at a->pc; CSRs a nested trap (HLVX) may have
- * changed are written back. Returns 0 (run loop), 1 (done: only the
- * registers a call clobbers need restoring) or 2 (done, every register saved
- * and restored: an emulated load may have written any).
- */
-static void save_exit_csrs(struct arch_vcpu *a)
-{
-	a->sstatus = csr_read(sstatus);
-	a->hstatus = csr_read(CSR_HSTATUS);
-	a->stval = csr_read(stval);
-	a->htval = csr_read(CSR_HTVAL);
-	a->htinst = csr_read(CSR_HTINST);
-}
-
-int arch_guest_fast_exit(struct arch_vcpu *a);
-int arch_guest_fast_exit(struct arch_vcpu *a)
-{
-	a->pc = csr_read(sepc);
-	a->scause = csr_read(scause);
-	bool call = a->scause == 10;
-	if (!call)   /* a fast SBI call needs nothing more, and nothing on its path traps into HS-mode */
-		save_exit_csrs(a);
-	if (exit_dispatch_short(a) != FAST_EXIT_DONE) {
-		if (call)
-			save_exit_csrs(a);   /* the run loop enters the guest again from a */
-		return 0;
-	}
-	csr_write(sepc, a->pc);
-	if (call || a->scause & SCAUSE_INTERRUPT)
-		return 1;   /* a call's answer is in a0/a1; a timer changed no register of the guest */
-	csr_write(sstatus, a->sstatus);
-	csr_write(CSR_HSTATUS, a->hstatus);
-	return 2;
 }
 
 void arch_vcpu_trap_wfi(struct arch_vcpu *a, bool trap)

@@ -160,26 +160,32 @@ static int vplic_read(struct vcpu *v, void *dev, uint64_t off, unsigned width, u
 	if (width != 4)
 		return E_INVAL;
 	*val = 0;
-	lock(p);
-	switch (decode(vm, off, &i)) {
-	case REG_PRIORITY: *val = p->plic.priority[i]; break;
-	case REG_PENDING: *val = p->plic.pending; break;
-	case REG_ENABLE: *val = p->plic.enable[i]; break;
-	case REG_THRESHOLD: *val = p->plic.threshold[i]; break;
-	case REG_CLAIM: {
-		unsigned s = best_source(p, i);
-		if (s) {
-			p->plic.pending &= ~(1u << s);
-			p->plic.claimed |= 1u << s;
+	enum reg reg = decode(vm, off, &i);
+	if (reg != REG_CLAIM) {
+		/*
+		 * One aligned word, written whole under the lock: a read of it
+		 * needs no lock (it sees the value before or after a write).
+		 */
+		switch (reg) {
+		case REG_PRIORITY: *val = __atomic_load_n(&p->plic.priority[i], __ATOMIC_RELAXED); break;
+		case REG_PENDING: *val = __atomic_load_n(&p->plic.pending, __ATOMIC_RELAXED); break;
+		case REG_ENABLE: *val = __atomic_load_n(&p->plic.enable[i], __ATOMIC_RELAXED); break;
+		case REG_THRESHOLD: *val = __atomic_load_n(&p->plic.threshold[i], __ATOMIC_RELAXED); break;
+		default: break;   /* reserved: reads as zero */
 		}
-		*val = s;
-		update(vm, &kick);
-		break;
+		return 0;
 	}
-	case REG_NONE: break;   /* reserved: reads as zero */
+	lock(p);
+	unsigned s = best_source(p, i);
+	if (s) {
+		p->plic.pending &= ~(1u << s);
+		p->plic.claimed |= 1u << s;
 	}
+	*val = s;
+	update(vm, &kick);
 	unlock(p);
-	kick_vcpus(vm, v, kick);
+	if (kick)
+		kick_vcpus(vm, v, kick);
 	return 0;
 }
 

@@ -31,5 +31,5 @@ static void base_handle(struct sbi_call *c)
 
 const struct sbi_ext sbi_ext_base = {
 	.name = "base", .eid_min = SBI_EXT_BASE, .eid_max = SBI_EXT_BASE,
-	.handle = base_handle, .fast = sbi_fast_always,
+	.handle = base_handle, .fast_fids = SBI_FAST_ALL_FIDS,
 };

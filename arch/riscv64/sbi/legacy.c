@@ -7,7 +7,7 @@ static void legacy_handle(struct sbi_call *c)
 	c->error = 0;
 	switch (c->eid) {
 	case SBI_LEGACY_SET_TIMER:
-		sbi_set_timer_for(c->v, c->a[0]);
+		sbi_set_timer_for(c->p, c->v, c->a[0]);
 		return;
 	case SBI_EXT_LEGACY_PUTCHAR:
 		vcpu_console_putc(c->v, (char)c->a[0]);

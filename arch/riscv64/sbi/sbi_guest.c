@@ -8,7 +8,7 @@ static const struct sbi_ext *const extensions[] = {
 	&sbi_ext_srst, &sbi_ext_dbcn, &sbi_ext_legacy,
 };
 
-const struct sbi_ext *sbi_find_ext(const struct vcpu *v, unsigned long eid)
+static inline const struct sbi_ext *find_ext(const struct vcpu *v, unsigned long eid)
 {
 	for (unsigned i = 0; i < sizeof(extensions) / sizeof(extensions[0]); i++) {
 		const struct sbi_ext *e = extensions[i];
@@ -16,6 +16,11 @@ const struct sbi_ext *sbi_find_ext(const struct vcpu *v, unsigned long eid)
 			return !e->probe || e->probe(v) ? e : NULL;
 	}
 	return NULL;
+}
+
+const struct sbi_ext *sbi_find_ext(const struct vcpu *v, unsigned long eid)
+{
+	return find_ext(v, eid);
 }
 
 bool sbi_check_extensions(char *why, size_t len)
@@ -67,12 +72,6 @@ int sbi_hart_mask(const struct vm *vm, unsigned long mask, unsigned long base, u
 	return 0;
 }
 
-bool sbi_fast_always(const struct sbi_call *c)
-{
-	(void)c;
-	return true;
-}
-
 static void call_init(struct sbi_call *c, struct pcpu *p, struct vcpu *v)
 {
 	const unsigned long *r = v->arch.gpr;
@@ -103,21 +102,20 @@ void arch_handle_hypercall(struct pcpu *p, struct vcpu *v)
 }
 
 /*
- * The short trap path: the same table, the same lookup; an extension runs
- * here when its `fast` test says so (the most frequent calls come first in
- * the table, so the walk is short).
+ * The short trap path: the same table, the same lookup; a call runs here
+ * when its extension lists its FID as fast (the most frequent calls come
+ * first in the table, so the walk is short).
  */
 enum exit_result arch_hypercall_short(struct pcpu *p, struct vcpu *v, struct vcpu_exit *e)
 {
 	(void)e;
-	const struct sbi_ext *ext = sbi_find_ext(v, v->arch.gpr[17]);
-	if (!ext || !ext->fast)
+	unsigned long fid = v->arch.gpr[16];
+	const struct sbi_ext *ext = find_ext(v, v->arch.gpr[17]);
+	if (!ext || fid >= 64 || !((ext->fast_fids >> fid) & 1))
 		return EXIT_NOT_HERE;
 	struct sbi_call c;
 	call_init(&c, p, v);
-	if (!ext->fast(&c))
-		return EXIT_NOT_HERE;
 	ext->handle(&c);
 	answer(&v->arch, ext, &c);
-	return EXIT_RESUME;
+	return c.resched ? EXIT_RESCHEDULE : EXIT_RESUME;
 }

@@ -22,6 +22,7 @@ struct sbi_call {
 	const unsigned long *a;   /* a0..a5, read in place from the saved registers */
 	long error;
 	unsigned long value;
+	bool resched;   /* done, but it changed this core's run queue or the caller's lines: run loop next */
 };
 
 struct sbi_ext {
@@ -31,13 +32,14 @@ struct sbi_ext {
 	bool (*probe)(const struct vcpu *v);      /* NULL: always there */
 	void (*handle)(struct sbi_call *c);
 	/*
-	 * Whether this call may run on the short trap path: it touches only the
-	 * calling vCPU and CSRs, never the run queue or another core. NULL: never.
+	 * The function IDs (bit N: FID N, below 64) that may run on the short
+	 * trap path: they touch only the calling vCPU, CSRs and at most bring
+	 * its own core's timer forward, never the run queue or another core.
 	 */
-	bool (*fast)(const struct sbi_call *c);
+	uint64_t fast_fids;
 };
 
-bool sbi_fast_always(const struct sbi_call *c);
+#define SBI_FAST_ALL_FIDS UINT64_MAX
 
 extern const struct sbi_ext sbi_ext_base, sbi_ext_time, sbi_ext_ipi, sbi_ext_rfence, sbi_ext_hsm,
 	sbi_ext_srst, sbi_ext_dbcn, sbi_ext_legacy, sbi_ext_vendor;
@@ -47,5 +49,5 @@ const struct sbi_ext *sbi_find_ext(const struct vcpu *v, unsigned long eid);
 bool sbi_check_extensions(char *why, size_t len);
 long sbi_error_from(int err);
 int sbi_hart_mask(const struct vm *vm, unsigned long mask, unsigned long base, uint32_t *out);
-void sbi_set_timer_for(struct vcpu *v, uint64_t deadline);
+void sbi_set_timer_for(struct pcpu *p, struct vcpu *v, uint64_t deadline);
 #endif

@@ -59,5 +59,5 @@ static void vendor_handle(struct sbi_call *c)
 
 const struct sbi_ext sbi_ext_vendor = {
 	.name = "tessera", .eid_min = SBI_EXT_TESSERA, .eid_max = SBI_EXT_TESSERA,
-	.handle = vendor_handle, .fast = sbi_fast_always,
+	.handle = vendor_handle, .fast_fids = SBI_FAST_ALL_FIDS,
 };

@@ -67,6 +67,8 @@ static inline unsigned long arch_vcpu_pc(const struct arch_vcpu *a) { return a->
 /* What a guest's remote fence asks of one core (arch_rfence). */
 enum arch_rfence_kind { ARCH_RFENCE_I = 1u << 0, ARCH_RFENCE_VS_TLB = 1u << 1 };
 uint64_t stage2_vtcr(void);
+void arch_vcpu_decode_trap(const struct arch_vcpu *a, struct vcpu_exit *e);
+static inline void arch_vcpu_decode_exit(const struct arch_vcpu *a, struct vcpu_exit *e) { arch_vcpu_decode_trap(a, e); }
 #include "core/arch.h"   /* the hooks this architecture implements */
 #endif
 #endif

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include "core/exit.h"
 #include <arch/insn.h>
+#include <arch/csr.h>
 #endif
 
 /* Offsets used by guest.S and trap.S. */
@@ -67,6 +68,31 @@ static inline unsigned long arch_vcpu_pc(const struct arch_vcpu *a) { return a->
 
 /* What a guest's remote fence asks of one core (arch_rfence). */
 enum arch_rfence_kind { ARCH_RFENCE_I = 1u << 0, ARCH_RFENCE_VS_TLB = 1u << 1 };
+
+void arch_vcpu_decode_trap(const struct arch_vcpu *a, struct vcpu_exit *e);
+/*
+ * The two most frequent exits decoded in place: an SBI call (its handler
+ * reads the registers) and the core's timer; the rest in vcpu.c.
+ */
+static inline void arch_vcpu_decode_exit(const struct arch_vcpu *a, struct vcpu_exit *e)
+{
+	if (__builtin_expect(a->scause == 10, 1)) {
+		e->reason = EXIT_HYPERCALL;
+		e->cause = 10;
+		e->pc = a->pc;
+		e->what = "ecall from VS-mode";
+		return;
+	}
+	if (a->scause == (SCAUSE_INTERRUPT | 5)) {
+		e->reason = EXIT_EXTERNAL_IRQ;
+		e->irq = HOST_IRQ_TIMER;
+		e->cause = a->scause;
+		e->pc = a->pc;
+		e->what = "interrupt";
+		return;
+	}
+	arch_vcpu_decode_trap(a, e);
+}
 #include "core/arch.h"   /* the hooks this architecture implements */
 #endif
 #endif

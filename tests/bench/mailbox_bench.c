@@ -342,8 +342,8 @@ static void run(enum impl which, unsigned n)
 	uint64_t total = (uint64_t)n * (n - 1) * msgs, samples = (uint64_t)(n / 2) * rounds;
 	double secs = (double)(t1 - t0 + 1) / 1e9;
 	qsort(rtt, samples, sizeof(*rtt), cmp_u64);
-	printf("MAILBOX impl=%s threads=%u msgs_per_s=%llu rtt_ns=%llu\n", impl_name[impl], n,
-	       (ull)((double)total / secs + 0.5), (ull)rtt[samples / 2]);
+	printf("MAILBOX impl=%s threads=%u msgs_per_s=%llu rtt_ns=%llu rtt_p99_ns=%llu\n", impl_name[impl], n,
+	       (ull)((double)total / secs + 0.5), (ull)rtt[samples / 2], (ull)rtt[samples * 99 / 100]);
 	fprintf(stderr, "  %s/%u: %llu msgs in %.3f s; rtt p10=%llu p90=%llu ns of %llu; "
 		"kicks %llu, full waits %llu\n", impl_name[impl], n, (ull)total, secs,
 		(ull)rtt[samples / 10], (ull)rtt[samples * 9 / 10], (ull)samples, (ull)kicks, (ull)waits);

@@ -319,9 +319,18 @@ static void run_vcpu(struct pcpu *p, struct vcpu *v, uint64_t until)
 	uint64_t deadline = until;   /* another vCPU's turn */
 	/* A halted vCPU on this core waits for its timer: wake up for it, however v behaves. */
 	for (struct vcpu *o = p->rq_head; o; o = o->rq_next) {
-		uint64_t d = o == v ? UINT64_MAX : arch_vcpu_timer_deadline(&o->arch, false);
-		if (d > now && d < deadline)
-			deadline = d;   /* one already due makes it runnable in pick() */
+		if (o == v || o->run != VCPU_HALTED)
+			continue;   /* a runnable one's turn is in until */
+		uint64_t d = arch_vcpu_timer_deadline(&o->arch, false);
+		/*
+		 * Due since pick() looked (time passes between the two reads,
+		 * more so on a loaded host): v must not run on without a timer
+		 * while o waits; pick() again, which wakes o.
+		 */
+		if (d <= now)
+			return;
+		if (d < deadline)
+			deadline = d;
 	}
 	/* A deadline already past is pending for the guest: arming for it would trap at once, forever. */
 	uint64_t emulated = arch_vcpu_emulated_deadline(&v->arch, &v->vm->arch);

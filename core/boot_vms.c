@@ -11,6 +11,7 @@
 #include "core/mem.h"
 #include "core/pcpu.h"
 #include "core/vm.h"
+#include "partition/hostdt.h"
 #include "partition/vmconfig.h"
 #include "partition/vmpkg.h"
 
@@ -92,9 +93,9 @@ static void canonical_paths(const struct host_platform *plat, struct vmcfg *cfgs
 	for (unsigned i = 0; i < n; i++)
 		for (unsigned d = 0; d < cfgs[i].ndevices; d++) {
 			struct vmcfg_device *dev = &cfgs[i].devices[d];
-			int node = dev->kind == VMCFG_DEV_PASSTHROUGH ? fdt_path_offset(plat->fdt, dev->path)
+			int node = dev->kind == VMCFG_DEV_PASSTHROUGH ? hostdt_path_offset(plat->fdt, dev->path)
 								     : -1;
-			if (node >= 0 && fdt_get_path(plat->fdt, node, path, sizeof(path)) == 0)
+			if (node >= 0 && hostdt_get_path(plat->fdt, node, path, sizeof(path)) == 0)
 				memcpy(dev->path, path, sizeof(path));
 		}
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <libfdt.h>
 #include "partition/guestdt.h"
+#include "partition/hostdt.h"
 
 static int reg_pair(void *fdt, uint64_t base, uint64_t size)
 {
@@ -53,7 +54,7 @@ static bool host_only(const char *name)
 /* reg of the host node, re-encoded with the guest /soc's 2+2 cells. */
 static int copy_reg(void *fdt, const void *host, int node, const fdt32_t *reg, int len)
 {
-	int parent = fdt_parent_offset(host, node);
+	int parent = hostdt_parent_offset(host, node);
 	int ac = fdt_address_cells(host, parent), sc = fdt_size_cells(host, parent);
 	if (ac < 1 || ac > 2 || sc < 0 || sc > 2 || len % ((ac + sc) * 4))
 		return -FDT_ERR_BADNCELLS;
@@ -80,7 +81,7 @@ static const char *soc_name_user(const struct guestdt_params *p, unsigned dev, c
 	char own[40];
 	for (unsigned j = 0; j < dev; j++) {
 		int other = p->cfg->devices[j].kind == VMCFG_DEV_PASSTHROUGH ?
-			    fdt_path_offset(p->host_fdt, p->cfg->devices[j].path) : -1;
+			    hostdt_path_offset(p->host_fdt, p->cfg->devices[j].path) : -1;
 		const char *taken = other >= 0 ? fdt_get_name(p->host_fdt, other, NULL) : NULL;
 		if (taken && !strcmp(taken, name)) {
 			snprintf(what, len, "devices[%u]", j);
@@ -104,7 +105,7 @@ static int passthrough_node(void *fdt, const struct guestdt_params *p, unsigned 
 {
 	const char *path = p->cfg->devices[dev].path;
 	const void *host = p->host_fdt;
-	int node = fdt_path_offset(host, path), prop, rc;
+	int node = hostdt_path_offset(host, path), prop, rc;
 	if (node < 0)
 		return node;
 	const char *nodename = fdt_get_name(host, node, &rc);

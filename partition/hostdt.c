@@ -8,31 +8,46 @@
 #define FAIL(code, ...) do { snprintf(err, errlen, __VA_ARGS__); return (code); } while (0)
 
 /*
- * libfdt has no parent links: each parent or phandle lookup walks the tree
- * from the start. hostdt_read walks it once (check_structure) and keeps
- * every node's offset, parent and phandle here, so those lookups are a
- * search in a small table. A tree with more nodes than fit, or a lookup in
- * another tree, falls back to libfdt.
+ * libfdt has no parent links and no index: each parent, phandle, path or
+ * compatible lookup walks the tree from the start (every tag of it), and
+ * QEMU's trees have dozens of device nodes. hostdt_read walks the tree once
+ * (check_structure) and keeps every node's offset, parent, name, phandle,
+ * compatible and device_type here, so those lookups are searches in a small
+ * table. A tree with more nodes than fit, or a lookup in another tree, falls
+ * back to libfdt; the answers are libfdt's either way (tests/host/).
  */
 #define INDEX_MAX 512
+struct ix_node {
+	int off, parent;               /* parent: an index, -1 for the root */
+	uint32_t phandle;
+	uint16_t namelen, compat_len, type_len;
+	const char *name, *compat, *type;   /* compat/type: the property values, NULL if absent */
+	const char *reg;                    /* its reg, NULL if absent */
+	uint32_t reg_len;
+	int acells, scells;                 /* #address-cells, #size-cells as fdt_cells reads them */
+};
 static struct {
 	const void *fdt;
 	bool complete;
 	int n;
-	int off[INDEX_MAX], parent[INDEX_MAX];
-	uint32_t phandle[INDEX_MAX];
+	struct ix_node node[INDEX_MAX];
 } ix;
+
+static bool ix_usable(const void *fdt)
+{
+	return ix.fdt == fdt && ix.complete;
+}
 
 static int ix_find(const void *fdt, int node)
 {
-	if (ix.fdt != fdt || !ix.complete)
+	if (!ix_usable(fdt))
 		return -1;
 	int lo = 0, hi = ix.n - 1;
 	while (lo <= hi) {   /* offsets were recorded in increasing order */
 		int mid = (lo + hi) / 2;
-		if (ix.off[mid] == node)
+		if (ix.node[mid].off == node)
 			return mid;
-		if (ix.off[mid] < node)
+		if (ix.node[mid].off < node)
 			lo = mid + 1;
 		else
 			hi = mid - 1;
@@ -40,35 +55,131 @@ static int ix_find(const void *fdt, int node)
 	return -1;
 }
 
+/* The first index entry whose offset is above `after`. */
+static int ix_after(int after)
+{
+	int lo = 0, hi = ix.n;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (ix.node[mid].off > after)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
 static int node_parent(const void *fdt, int node)
 {
 	int i = ix_find(fdt, node);
 	if (i < 0)
 		return fdt_parent_offset(fdt, node);
-	return ix.parent[i] >= 0 ? ix.off[ix.parent[i]] : -FDT_ERR_NOTFOUND;
+	return ix.node[i].parent >= 0 ? ix.node[ix.node[i].parent].off : -FDT_ERR_NOTFOUND;
 }
 
 static int node_by_phandle(const void *fdt, uint32_t phandle)
 {
-	if (ix.fdt != fdt || !ix.complete)
+	if (!ix_usable(fdt))
 		return fdt_node_offset_by_phandle(fdt, phandle);
 	if (phandle == 0 || phandle == ~0u)
 		return -FDT_ERR_BADPHANDLE;
 	for (int i = 0; i < ix.n; i++)
-		if (ix.phandle[i] == phandle)
-			return ix.off[i];
+		if (ix.node[i].phandle == phandle)
+			return ix.node[i].off;
 	return -FDT_ERR_NOTFOUND;
 }
 
 /* The next node after `after` (-1: from the start) that is compatible with compat. */
 static int node_by_compatible(const void *fdt, int after, const char *compat)
 {
-	if (ix.fdt != fdt || !ix.complete)
+	if (!ix_usable(fdt))
 		return fdt_node_offset_by_compatible(fdt, after, compat);
-	for (int i = 0; i < ix.n; i++)
-		if (ix.off[i] > after && fdt_node_check_compatible(fdt, ix.off[i], compat) == 0)
-			return ix.off[i];
+	for (int i = ix_after(after); i < ix.n; i++)
+		if (ix.node[i].compat && fdt_stringlist_contains(ix.node[i].compat, ix.node[i].compat_len, compat))
+			return ix.node[i].off;
 	return -FDT_ERR_NOTFOUND;
+}
+
+/* libfdt's fdt_nodename_eq_: "name" also matches "name@unit" when it has no '@' itself. */
+static bool ix_name_eq(const struct ix_node *n, const char *s, int len)
+{
+	if (n->namelen < len || memcmp(n->name, s, (size_t)len) != 0)
+		return false;
+	return n->namelen == len || (n->name[len] == '@' && !memchr(s, '@', (size_t)len));
+}
+
+/* fdt_path_offset_namelen from the index: absolute paths (aliases go to libfdt). */
+static int path_offset(const void *fdt, const char *path, int len)
+{
+	if (!ix_usable(fdt) || len <= 0 || path[0] != '/' || ix.n == 0 || ix.node[0].off != 0)
+		return fdt_path_offset_namelen(fdt, path, len);
+	int pos = 0, cur = 0;
+	while (pos < len) {
+		while (path[pos] == '/') {
+			if (++pos == len)
+				return ix.node[cur].off;
+		}
+		int end = pos;
+		while (end < len && path[end] != '/')
+			end++;
+		/* cur's subtree follows it; its first entry past the subtree has a parent before cur */
+		int found = -1;
+		for (int i = cur + 1; i < ix.n && ix.node[i].parent >= cur; i++)
+			if (ix.node[i].parent == cur && ix_name_eq(&ix.node[i], path + pos, end - pos)) {
+				found = i;
+				break;
+			}
+		if (found < 0)
+			return -FDT_ERR_NOTFOUND;
+		cur = found;
+		pos = end;
+	}
+	return ix.node[cur].off;
+}
+
+/* fdt_get_path from the index. */
+static int get_path(const void *fdt, int node, char *buf, int buflen)
+{
+	int i = ix_find(fdt, node), chain[64], depth = 0;
+	if (i < 0 || buflen < 2)
+		return fdt_get_path(fdt, node, buf, buflen);
+	for (; i > 0 && depth < 64; i = ix.node[i].parent)
+		chain[depth++] = i;
+	if (i != 0 || ix.node[0].off != 0)
+		return fdt_get_path(fdt, node, buf, buflen);
+	int pos = 0;
+	while (depth--) {
+		const struct ix_node *n = &ix.node[chain[depth]];
+		if (pos + 1 + n->namelen >= buflen)
+			return -FDT_ERR_NOSPACE;
+		buf[pos++] = '/';
+		memcpy(buf + pos, n->name, n->namelen);
+		pos += n->namelen;
+	}
+	if (pos == 0)
+		buf[pos++] = '/';
+	buf[pos] = '\0';
+	return 0;
+}
+
+int hostdt_node_by_compatible(const void *fdt, int after, const char *compat)
+{
+	return node_by_compatible(fdt, after, compat);
+}
+
+int hostdt_path_offset(const void *fdt, const char *path)
+{
+	return path_offset(fdt, path, (int)strlen(path));
+}
+
+int hostdt_parent_offset(const void *fdt, int node)
+{
+	return node_parent(fdt, node);
+}
+
+int hostdt_get_path(const void *fdt, int node, char *buf, int buflen)
+{
+	return get_path(fdt, node, buf, buflen);
 }
 
 static uint64_t read_cells(const fdt32_t *cell, int n)
@@ -82,14 +193,27 @@ static uint64_t read_cells(const fdt32_t *cell, int n)
 /* The idx-th (address, size) pair of a node's reg, using its parent's cells. */
 static int read_reg(const void *fdt, int node, int idx, uint64_t *base, uint64_t *size)
 {
-	int parent = node_parent(fdt, node);
-	if (parent < 0)
-		return parent;
-	int ac = fdt_address_cells(fdt, parent), sc = fdt_size_cells(fdt, parent);
+	int ac, sc, len, i = ix_find(fdt, node);
+	const fdt32_t *reg;
+	if (i >= 0) {   /* fdt_address_cells, fdt_size_cells and getprop, from the index */
+		const struct ix_node *n = &ix.node[i];
+		if (n->parent < 0)
+			return -FDT_ERR_NOTFOUND;
+		const struct ix_node *parent = &ix.node[n->parent];
+		ac = parent->acells == -FDT_ERR_NOTFOUND ? 2 : parent->acells ? parent->acells : -FDT_ERR_BADNCELLS;
+		sc = parent->scells == -FDT_ERR_NOTFOUND ? 1 : parent->scells;
+		reg = (const fdt32_t *)(const void *)n->reg;
+		len = n->reg ? (int)n->reg_len : -FDT_ERR_NOTFOUND;
+	} else {
+		int parent = node_parent(fdt, node);
+		if (parent < 0)
+			return parent;
+		ac = fdt_address_cells(fdt, parent);
+		sc = fdt_size_cells(fdt, parent);
+		reg = fdt_getprop(fdt, node, "reg", &len);
+	}
 	if (ac < 1 || ac > 2 || sc < 0 || sc > 2)
 		return -FDT_ERR_BADNCELLS;
-	int len;
-	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
 	if (!reg)
 		return len < 0 ? len : -FDT_ERR_INTERNAL;   /* libfdt sets len < 0 then */
 	int stride = (ac + sc) * (int)sizeof(fdt32_t);
@@ -155,7 +279,7 @@ static void read_isa(const void *fdt, int node, struct isa *isa)
 
 int hostdt_node_reg(const void *fdt, const char *path, uint64_t *base, uint64_t *size)
 {
-	int node = fdt_path_offset(fdt, path);
+	int node = hostdt_path_offset(fdt, path);
 	if (node < 0)
 		return node;
 	return read_reg(fdt, node, 0, base, size);
@@ -175,7 +299,7 @@ bool hostdt_bootarg(const struct host_platform *p, const char *word)
 static int read_harts(const void *fdt, uint64_t boot_hartid, struct host_platform *p,
 		      char *err, size_t errlen)
 {
-	int cpus = fdt_path_offset(fdt, "/cpus");
+	int cpus = hostdt_path_offset(fdt, "/cpus");
 	if (cpus < 0)
 		FAIL(E_MISSING, "/cpus: node missing (%s)", fdt_strerror(cpus));
 	uint64_t tb = 0;
@@ -236,14 +360,12 @@ static int read_harts(const void *fdt, uint64_t boot_hartid, struct host_platfor
 /* The next node after `after` whose device_type is type. */
 static int node_by_device_type(const void *fdt, int after, const char *type)
 {
-	if (ix.fdt != fdt || !ix.complete)
+	if (!ix_usable(fdt))
 		return fdt_node_offset_by_prop_value(fdt, after, "device_type", type, (int)strlen(type) + 1);
-	for (int i = 0; i < ix.n; i++) {
-		int len;
-		const char *v = ix.off[i] > after ? fdt_getprop(fdt, ix.off[i], "device_type", &len) : NULL;
-		if (v && len == (int)strlen(type) + 1 && !memcmp(v, type, (size_t)len))
-			return ix.off[i];
-	}
+	size_t len = strlen(type) + 1;
+	for (int i = ix_after(after); i < ix.n; i++)
+		if (ix.node[i].type && ix.node[i].type_len == len && !memcmp(ix.node[i].type, type, len))
+			return ix.node[i].off;
 	return -FDT_ERR_NOTFOUND;
 }
 
@@ -291,7 +413,7 @@ static int read_reserved(const void *fdt, struct host_platform *p, char *err, si
 		    add_reserved(p, base, size, err, errlen))
 			return E_NOSPC;
 	}
-	int rm = fdt_path_offset(fdt, "/reserved-memory");
+	int rm = hostdt_path_offset(fdt, "/reserved-memory");
 	if (rm < 0)
 		return 0;
 	int node;
@@ -319,14 +441,14 @@ static const char *uart_compatible(const void *fdt, int node)
 static int read_uart(const void *fdt, struct host_platform *p, char *err, size_t errlen)
 {
 	int node = -FDT_ERR_NOTFOUND;
-	int chosen = fdt_path_offset(fdt, "/chosen");
+	int chosen = hostdt_path_offset(fdt, "/chosen");
 	if (chosen >= 0) {
 		int len;
 		const char *path = fdt_getprop(fdt, chosen, "stdout-path", &len);
 		if (path && len > 0) {
 			const char *colon = memchr(path, ':', (size_t)len);
 			int plen = colon ? (int)(colon - path) : (int)strnlen(path, (size_t)len);
-			node = fdt_path_offset_namelen(fdt, path, plen);
+			node = path_offset(fdt, path, plen);
 		}
 	}
 	if (node < 0 || !uart_compatible(fdt, node) || !node_enabled(fdt, node)) {
@@ -352,7 +474,7 @@ static int read_uart(const void *fdt, struct host_platform *p, char *err, size_t
 		FAIL(E_INVAL, "%s: reg-shift %u / reg-io-width %u not supported",
 		     fdt_get_name(fdt, node, NULL), u->reg_shift, u->reg_io_width);
 	snprintf(u->compatible, sizeof(u->compatible), "%s", uart_compatible(fdt, node));
-	if (fdt_get_path(fdt, node, u->path, sizeof(u->path)) < 0)
+	if (get_path(fdt, node, u->path, sizeof(u->path)) < 0)
 		snprintf(u->path, sizeof(u->path), "%s", fdt_get_name(fdt, node, NULL));
 	u->present = true;
 	return 0;
@@ -462,7 +584,7 @@ int hostdt_check_vm_range(const struct host_platform *p, uint64_t base, uint64_t
 
 int hostdt_node_reg_at(const void *fdt, const char *path, int idx, uint64_t *base, uint64_t *size)
 {
-	int node = fdt_path_offset(fdt, path);
+	int node = hostdt_path_offset(fdt, path);
 	if (node < 0)
 		return node;
 	return read_reg(fdt, node, idx, base, size);
@@ -470,7 +592,7 @@ int hostdt_node_reg_at(const void *fdt, const char *path, int idx, uint64_t *bas
 
 static int read_initrd(const void *fdt, struct host_platform *p, char *err, size_t errlen)
 {
-	int chosen = fdt_path_offset(fdt, "/chosen");
+	int chosen = hostdt_path_offset(fdt, "/chosen");
 	uint64_t start, end;
 	if (chosen < 0 || !read_u32_or_u64(fdt, chosen, "linux,initrd-start", &start))
 		return 0;
@@ -485,16 +607,95 @@ static int read_initrd(const void *fdt, struct host_platform *p, char *err, size
 /* Arm: how PSCI is called (/psci method), "" if the tree has no /psci. */
 static void read_psci(const void *fdt, struct host_platform *p)
 {
-	int node = fdt_path_offset(fdt, "/psci");
+	int node = hostdt_path_offset(fdt, "/psci");
 	const char *m = node >= 0 ? fdt_getprop(fdt, node, "method", NULL) : NULL;
 	snprintf(p->psci_method, sizeof(p->psci_method), "%s", m ? m : "");
 }
 
 static void read_bootargs(const void *fdt, struct host_platform *p)
 {
-	int chosen = fdt_path_offset(fdt, "/chosen");
+	int chosen = hostdt_path_offset(fdt, "/chosen");
 	const char *args = chosen >= 0 ? fdt_getprop(fdt, chosen, "bootargs", NULL) : NULL;
 	snprintf(p->bootargs, sizeof(p->bootargs), "%s", args ? args : "");
+}
+
+/*
+ * What the index keeps of a node's properties: the first phandle (4 bytes,
+ * named phandle or linux,phandle), compatible, device_type, reg,
+ * #address-cells and #size-cells (libfdt's getprop finds the first of a
+ * name). Property names are looked up once per string offset (dtc shares
+ * each name's string), in a small cache.
+ */
+enum { PROP_OTHER = 1, PROP_PHANDLE, PROP_COMPAT, PROP_TYPE, PROP_REG, PROP_ACELLS, PROP_SCELLS };
+static struct {
+	const void *fdt;
+	uint32_t nameoff[64];
+	uint8_t kind[64];
+} names;
+
+static unsigned prop_kind(const void *fdt, uint32_t nameoff)
+{
+	unsigned slot = nameoff % 64;
+	if (names.fdt == fdt && names.kind[slot] && names.nameoff[slot] == nameoff)
+		return names.kind[slot];
+	const char *name = fdt_string(fdt, (int)nameoff);
+	unsigned kind = !name ? PROP_OTHER
+		: !strcmp(name, "phandle") || !strcmp(name, "linux,phandle") ? PROP_PHANDLE
+		: !strcmp(name, "compatible") ? PROP_COMPAT
+		: !strcmp(name, "device_type") ? PROP_TYPE
+		: !strcmp(name, "reg") ? PROP_REG
+		: !strcmp(name, "#address-cells") ? PROP_ACELLS
+		: !strcmp(name, "#size-cells") ? PROP_SCELLS : PROP_OTHER;
+	if (name) {
+		names.nameoff[slot] = nameoff;
+		names.kind[slot] = (uint8_t)kind;
+	}
+	return kind;
+}
+
+/* libfdt's fdt_cells: the value, or -FDT_ERR_BADNCELLS */
+static int cells_value(const char *val, uint32_t plen)
+{
+	uint32_t v = plen == 4 ? fdt32_ld((const fdt32_t *)(const void *)val) : ~0u;
+	return v > FDT_MAX_NCELLS ? -FDT_ERR_BADNCELLS : (int)v;
+}
+
+static void ix_prop(const void *fdt, struct ix_node *n, uint32_t nameoff, const char *val, uint32_t plen)
+{
+	switch (prop_kind(fdt, nameoff)) {
+	case PROP_PHANDLE:
+		if (plen == 4 && !n->phandle)
+			n->phandle = fdt32_ld((const fdt32_t *)(const void *)val);
+		break;
+	case PROP_COMPAT:
+		if (!n->compat && plen <= 0xffff) {
+			n->compat = val;
+			n->compat_len = (uint16_t)plen;
+		}
+		break;
+	case PROP_TYPE:
+		if (!n->type && plen <= 0xffff) {
+			n->type = val;
+			n->type_len = (uint16_t)plen;
+		}
+		break;
+	case PROP_REG:
+		if (!n->reg) {
+			n->reg = val;
+			n->reg_len = plen;
+		}
+		break;
+	case PROP_ACELLS:
+		if (n->acells == -FDT_ERR_NOTFOUND)
+			n->acells = cells_value(val, plen);
+		break;
+	case PROP_SCELLS:
+		if (n->scells == -FDT_ERR_NOTFOUND)
+			n->scells = cells_value(val, plen);
+		break;
+	default:
+		break;
+	}
 }
 
 /*
@@ -504,59 +705,80 @@ static void read_bootargs(const void *fdt, struct host_platform *p)
  * and every walk loops), getprop hands such a length back negative, string
  * values need not hold their NUL and fdt_stringlist_contains reads a byte
  * past a value; in a tree that walks, a tag (first byte 0) follows every value.
+ * The walk reads the block itself, with fdt_next_tag's checks but not its
+ * bounds check of every byte of every name, and fills the index as it goes.
  */
+static uint32_t be32_at(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
 static int check_structure(const void *fdt)
 {
-	int off = 0, next, depth = 0, stack[64];
+	int depth = 0, stack[64];
 	ix.fdt = fdt;
 	ix.complete = false;
 	ix.n = 0;
-	bool fits = true;
-	for (;;) {
-		uint32_t tag = fdt_next_tag(fdt, off, &next);
-		if (next <= off)
-			return next < 0 ? next : -FDT_ERR_BADSTRUCTURE;
+	memset(&names, 0, sizeof(names));
+	names.fdt = fdt;
+	bool fits = true, old = fdt_version(fdt) < 0x10;   /* before v16, values of 8+ bytes are 8-aligned */
+	/* fdt_check_header has put the block inside the blob */
+	const uint8_t *blk = (const uint8_t *)fdt + fdt_off_dt_struct(fdt);
+	uint64_t limit = fdt_totalsize(fdt) - fdt_off_dt_struct(fdt);
+	if (fdt_version(fdt) >= 0x11 && fdt_size_dt_struct(fdt) < limit)
+		limit = fdt_size_dt_struct(fdt);
+	if (limit > 0x7fffffff)
+		return -FDT_ERR_TRUNCATED;   /* libfdt's offsets are ints */
+	for (uint64_t off = 0, next;; off = (next + 3) & ~3ull) {
+		if (off + 4 > limit)
+			return -FDT_ERR_BADSTRUCTURE;   /* no FDT_END */
+		uint32_t tag = be32_at(blk + off);
 		if (tag == FDT_PROP) {
 			/* tag, len, nameoff, value: read bytewise, a blob's block need not be aligned */
-			const uint8_t *prop = fdt_offset_ptr(fdt, off, 12);
-			if (depth == 0 || !prop)
+			if (depth == 0 || off + 12 > limit)
 				return -FDT_ERR_BADSTRUCTURE;
-			uint32_t plen = fdt32_ld((const fdt32_t *)(const void *)(prop + 4));
-			if ((uint64_t)off + 12 + plen > (uint64_t)next)
+			uint32_t plen = be32_at(blk + off + 4);
+			uint64_t val = off + 12;
+			if (old && plen >= 8 && val % 8)
+				val += 4;
+			next = val + plen;
+			if (next > limit)
 				return -FDT_ERR_BADSTRUCTURE;
-			/* the index: a node's phandle (4 bytes, named phandle or linux,phandle) */
-			if (fits && plen == 4 && ix.n > 0) {
-				uint32_t nameoff = fdt32_ld((const fdt32_t *)(const void *)(prop + 8));
-				const char *name = fdt_string(fdt, (int)nameoff);
-				if (name && (!strcmp(name, "phandle") || !strcmp(name, "linux,phandle")))
-					ix.phandle[stack[depth - 1]] =
-						fdt32_ld((const fdt32_t *)(const void *)(prop + 12));
-			}
+			if (fits && ix.n > 0)
+				ix_prop(fdt, &ix.node[stack[depth - 1]], be32_at(blk + off + 8),
+					(const char *)blk + val, plen);
 		} else if (tag == FDT_BEGIN_NODE) {
 			/* the root is nameless and no name holds a '/': libfdt's path
 			 * walks (fdt_get_path) assume both and read out of bounds otherwise */
-			int nlen;
-			const char *name = fdt_get_name(fdt, off, &nlen);
-			if (!name || (depth == 0 && nlen != 0) || memchr(name, '/', (size_t)nlen))
+			const char *name = (const char *)blk + off + 4;
+			const char *nul = memchr(name, '\0', (size_t)(limit - off - 4));
+			if (!nul)
 				return -FDT_ERR_BADSTRUCTURE;
-			if (depth >= (int)(sizeof(stack) / sizeof(stack[0])) || ix.n == INDEX_MAX)
+			size_t nlen = (size_t)(nul - name);
+			if ((depth == 0 && nlen != 0) || memchr(name, '/', nlen))
+				return -FDT_ERR_BADSTRUCTURE;
+			next = off + 4 + nlen + 1;
+			if (depth >= (int)(sizeof(stack) / sizeof(stack[0])) || ix.n == INDEX_MAX || nlen > 0xffff)
 				fits = false;
 			if (fits) {
-				ix.off[ix.n] = off;
-				ix.parent[ix.n] = depth ? stack[depth - 1] : -1;
-				ix.phandle[ix.n] = 0;
+				ix.node[ix.n] = (struct ix_node){ .off = (int)off, .parent = depth ? stack[depth - 1] : -1,
+								  .name = name, .namelen = (uint16_t)nlen,
+								  .acells = -FDT_ERR_NOTFOUND, .scells = -FDT_ERR_NOTFOUND };
 				stack[depth] = ix.n++;
 			}
 			depth++;
-		} else if (tag == FDT_END_NODE && --depth < 0) {
-			return -FDT_ERR_BADSTRUCTURE;
+		} else if (tag == FDT_END_NODE || tag == FDT_NOP) {
+			if (tag == FDT_END_NODE && --depth < 0)
+				return -FDT_ERR_BADSTRUCTURE;
+			next = off + 4;
 		} else if (tag == FDT_END) {
 			if (depth != 0 || off == 0)
 				return -FDT_ERR_BADSTRUCTURE;
 			ix.complete = fits;
 			return 0;
+		} else {
+			return -FDT_ERR_BADSTRUCTURE;
 		}
-		off = next;
 	}
 }
 

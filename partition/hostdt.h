@@ -112,6 +112,16 @@ bool hostdt_bootarg(const struct host_platform *p, const char *word);
 /* For the interrupt controllers' readers: safe on malformed trees. */
 int hostdt_read_reg(const void *fdt, int node, int idx, uint64_t *base, uint64_t *size);
 uint32_t hostdt_prop_u32(const void *fdt, int node, const char *name, uint32_t dflt);
+/*
+ * libfdt lookups in the host tree, answered from the index hostdt_read built
+ * in its one walk of the tree (libfdt walks the whole tree for each): the
+ * same results as fdt_node_offset_by_compatible, fdt_path_offset,
+ * fdt_parent_offset and fdt_get_path, which they call for any other tree.
+ */
+int hostdt_node_by_compatible(const void *fdt, int after, const char *compat);
+int hostdt_path_offset(const void *fdt, const char *path);
+int hostdt_parent_offset(const void *fdt, int node);
+int hostdt_get_path(const void *fdt, int node, char *buf, int buflen);
 /* The hart whose cpu node holds the interrupt controller `phandle`: 0, or negative. */
 int hostdt_hart_of_intc(const void *fdt, uint32_t phandle, uint64_t *hartid);
 

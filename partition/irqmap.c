@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <libfdt.h>
+#include "partition/hostdt.h"
 #include "partition/irqc_dt.h"
 #include "partition/irqmap.h"
 
@@ -11,7 +12,7 @@
 /* interrupt-parent of node: its own or the nearest ancestor's (phandle), 0 if none. */
 static uint32_t interrupt_parent(const void *fdt, int node)
 {
-	for (; node >= 0; node = fdt_parent_offset(fdt, node)) {
+	for (; node >= 0; node = hostdt_parent_offset(fdt, node)) {
 		int len;
 		const fdt32_t *v = fdt_getprop(fdt, node, "interrupt-parent", &len);
 		if (v && len == 4)
@@ -103,7 +104,7 @@ int irqmap_build(const void *fdt, const struct vmcfg *cfg, uint32_t taken, unsig
 				FAIL("%s: #interrupt-cells %u: not 1 to 3", irqc_dt_host_what(model), cells);
 			host_looked = true;
 		}
-		int node = fdt_path_offset(fdt, dev->path);
+		int node = hostdt_path_offset(fdt, dev->path);
 		if (node < 0)
 			FAIL("%s: devices[%u].passthrough: %s is not in the host device tree", cfg->file,
 			     d, dev->path);
@@ -140,7 +141,7 @@ int irqmap_build(const void *fdt, const struct vmcfg *cfg, uint32_t taken, unsig
 uint32_t irqmap_host_source(const void *fdt, const char *path)
 {
 	uint32_t ph, cells, src[1];
-	int node = fdt_path_offset(fdt, path);
+	int node = hostdt_path_offset(fdt, path);
 	if (node < 0 || host_controller(fdt, &ph, &cells) || !ph)
 		return 0;
 	int n = node_sources(fdt, node, ph, cells, src, 1);

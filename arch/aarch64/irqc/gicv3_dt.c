@@ -15,7 +15,7 @@ static int gic_node(const void *fdt)
 {
 	int node = -1;
 	do
-		node = fdt_node_offset_by_compatible(fdt, node, "arm,gic-v3");
+		node = hostdt_node_by_compatible(fdt, node, "arm,gic-v3");
 	while (node >= 0 && fdt_getprop(fdt, node, "status", NULL) &&
 	       strcmp(fdt_getprop(fdt, node, "status", NULL), "okay") != 0);
 	return node;

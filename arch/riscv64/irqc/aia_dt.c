@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <libfdt.h>
 #include "arch/riscv64/irqc/models.h"
+#include "partition/hostdt.h"
 #include "partition/vmconfig.h"
 
 #define IRQ_TYPE_LEVEL_HIGH 4   /* every line a VM gets is level-triggered, active high */
@@ -18,7 +19,7 @@ int aia_dt_host_files(const void *fdt);
 int aia_dt_host_files(const void *fdt)
 {
 	int node = -1, len;
-	while ((node = fdt_node_offset_by_compatible(fdt, node, "riscv,imsics")) >= 0) {
+	while ((node = hostdt_node_by_compatible(fdt, node, "riscv,imsics")) >= 0) {
 		const fdt32_t *ext = fdt_getprop(fdt, node, "interrupts-extended", &len);
 		if (ext && len >= 8 && fdt32_ld(&ext[1]) == 9)
 			return node;
@@ -33,7 +34,7 @@ static int host_node(const void *fdt)
 	if (files < 0)
 		return files;
 	uint32_t ph = fdt_get_phandle(fdt, files);
-	while ((node = fdt_node_offset_by_compatible(fdt, node, "riscv,aplic")) >= 0) {
+	while ((node = hostdt_node_by_compatible(fdt, node, "riscv,aplic")) >= 0) {
 		const fdt32_t *parent = fdt_getprop(fdt, node, "msi-parent", &len);
 		if (ph && parent && len >= 4 && fdt32_ld(parent) == ph)
 			return node;

@@ -7,12 +7,13 @@
 #include <stdio.h>
 #include <libfdt.h>
 #include "arch/riscv64/irqc/models.h"
+#include "partition/hostdt.h"
 #include "partition/vmconfig.h"
 
 static int host_node(const void *fdt)
 {
-	int node = fdt_node_offset_by_compatible(fdt, -1, "riscv,plic0");
-	return node >= 0 ? node : fdt_node_offset_by_compatible(fdt, -1, "sifive,plic-1.0.0");
+	int node = hostdt_node_by_compatible(fdt, -1, "riscv,plic0");
+	return node >= 0 ? node : hostdt_node_by_compatible(fdt, -1, "sifive,plic-1.0.0");
 }
 
 static void guest_node_name(const struct irqc_dt_guest *g, char *buf, size_t len)

@@ -57,6 +57,11 @@ int arch_check_vmcfg(const struct vmcfg *c, char *err, size_t errlen);
 /* The calls offered to guests are consistent (no two handlers for one call): 0, or -1 and why. */
 int arch_hypercalls_check(char *why, size_t whylen);
 void arch_early_putc(int c);
+/*
+ * Zero [dst, dst + n) of RAM, dst and n multiples of 4096 (a VM's memory
+ * before it boots: docs/performance.md): the fastest stores the hart has.
+ */
+void arch_zero_pages(void *dst, size_t n);
 __attribute__((noreturn)) void arch_poweroff(bool failure);
 __attribute__((noreturn)) void arch_switch_stack(uintptr_t sp, void (*fn)(struct pcpu *), struct pcpu *arg);
 __attribute__((noreturn)) void arch_halt(void);

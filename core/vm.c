@@ -261,7 +261,7 @@ bool vm_load_step(struct vm *vm)
 		}
 		uint64_t n = size - l->off < VM_LOAD_STEP ? size - l->off : VM_LOAD_STEP;
 		if (zero) {
-			memset((void *)(uintptr_t)(vm->region[l->phase].hpa + l->off), 0, n);
+			arch_zero_pages((void *)(uintptr_t)(vm->region[l->phase].hpa + l->off), n);
 		} else {
 			unsigned k = l->phase - vm->nregions;
 			copy_in(vm, img[k].gpa + l->off, img[k].data + l->off, n);

@@ -148,3 +148,30 @@ void arch_refuse_el1(unsigned long mpidr, const void *fdt)
 		__asm__ volatile("hvc #0" : "+r"(x0) :: "memory", "x1", "x2", "x3");
 	arch_halt();
 }
+
+/*
+ * tessera runs at EL2 with its MMU off, so RAM is Device memory to it: DC ZVA
+ * (which faults on Device memory) is out, and the widest store is a pair of
+ * 128-bit SIMD registers. 512 bytes per pass; q0 and q1 (a guest's, perhaps,
+ * when a VM reboots on a core that runs another) are put back.
+ */
+void arch_zero_pages(void *dst, size_t n)
+{
+	uintptr_t p = (uintptr_t)dst, end = p + n;
+	if (n % 4096 || p % 4096) {
+		memset(dst, 0, n);
+		return;
+	}
+	__uint128_t save[2] __attribute__((aligned(16)));
+	__asm__ volatile(".arch_extension simd\n"
+			 "stp q0, q1, [%0]\n movi v0.16b, #0\n movi v1.16b, #0"
+			 : : "r"(save) : "memory");
+#define Z(o) "stp q0, q1, [%0, #" #o "]\n"
+	for (; p < end; p += 512)
+		__asm__ volatile(".arch_extension simd\n"
+				 Z(0) Z(32) Z(64) Z(96) Z(128) Z(160) Z(192) Z(224)
+				 Z(256) Z(288) Z(320) Z(352) Z(384) Z(416) Z(448) Z(480)
+				 : : "r"(p) : "memory");
+#undef Z
+	__asm__ volatile(".arch_extension simd\n ldp q0, q1, [%0]" : : "r"(save) : "memory");
+}

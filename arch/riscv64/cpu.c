@@ -3,6 +3,7 @@
 #include <arch/csr.h>
 #include <arch/sbi.h>
 #include <stdio.h>
+#include <string.h>
 #include "core/console.h"
 #include "core/pcpu.h"
 #include "partition/hostdt.h"
@@ -142,4 +143,24 @@ void arch_halt(void)
 int arch_check_vmcfg(const struct vmcfg *c, char *err, size_t errlen)
 {
 	return vmcfg_check_riscv64(c, err, errlen);
+}
+
+/*
+ * 512 bytes per pass, 64 doubleword stores and two loop instructions: this
+ * hart has no wider store (no V; Zicboz's cbo.zero would need the block
+ * size from the tree and the firmware's menvcfg.CBZE, neither probed yet).
+ */
+void arch_zero_pages(void *dst, size_t n)
+{
+	uintptr_t p = (uintptr_t)dst, end = p + n;
+	if (n % 4096 || p % 4096) {
+		memset(dst, 0, n);
+		return;
+	}
+#define Z8(o) "sd zero," #o "+0(%0); sd zero," #o "+8(%0); sd zero," #o "+16(%0); sd zero," #o "+24(%0);" \
+	      "sd zero," #o "+32(%0); sd zero," #o "+40(%0); sd zero," #o "+48(%0); sd zero," #o "+56(%0);"
+	for (; p < end; p += 512)
+		__asm__ volatile(Z8(0) Z8(64) Z8(128) Z8(192) Z8(256) Z8(320) Z8(384) Z8(448)
+				 : : "r"(p) : "memory");
+#undef Z8
 }

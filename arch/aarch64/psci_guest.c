@@ -58,12 +58,44 @@ static bool known(uint32_t fn)
 	return false;
 }
 
-static long psci_handle(struct pcpu *p, struct vcpu *v, uint32_t fn, const uint64_t *x)
+/*
+ * The calls that only answer (nothing changes, nothing of another core's
+ * is touched): true and the answer in *ret. They run on the short trap
+ * path; the rest need the run loop.
+ */
+static bool psci_answer(struct vcpu *v, uint32_t fn, const uint64_t *x, long *ret)
 {
 	long t;
 	switch (fn & ~PSCI_64) {
 	case PSCI_V_VERSION:
-		return PSCI_1_1;
+		*ret = PSCI_1_1;
+		return true;
+	case PSCI_V_AFFINITY_INFO:
+		if (x[2] != 0 || (t = vcpu_index(v, x[1])) < 0) {
+			*ret = PSCI_INVALID_PARAMETERS;   /* level 0 only: vCPUs have no clusters */
+			return true;
+		}
+		t = vcpu_power_state(v, (unsigned long)t);
+		*ret = t == VCPU_POWER_OFF ? 1 : t == VCPU_POWER_ON_PENDING ? 2 : 0;
+		return true;
+	case PSCI_V_MIGRATE_INFO_TYPE:
+		*ret = MIGRATE_NOT_REQUIRED;
+		return true;
+	case PSCI_V_FEATURES:
+		*ret = known((uint32_t)x[1]) ? PSCI_SUCCESS : PSCI_NOT_SUPPORTED;
+		return true;
+	}
+	if (known(fn))
+		return false;
+	*ret = PSCI_NOT_SUPPORTED;
+	return true;
+}
+
+/* The calls that act on a vCPU or the VM (psci_answer took the rest). */
+static long psci_act(struct pcpu *p, struct vcpu *v, uint32_t fn, const uint64_t *x)
+{
+	long t;
+	switch (fn & ~PSCI_64) {
 	case PSCI_V_CPU_SUSPEND:   /* a standby state returns at once; a powerdown one resumes at x2 */
 		return psci_error_from(vcpu_suspend(p, v, (x[1] & POWER_STATE_POWERDOWN) != 0, x[2], x[3]));
 	case PSCI_V_CPU_OFF:
@@ -73,42 +105,45 @@ static long psci_handle(struct pcpu *p, struct vcpu *v, uint32_t fn, const uint6
 		if ((t = vcpu_index(v, x[1])) < 0)
 			return PSCI_INVALID_PARAMETERS;
 		return psci_error_from(vcpu_cpu_up(p, v, (unsigned long)t, x[2], x[3]));
-	case PSCI_V_AFFINITY_INFO:
-		if (x[2] != 0 || (t = vcpu_index(v, x[1])) < 0)
-			return PSCI_INVALID_PARAMETERS;   /* level 0 only: vCPUs have no clusters */
-		t = vcpu_power_state(v, (unsigned long)t);
-		return t == VCPU_POWER_OFF ? 1 : t == VCPU_POWER_ON_PENDING ? 2 : 0;
-	case PSCI_V_MIGRATE_INFO_TYPE:
-		return MIGRATE_NOT_REQUIRED;
 	case PSCI_V_SYSTEM_OFF:
 		vm_system_down(p, v, VM_DOWN_SHUTDOWN, "shutdown");
 		return PSCI_SUCCESS;
 	case PSCI_V_SYSTEM_RESET:
 		vm_system_down(p, v, VM_DOWN_REBOOT, "reboot");
 		return PSCI_SUCCESS;
-	case PSCI_V_FEATURES:
-		return known((uint32_t)x[1]) ? PSCI_SUCCESS : PSCI_NOT_SUPPORTED;
 	}
 	return PSCI_NOT_SUPPORTED;
+}
+
+/* A trapped SMC returns to itself; an HVC already to the next instruction. */
+static void hypercall_return(struct arch_vcpu *a, long ret)
+{
+	if (a->esr_el2 >> 26 == 0x17)
+		a->elr_el2 += 4;
+	a->x[0] = (uint64_t)ret;
 }
 
 /* An HVC or a trapped SMC: the function in w0, arguments in x1-x3, the answer in x0. */
 void arch_handle_hypercall(struct pcpu *p, struct vcpu *v)
 {
 	struct arch_vcpu *a = &v->arch;
-	if (a->esr_el2 >> 26 == 0x17)
-		a->elr_el2 += 4;   /* a trapped SMC returns to itself; an HVC already to the next one */
-	if (a->esr_el2 & 0xffff) {   /* HVC #imm with imm != 0: not an SMCCC call */
-		a->x[0] = (uint64_t)PSCI_NOT_SUPPORTED;
-		return;
-	}
-	a->x[0] = (uint64_t)psci_handle(p, v, (uint32_t)a->x[0], a->x);
+	long ret;
+	if (a->esr_el2 & 0xffff)   /* HVC #imm with imm != 0: not an SMCCC call */
+		ret = PSCI_NOT_SUPPORTED;
+	else if (!psci_answer(v, (uint32_t)a->x[0], a->x, &ret))
+		ret = psci_act(p, v, (uint32_t)a->x[0], a->x);
+	hypercall_return(a, ret);
 }
 
+/* On the short trap path: a call that only answers goes straight back to the guest. */
 enum exit_result arch_hypercall_short(struct pcpu *p, struct vcpu *v, struct vcpu_exit *e)
 {
 	(void)p;
-	(void)v;
 	(void)e;
-	return EXIT_NOT_HERE;
+	struct arch_vcpu *a = &v->arch;
+	long ret = PSCI_NOT_SUPPORTED;
+	if (!(a->esr_el2 & 0xffff) && !psci_answer(v, (uint32_t)a->x[0], a->x, &ret))
+		return EXIT_NOT_HERE;
+	hypercall_return(a, ret);
+	return EXIT_RESUME;
 }

@@ -243,8 +243,6 @@ void vgic_flush(struct vcpu *v)
 	struct arch_vcpu *a = &v->arch;
 	if (!g->present)
 		return;
-	if (!nlrs)
-		nlrs = (unsigned)(sysreg_read(ich_vtr_el2) & 0x1f) + 1;
 	unsigned n = nlrs < MAX_LRS ? nlrs : MAX_LRS, used = 0;
 	lock(g);
 	struct vgic_cpu *c = &g->cpu[v->id];
@@ -277,11 +275,7 @@ void vgic_flush(struct vcpu *v)
 				g->spi_pending &= ~(uint32_t)(bit >> 32);
 			}
 		}
-	/* cppcheck-suppress knownConditionTrueFalse ; used < n when fewer were wanted than fit */
-	for (unsigned i = used; i < n; i++) {
-		uint64_t zero = 0;
-		lr_access(i, &zero, true);
-	}
+	/* the rest are zero: vgic_load cleared them all, vgic_sync each one it took back */
 	a->lrs_used = used;
 	bool timer_in_lr = false;
 	for (unsigned i = 0; i < used; i++)
@@ -306,6 +300,10 @@ void vgic_sync(struct vcpu *v)
 	struct arch_vcpu *a = &v->arch;
 	if (!g->present)
 		return;
+	if (!a->lrs_used) {   /* nothing was in the list registers: nothing to take back */
+		sysreg_write(ich_hcr_el2, 0);
+		return;
+	}
 	lock(g);
 	struct vgic_cpu *c = &g->cpu[v->id];
 	for (unsigned i = 0; i < a->lrs_used; i++) {
@@ -493,8 +491,19 @@ const struct vdev_ops vgicr_ops = { .name = "vgicv3-redistributors", .read = gic
 
 /* ---- the vCPU interface's own state, switched with the vCPU ---- */
 
+/*
+ * The list registers start empty for each vCPU put on the core (their reset
+ * value is unknown; after that vgic_sync empties each one it takes back), so
+ * vgic_flush writes only those it fills.
+ */
 void vgic_load(const struct arch_vcpu *a)
 {
+	if (!nlrs)
+		nlrs = (unsigned)(sysreg_read(ich_vtr_el2) & 0x1f) + 1;
+	for (unsigned i = 0; i < MAX_LRS && i < nlrs; i++) {
+		uint64_t zero = 0;
+		lr_access(i, &zero, true);
+	}
 	sysreg_write(ich_vmcr_el2, a->ich_vmcr);
 	sysreg_write(ich_ap1r0_el2, a->ich_ap1r0);
 }

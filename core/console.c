@@ -5,7 +5,9 @@
  * what it printed itself: a VM that floods the console spends its own
  * core's time, never another core's. A line left behind because the UART
  * was busy goes out at that core's next run-loop pass (console_flush), or
- * before it sleeps.
+ * before it sleeps; and since a core whose guest runs alone may come back
+ * to neither for a long time, the core that had the UART kicks it when it
+ * lets go (an IPI: the short trap path flushes too).
  */
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -29,6 +31,7 @@ struct console_ring {
 
 static struct console_ring rings[CONFIG_MAX_CORES];
 static atomic_flag uart_busy = ATOMIC_FLAG_INIT;
+static _Atomic uint32_t uart_waiters;   /* cores whose ring found the UART busy (bit per core) */
 static void (*console_putc)(int c) = arch_early_putc;
 static int (*uart_getc)(void);
 static void (*uart_rx_interrupt)(bool on);
@@ -90,16 +93,37 @@ static void write_out(struct console_ring *r)
 	atomic_store_explicit(&r->tail, t, memory_order_release);
 }
 
-/* This core's ring, if the UART is free. */
+/*
+ * Let the UART go; a core that found it busy meanwhile is kicked to write
+ * its lines. The seq_cst pair with flush_ring: either that core's second
+ * try finds the flag clear, or this load sees its bit.
+ */
+static void uart_release(unsigned self)
+{
+	atomic_flag_clear_explicit(&uart_busy, memory_order_seq_cst);
+	uint32_t w = atomic_load_explicit(&uart_waiters, memory_order_seq_cst) & ~(1u << self);
+	for (unsigned c = 0; w && c < CONFIG_MAX_CORES; c++)
+		if (w & 1u << c)
+			ipc_kick(c);
+}
+
+/* This core's ring, if the UART is free; else the core is kicked when it is. */
 static void flush_ring(struct console_ring *r)
 {
 	if (atomic_load_explicit(&r->head, memory_order_relaxed) ==
 	    atomic_load_explicit(&r->tail, memory_order_relaxed))
 		return;
-	if (atomic_flag_test_and_set_explicit(&uart_busy, memory_order_acquire))
-		return;   /* someone else is writing; ours waits for the next pass */
+	unsigned self = (unsigned)(r - rings);
+	uint32_t bit = 1u << self;
+	if (atomic_flag_test_and_set_explicit(&uart_busy, memory_order_acquire)) {
+		atomic_fetch_or_explicit(&uart_waiters, bit, memory_order_seq_cst);
+		if (atomic_flag_test_and_set_explicit(&uart_busy, memory_order_seq_cst))
+			return;   /* still busy: its writer kicks this core when it lets go */
+	}
+	if (atomic_load_explicit(&uart_waiters, memory_order_relaxed) & bit)
+		atomic_fetch_and_explicit(&uart_waiters, ~bit, memory_order_relaxed);
 	write_out(r);
-	atomic_flag_clear_explicit(&uart_busy, memory_order_release);
+	uart_release(self);
 }
 
 /*

@@ -435,8 +435,8 @@ void core_run(struct pcpu *p)
 	set_timer(p, UINT64_MAX);
 	for (;;) {
 		p->round_start = arch_time_now();
+		arch_ipi_clear();   /* first: a kick that comes after it is not lost */
 		console_flush();   /* what this core printed while the UART was busy */
-		arch_ipi_clear();
 		mailbox_poll(&p->ep);
 		if (p->vm_finish_mask)
 			vm_finish_pending(p);

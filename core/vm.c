@@ -360,8 +360,13 @@ void vm_kick_vcpu(struct vcpu *v)
 void vm_msg_virq(struct pcpu *p, const struct mbox_msg *m)
 {
 	struct vm *vm = vm_by_index((unsigned)m->arg[0]);
-	if (vm && m->arg[1] < vm->nvcpus)   /* stale or not, this one has arrived */
-		atomic_store(&vm->vcpu[m->arg[1]].kick_queued, 0u);
+	/*
+	 * Stale or not, this one has arrived. An exchange, not a store: a full
+	 * barrier, so that the vCPU's lines read after it (vcpu_sync_irqs) see
+	 * what a sender set before it found the flag still up and sent nothing.
+	 */
+	if (vm && m->arg[1] < vm->nvcpus)
+		(void)atomic_exchange(&vm->vcpu[m->arg[1]].kick_queued, 0u);
 	struct vcpu *v = msg_vcpu(m, m->arg[2]);
 	if (v && v->pcpu == p->id)
 		sched_wake(p, v);

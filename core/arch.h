@@ -88,7 +88,7 @@ void arch_vcpu_inject_illegal(struct arch_vcpu *a, unsigned long insn);
 struct vcpu;
 int arch_emulate_sysreg(struct vcpu *v, const struct vcpu_exit *e);
 /* A trapped load or store to emulate (mmio.c, insn.c): 0, or negative (arch_mmio_strerror). */
-int arch_mmio_decode(const struct arch_vcpu *a, struct mmio_access *m);
+int arch_mmio_decode(struct arch_vcpu *a, struct mmio_access *m);   /* may memoise the decode in a */
 const char *arch_mmio_strerror(int rc);
 bool arch_read_guest_insn(unsigned long pc, unsigned long *insn);
 uint64_t arch_mmio_store_value(const struct arch_vcpu *a, const struct mmio_access *m);

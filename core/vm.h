@@ -57,6 +57,7 @@ struct vcpu {
 	unsigned long reset_arg;
 	_Atomic unsigned kick_queued;    /* a MSG_VIRQ for it is on its way to its core */
 	struct vcpu_exit exit;        /* the last exit, decoded once (core/exit.c) */
+	unsigned last_vdev;           /* index of the device of its last MMIO exit (checked before use) */
 	uint64_t exits[EXIT_REASON_COUNT];
 	char line[120];               /* console line being assembled */
 	unsigned line_len;

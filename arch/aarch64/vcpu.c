@@ -267,7 +267,7 @@ int arch_emulate_sysreg(struct vcpu *v, const struct vcpu_exit *e)
 
 #define E_NO_SYNDROME (-100)
 
-int arch_mmio_decode(const struct arch_vcpu *a, struct mmio_access *m)
+int arch_mmio_decode(struct arch_vcpu *a, struct mmio_access *m)
 {
 	uint64_t esr = a->esr_el2;
 	if (!(esr & ISS_DABT_ISV))

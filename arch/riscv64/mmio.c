@@ -20,7 +20,7 @@ bool arch_read_guest_insn(unsigned long pc, unsigned long *insn)
 	return true;
 }
 
-int arch_mmio_decode(const struct arch_vcpu *a, struct mmio_access *m)
+int arch_mmio_decode(struct arch_vcpu *a, struct mmio_access *m)
 {
 	unsigned long insn = 0;
 	enum htinst_kind k = insn_htinst_kind(a->htinst);
@@ -28,7 +28,18 @@ int arch_mmio_decode(const struct arch_vcpu *a, struct mmio_access *m)
 		*m = (struct mmio_access){ 0 };
 		return E_NOSUPP;
 	}
-	return insn_decode_mmio(a->htinst, insn, m);
+	if (a->mmio_memo.valid && a->mmio_memo.htinst == a->htinst && a->mmio_memo.insn == insn) {
+		*m = a->mmio_memo.m;
+		return 0;
+	}
+	int rc = insn_decode_mmio(a->htinst, insn, m);
+	if (rc == 0) {
+		a->mmio_memo.htinst = a->htinst;
+		a->mmio_memo.insn = insn;
+		a->mmio_memo.m = *m;
+		a->mmio_memo.valid = true;
+	}
+	return rc;
 }
 
 const char *arch_mmio_strerror(int rc)

@@ -49,6 +49,16 @@ struct arch_vcpu {
 	uint8_t vgein;
 	bool sw_file;              /* none left on its hart: a software one (irqc/vimsic.c) */
 	uint16_t file_ids;
+	/*
+	 * The last load or store decoded (arch_mmio_decode): a decode is a pure
+	 * function of htinst and the instruction word, and a guest loop
+	 * polling a device traps on the same one again and again.
+	 */
+	struct {
+		unsigned long htinst, insn;
+		struct mmio_access m;
+		bool valid;
+	} mmio_memo;
 };
 
 /* Per-VM arch state: the G-stage root and what goes into hgatp. */

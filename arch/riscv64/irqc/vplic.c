@@ -35,16 +35,33 @@ static void unlock(struct virqc *p)
 	atomic_flag_clear_explicit(&p->lock, memory_order_release);
 }
 
-/* The best source context c may claim: highest priority above its threshold. */
+/* The index of the lowest set bit of x (not 0), without Zbb: a de Bruijn multiply. */
+static unsigned lowest_bit(uint32_t x)
+{
+	static const uint8_t index[32] = {
+		0, 1, 28, 2, 29, 14, 24, 3, 30, 22, 20, 15, 25, 17, 4, 8,
+		31, 27, 13, 23, 21, 19, 16, 7, 26, 12, 18, 6, 11, 5, 10, 9,
+	};
+	return index[((x & -x) * 0x077cb531u) >> 27];
+}
+
+/*
+ * The best source context c may claim: highest priority above its
+ * threshold, the lowest source among equals. Only the candidates' bits are
+ * visited (usually none or one): this runs on every raise, claim and
+ * complete, for every context.
+ */
 static unsigned best_source(const struct virqc *p, unsigned c)
 {
 	uint32_t cand = p->plic.pending & p->plic.enable[c] & ~p->plic.claimed;
 	unsigned best = 0, best_prio = p->plic.threshold[c];
-	for (unsigned s = 1; s < VIRQC_LINES; s++)
-		if ((cand & (1u << s)) && p->plic.priority[s] > best_prio) {
+	for (; cand; cand &= cand - 1) {
+		unsigned s = lowest_bit(cand);
+		if (p->plic.priority[s] > best_prio) {
 			best = s;
 			best_prio = p->plic.priority[s];
 		}
+	}
 	return best;
 }
 

@@ -60,14 +60,7 @@ static enum exit_result exit_halt(struct pcpu *p, struct vcpu *v, struct vcpu_ex
 /* Emulate the access: NULL when done, else why the guest faults (nothing was changed). */
 static const char *mmio_emulate(struct vcpu *v, const struct vcpu_exit *e)
 {
-	struct vm *vm = v->vm;
-	unsigned last = v->last_vdev;   /* a guest polls one device in a row: look there first */
-	struct vdev *d = last < vm->nvdevs ? &vm->vdev[last] : NULL;
-	if (!d || e->addr < d->gpa || e->addr - d->gpa >= d->size) {
-		d = vm_vdev_at(vm, e->addr);
-		if (d)
-			v->last_vdev = (unsigned)(d - vm->vdev);
-	}
+	struct vdev *d = vm_vdev_at(v->vm, e->addr, &v->last_vdev);
 	struct mmio_access m;
 	if (!d)
 		return e->what;   /* no emulated device: the guest touched what it does not own */

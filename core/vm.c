@@ -200,11 +200,20 @@ int vm_add_vdev(struct vm *vm, uint64_t gpa, uint64_t size, const struct vdev_op
 	return 0;
 }
 
-struct vdev *vm_vdev_at(struct vm *vm, uint64_t gpa)
+static bool vdev_has(const struct vdev *d, uint64_t gpa)
 {
+	return gpa >= d->gpa && gpa - d->gpa < d->size;
+}
+
+struct vdev *vm_vdev_at(struct vm *vm, uint64_t gpa, unsigned *hint)
+{
+	if (*hint < vm->nvdevs && vdev_has(&vm->vdev[*hint], gpa))
+		return &vm->vdev[*hint];
 	for (unsigned i = 0; i < vm->nvdevs; i++)
-		if (gpa >= vm->vdev[i].gpa && gpa - vm->vdev[i].gpa < vm->vdev[i].size)
+		if (vdev_has(&vm->vdev[i], gpa)) {
+			*hint = i;
 			return &vm->vdev[i];
+		}
 	return NULL;
 }
 

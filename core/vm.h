@@ -140,7 +140,8 @@ bool console_line_putc(struct vm *vm, char *line, unsigned *len, unsigned cap, c
 /* Make a vCPU look at its interrupts again (wake it, on whatever core). */
 void vm_kick_vcpu(struct vcpu *v);
 /* The emulated device at gpa, or NULL. */
-struct vdev *vm_vdev_at(struct vm *vm, uint64_t gpa);
+/* The device at gpa, or NULL; *hint: the index of the last one found, looked at first (a guest polls one device in a row). */
+struct vdev *vm_vdev_at(struct vm *vm, uint64_t gpa, unsigned *hint);
 
 /* Message handlers (core/vm.c), run on the receiving core */
 void vm_msg_vcpu_start(struct pcpu *p, const struct mbox_msg *m);

@@ -1,7 +1,9 @@
 # Hostile guests (tests/guests/hostile/): each attack is one case, run beside
-# the victim guest. The victim's worst timer delay must stay under 100 ms (its
-# period is 5 ms; QEMU without icount on a 2-CPU host adds tens of ms of
-# noise at times): an attacker that starved it would take the whole 1.5 s. Sourced by tests/run-all.sh after vm-scenarios.sh (uses
+# the victim guest. The victim's worst timer delay must stay under 250 ms (its
+# period is 5 ms; QEMU without icount on a 2-CPU host running the suite adds
+# tens of ms of noise, once over 100 ms in CI): an attacker that starved it
+# would take the whole 1.5 s. (Under -icount a hart that spins takes virtual
+# time from the others, so these storms run on the wall clock.) Sourced by tests/run-all.sh after vm-scenarios.sh (uses
 # its helpers and T, BIN, never_bad). Every case checks that the victim beat
 # 400 times with its memory intact and its timer on time, that tessera
 # contained the attacker (a refused call, an exception inside the guest, or
@@ -28,7 +30,7 @@ JSON
 	cat >"$f" <<RULES
 once vm 20 \\(victim\\): started on cores $vcore
 once vm 21 \\(hostile\\): started on cores .*
-once \\[victim\\] PASS victim: 400 heartbeats, memory intact, worst timer delay [0-9]{1,5} us
+under=250000 \\[victim\\] PASS victim: 400 heartbeats, memory intact, worst timer delay ([0-9]+) us
 never \\[victim\\] FAIL.*
 once vm 20 \\(victim\\): stopped \\(shutdown\\)
 never vm 20 \\(victim\\): fault.*

@@ -1,11 +1,13 @@
 /*
  * The exit pipeline (docs/exits.md): the arch decodes a trap once into the
- * vCPU's exit record; one table maps its reason to a handler, and says
- * whether the handler may run on the short trap path; the handler returns a
- * named result, which one place applies.
+ * vCPU's exit record; one switch maps its reason to a handler (and another
+ * to the handlers that may run on the short trap path, so that the compiler
+ * can inline them); the handler returns a named result, which one place
+ * applies.
  */
 #include <stddef.h>
 #include <arch/cpu.h>
+#include <arch/hypercall.h>
 #include <arch/vcpu.h>
 #include "core/console.h"
 #include "core/hwirq.h"
@@ -112,29 +114,46 @@ static enum exit_result exit_counted_only(struct pcpu *p, struct vcpu *v, struct
 	return EXIT_RESCHEDULE;
 }
 
-struct exit_handler {
-	exit_handler_fn handle;
-	/*
-	 * The same exit on the short trap path (no run queue, nothing of another
-	 * core's), or NULL: never there. It returns EXIT_NOT_HERE, having done
-	 * nothing, when this one needs the run loop.
-	 */
-	exit_handler_fn short_handle;
-	bool moves_lines;    /* may change the vCPU's interrupt lines (devices): sync them after */
-};
+/* The run loop's handler of each reason. */
+static enum exit_result exit_handle(struct pcpu *p, struct vcpu *v, struct vcpu_exit *e)
+{
+	switch (e->reason) {
+	case EXIT_HYPERCALL: return exit_hypercall(p, v, e);
+	case EXIT_EXTERNAL_IRQ: return exit_external_irq(p, v, e);
+	case EXIT_HALT: return exit_halt(p, v, e);
+	case EXIT_MMIO: return exit_mmio(p, v, e);
+	case EXIT_SYSREG: return exit_sysreg(p, v, e);
+	case EXIT_FAIL_ENTRY:
+	case EXIT_GUEST_FAULT: return exit_guest_fault(p, v, e);
+	case EXIT_CPU_UP:
+	case EXIT_CPU_DOWN:
+	case EXIT_SYSTEM_DOWN:
+	case EXIT_REASON_COUNT: break;
+	}
+	return exit_counted_only(p, v, e);
+}
 
-static const struct exit_handler exit_handlers[EXIT_REASON_COUNT] = {
-	[EXIT_HYPERCALL] = { .handle = exit_hypercall, .short_handle = arch_hypercall_short },
-	[EXIT_EXTERNAL_IRQ] = { .handle = exit_external_irq, .short_handle = exit_irq_short },
-	[EXIT_HALT] = { .handle = exit_halt },
-	[EXIT_CPU_UP] = { .handle = exit_counted_only },
-	[EXIT_CPU_DOWN] = { .handle = exit_counted_only },
-	[EXIT_SYSTEM_DOWN] = { .handle = exit_counted_only },
-	[EXIT_MMIO] = { .handle = exit_mmio, .short_handle = exit_mmio, .moves_lines = true },
-	[EXIT_SYSREG] = { .handle = exit_sysreg, .short_handle = exit_sysreg, .moves_lines = true },
-	[EXIT_FAIL_ENTRY] = { .handle = exit_guest_fault },
-	[EXIT_GUEST_FAULT] = { .handle = exit_guest_fault },
-};
+/*
+ * The same exits on the short trap path (no run queue, nothing of another
+ * core's): a handler returns EXIT_NOT_HERE, having done nothing, when the
+ * exit needs the run loop; a reason not listed never runs here.
+ */
+static inline enum exit_result exit_handle_short(struct pcpu *p, struct vcpu *v, struct vcpu_exit *e)
+{
+	switch (e->reason) {
+	case EXIT_HYPERCALL: return arch_hypercall_short(p, v, e);
+	case EXIT_EXTERNAL_IRQ: return exit_irq_short(p, v, e);
+	case EXIT_MMIO: return exit_mmio(p, v, e);
+	case EXIT_SYSREG: return exit_sysreg(p, v, e);
+	default: return EXIT_NOT_HERE;
+	}
+}
+
+/* An emulated device may have changed the vCPU's interrupt lines: sync them after. */
+static inline bool exit_moves_lines(enum exit_reason reason)
+{
+	return reason == EXIT_MMIO || reason == EXIT_SYSREG;
+}
 
 _Static_assert(offsetof(struct vcpu, arch) == 0, "the exit path finds the vCPU from its arch part");
 
@@ -172,17 +191,17 @@ enum fast_exit exit_dispatch_short(struct arch_vcpu *a)
 	arch_vcpu_decode_exit(a, e);
 	if (__builtin_expect(p->loaded != v, 0))
 		return exit_from_unloaded(p, v);
-	const struct exit_handler *h = &exit_handlers[e->reason];
-	enum exit_result r = h->short_handle ? h->short_handle(p, v, e) : EXIT_NOT_HERE;
+	enum exit_reason reason = e->reason;   /* kept in a register across the handler */
+	enum exit_result r = exit_handle_short(p, v, e);
 	e->result = r;
 	if (r == EXIT_NOT_HERE)
 		return FAST_EXIT_SLOW;
-	v->exits[e->reason]++;
+	v->exits[reason]++;
 	if (__builtin_expect(p->loaded != v, 0))
 		return exit_cut_short(p, v);
 	if (r != EXIT_RESUME)
 		return FAST_EXIT_SLOW;   /* the run loop applies it */
-	if (h->moves_lines)
+	if (exit_moves_lines(reason))
 		vcpu_sync_irqs(p, v);   /* as the run loop would: a claim lowers a line, a complete may raise it */
 	return FAST_EXIT_DONE;
 }
@@ -212,5 +231,5 @@ void exit_dispatch(struct pcpu *p, struct vcpu *v)
 		return;
 	}
 	v->exits[e->reason]++;
-	apply(p, v, e, exit_handlers[e->reason].handle(p, v, e));
+	apply(p, v, e, exit_handle(p, v, e));
 }

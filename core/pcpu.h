@@ -29,7 +29,6 @@ struct pcpu {
 	uintptr_t stack_top;       /* offset 0: the arch entry code loads sp from here */
 	unsigned id;
 	unsigned long hartid;
-	struct mbox_endpoint ep;
 	/* run queue: the vCPUs started on this core (runnable or halted) */
 	struct vcpu *rq_head;
 	struct vcpu *rq_last;       /* last one run: it keeps the core while its turn lasts */
@@ -51,6 +50,8 @@ struct pcpu {
 	/* bring-up: on the boot core, the cores that reported in */
 	uint32_t reported_mask;
 	struct selftest_state selftest;
+	/* last: it is large, and the fields above are read on every exit (short offsets) */
+	struct mbox_endpoint ep;
 };
 
 _Static_assert(offsetof(struct pcpu, stack_top) == 0, "entry.S reads stack_top at offset 0");
@@ -79,8 +80,6 @@ void sched_guest_timer_set(struct pcpu *p, struct vcpu *v, uint64_t deadline, bo
 /* Put what is pending for v (loaded) into the hardware: its virtual interrupts, its controller's line. */
 void vcpu_sync_irqs(struct pcpu *p, struct vcpu *v);
 void arch_handle_hypercall(struct pcpu *p, struct vcpu *v);
-/* An SBI call on the short trap path: EXIT_RESUME, or EXIT_NOT_HERE (nothing done). */
-enum exit_result arch_hypercall_short(struct pcpu *p, struct vcpu *v, struct vcpu_exit *e);
 struct pcpu *core_pcpu(unsigned id);   /* boot-time set-up, and reports once the VMs are gone */
 unsigned core_count(void);
 const struct host_platform *core_platform(void);

@@ -207,18 +207,27 @@ static uint64_t emulated_arm_at(const struct pcpu *p, uint64_t deadline, uint64_
  * costs nothing, so a guest that moves its deadline later takes no call
  * into the firmware.
  */
+/* A deadline tessera serves with the core's timer (no Sstc), armed early by its delivery delay. */
+static __attribute__((noinline)) void guest_timer_emulated(struct pcpu *p, uint64_t deadline)
+{
+	deadline = emulated_arm_at(p, deadline, arch_time_now());
+	if (deadline < p->timer_deadline)
+		set_timer(p, deadline);
+}
+
 void sched_guest_timer_set(struct pcpu *p, struct vcpu *v, uint64_t deadline, bool in_hw)
 {
 	if (deadline == UINT64_MAX) {
 		v->timer_watch = 0;
 		return;
 	}
-	if (in_hw) {
-		v->timer_watch = deadline;
-		deadline += p->watch_grace;
-	} else {
-		deadline = emulated_arm_at(p, deadline, arch_time_now());
+	if (!in_hw) {
+		guest_timer_emulated(p, deadline);
+		return;
 	}
+	/* The hardware's deadline (Sstc): the core's timer only watches that it came. */
+	v->timer_watch = deadline;
+	deadline += p->watch_grace;
 	if (deadline < p->timer_deadline)
 		set_timer(p, deadline);
 }

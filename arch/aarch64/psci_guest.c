@@ -4,6 +4,7 @@
  * is its index in the VM (Aff0, arch_vcpu_reset). Anything else is
  * NOT_SUPPORTED, as PSCI says an unknown function must be.
  */
+#include <arch/hypercall.h>
 #include <arch/vcpu.h>
 #include "core/errno.h"
 #include "core/vm.h"

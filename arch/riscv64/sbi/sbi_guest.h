@@ -7,6 +7,7 @@
 #include "core/errno.h"
 #include "core/pcpu.h"
 #include "core/vm.h"
+#include <arch/hypercall.h>   /* struct sbi_call, struct sbi_ext, the table */
 
 #define SBI_EXT_RFENCE  0x52464E43
 #define SBI_EXT_TESSERA 0x09545353   /* vendor range: "TSS" */
@@ -15,36 +16,14 @@
 #define SBI_LEGACY_CLEAR_IPI 0x03
 #define SBI_LEGACY_SHUTDOWN  0x08
 
-struct sbi_call {
-	struct pcpu *p;
-	struct vcpu *v;
-	unsigned long eid, fid;
-	const unsigned long *a;   /* a0..a5, read in place from the saved registers */
-	long error;
-	unsigned long value;
-	bool resched;   /* done, but it changed this core's run queue or the caller's lines: run loop next */
-};
-
-struct sbi_ext {
-	const char *name;
-	unsigned long eid_min, eid_max;
-	bool legacy;                              /* returns one value in a0 */
-	bool (*probe)(const struct vcpu *v);      /* NULL: always there */
-	void (*handle)(struct sbi_call *c);
-	/*
-	 * The function IDs (bit N: FID N, below 64) that may run on the short
-	 * trap path: they touch only the calling vCPU, CSRs and at most bring
-	 * its own core's timer forward, never the run queue or another core.
-	 */
-	uint64_t fast_fids;
-};
-
-#define SBI_FAST_ALL_FIDS UINT64_MAX
 
 extern const struct sbi_ext sbi_ext_base, sbi_ext_time, sbi_ext_ipi, sbi_ext_rfence, sbi_ext_hsm,
 	sbi_ext_srst, sbi_ext_dbcn, sbi_ext_legacy, sbi_ext_vendor;
 
-const struct sbi_ext *sbi_find_ext(const struct vcpu *v, unsigned long eid);
+static inline const struct sbi_ext *sbi_find_ext(const struct vcpu *v, unsigned long eid)
+{
+	return sbi_ext_of(v, eid);
+}
 /* At boot: no two extensions claim one EID (else false, and why). */
 bool sbi_check_extensions(char *why, size_t len);
 long sbi_error_from(int err);

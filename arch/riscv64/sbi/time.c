@@ -12,7 +12,6 @@ void sbi_set_timer_for(struct pcpu *p, struct vcpu *v, uint64_t deadline)
 	 */
 	if (v->vm->arch.sstc) {
 		csr_write(CSR_VSTIMECMP, deadline);
-		sched_guest_timer_set(p, v, deadline, true);
 		/*
 		 * QEMU 7.2 marks a deadline already past as pending without
 		 * telling the vCPU to look (unlike a deadline reached later): the
@@ -21,6 +20,7 @@ void sbi_set_timer_for(struct pcpu *p, struct vcpu *v, uint64_t deadline)
 		 */
 		if (deadline <= csr_read(time))
 			csr_write(CSR_HVIP, csr_read(CSR_HVIP));
+		sched_guest_timer_set(p, v, deadline, true);   /* last: a tail call */
 		return;
 	}
 	v->arch.vs.vstimecmp = deadline;   /* served by the core's timer (no Sstc) */
@@ -35,8 +35,8 @@ static void time_handle(struct sbi_call *c)
 {
 	if (c->fid != TIME_SET_TIMER)
 		return;
-	sbi_set_timer_for(c->p, c->v, c->a[0]);
 	c->error = SBI_SUCCESS;
+	sbi_set_timer_for(c->p, c->v, c->a[0]);
 }
 
 const struct sbi_ext sbi_ext_time = {

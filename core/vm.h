@@ -74,31 +74,32 @@ struct vm_load {
 };
 
 struct vm {
-	struct vmcfg cfg;
+	/* first, what an exit reads (short offsets); the large parts last */
+	struct arch_vm arch;
 	unsigned index;               /* slot in the VM table */
 	unsigned nvcpus;
-	struct vcpu vcpu[VMCFG_MAX_VCPUS];
-	struct arch_vm arch;
-	unsigned nregions;
-	struct vm_region region[VM_MAX_REGIONS];
-	struct vmcfg_layout layout;
-	const uint8_t *kernel, *initrd, *dtb_image;
-	void *dtb_buf;                /* the generated tree, if any */
-	uint64_t kernel_size, initrd_size, dtb_size;
 	uint32_t core_mask;           /* cores hosting a vCPU of this VM */
 	_Atomic int state;            /* enum vm_state */
 	_Atomic unsigned epoch;       /* +1 at each reboot: stale messages are dropped */
 	_Atomic unsigned cores_left;  /* cores still tearing the VM down */
 	unsigned nvdevs;
 	struct vdev vdev[VM_MAX_VDEVS];
-	struct vuart vuart;
 	struct virqc virqc;           /* its interrupt controller (core/irqc.h) */
+	struct vuart vuart;
 	struct irqmap irqs;           /* passed-through interrupts: host source -> line */
+	unsigned nregions;
+	struct vm_region region[VM_MAX_REGIONS];
+	struct vmcfg_layout layout;
+	const uint8_t *kernel, *initrd, *dtb_image;
+	void *dtb_buf;                /* the generated tree, if any */
+	uint64_t kernel_size, initrd_size, dtb_size;
 	enum vm_down down;
 	const char *down_reason;
 	unsigned boot_count;
 	struct vm_load load;          /* how far a reboot has got (vm_load_step) */
 	_Atomic uint64_t console_dropped;   /* bytes of its output its core had no room for */
+	struct vcpu vcpu[VMCFG_MAX_VCPUS];
+	struct vmcfg cfg;
 };
 
 struct pcpu;

@@ -2,7 +2,7 @@
 #include <arch/csr.h>
 #include "arch/riscv64/sbi/sbi_guest.h"
 
-void sbi_set_timer_for(struct pcpu *p, struct vcpu *v, uint64_t deadline)
+static inline void set_timer_for(struct pcpu *p, struct vcpu *v, uint64_t deadline)
 {
 	/*
 	 * The vCPU is loaded: it is the one making the call. With Sstc the
@@ -29,6 +29,12 @@ void sbi_set_timer_for(struct pcpu *p, struct vcpu *v, uint64_t deadline)
 	sched_guest_timer_set(p, v, deadline, false);
 }
 
+/* The legacy extension's set_timer too. */
+void sbi_set_timer_for(struct pcpu *p, struct vcpu *v, uint64_t deadline)
+{
+	set_timer_for(p, v, deadline);
+}
+
 #define TIME_SET_TIMER 0
 
 static void time_handle(struct sbi_call *c)
@@ -36,7 +42,7 @@ static void time_handle(struct sbi_call *c)
 	if (c->fid != TIME_SET_TIMER)
 		return;
 	c->error = SBI_SUCCESS;
-	sbi_set_timer_for(c->p, c->v, c->a[0]);
+	set_timer_for(c->p, c->v, c->a[0]);
 }
 
 const struct sbi_ext sbi_ext_time = {

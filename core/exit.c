@@ -25,7 +25,9 @@ static enum exit_result exit_hypercall(struct pcpu *p, struct vcpu *v, struct vc
 
 /*
  * On the short path, while v is alone on its core: the core's timer, due
- * for v's own emulated deadline, and tessera's IPI (the inbox).
+ * for v's own emulated deadline, tessera's IPI (the inbox) and, where the
+ * guest's timer is not among them, a host device's interrupt (claimed and
+ * raised in its VM).
  */
 static enum exit_result exit_irq_short(struct pcpu *p, struct vcpu *v, struct vcpu_exit *e)
 {
@@ -33,6 +35,8 @@ static enum exit_result exit_irq_short(struct pcpu *p, struct vcpu *v, struct vc
 		return sched_fast_timer(p, v) ? EXIT_RESUME : EXIT_NOT_HERE;
 	if (e->irq == HOST_IRQ_IPI)
 		return sched_fast_ipi(p, v);
+	if (e->irq == HOST_IRQ_EXT && !ARCH_HOST_IRQ_CARRIES_GUEST_TIMER)
+		return sched_fast_hwirq(p, v);
 	return EXIT_NOT_HERE;
 }
 

@@ -76,6 +76,7 @@ struct vm;
 void sched_rebuild(struct pcpu *p, struct vm *vm);   /* reboot vm's RAM and images in steps */
 bool sched_fast_timer(struct pcpu *p, struct vcpu *v);   /* short trap path, core timer */
 enum exit_result sched_fast_ipi(struct pcpu *p, struct vcpu *v);   /* short trap path, IPI */
+enum exit_result sched_fast_hwirq(struct pcpu *p, struct vcpu *v); /* short trap path, host device */
 void sched_guest_timer_set(struct pcpu *p, struct vcpu *v, uint64_t deadline, bool in_hw);
 /* Put what is pending for v (loaded) into the hardware: its virtual interrupts, its controller's line. */
 void vcpu_sync_irqs(struct pcpu *p, struct vcpu *v);

@@ -279,6 +279,24 @@ enum exit_result sched_fast_ipi(struct pcpu *p, struct vcpu *v)
 	return EXIT_RESUME;
 }
 
+/*
+ * The short trap path took a host device's interrupt while v runs alone on
+ * the core: it is claimed and raised in its VM here (a passed-through
+ * device's line, usually v's own), and v goes on with its lines brought up
+ * to date, as after tessera's IPI.
+ */
+enum exit_result sched_fast_hwirq(struct pcpu *p, struct vcpu *v)
+{
+	if (p->rq_head != v || v->rq_next)
+		return EXIT_NOT_HERE;
+	hwirq_poll(p);
+	if (p->loaded != v || p->rq_head != v || v->rq_next || p->vm_finish_mask || p->rebuild ||
+	    p->selftest.requested || !mailbox_idle(&p->ep))
+		return EXIT_RESCHEDULE;
+	vcpu_sync_irqs(p, v);
+	return EXIT_RESUME;
+}
+
 void vcpu_sync_irqs(struct pcpu *p, struct vcpu *v)
 {
 	(void)p;

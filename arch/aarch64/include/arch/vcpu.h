@@ -67,6 +67,14 @@ static inline unsigned long arch_vcpu_pc(const struct arch_vcpu *a) { return a->
 /* What a guest's remote fence asks of one core (arch_rfence). */
 enum arch_rfence_kind { ARCH_RFENCE_I = 1u << 0, ARCH_RFENCE_VS_TLB = 1u << 1 };
 uint64_t stage2_vtcr(void);
+/*
+ * The guest's virtual timer fires as a host PPI while the vCPU runs: the
+ * run loop injects it from the timer's level at entry. Served on the short
+ * trap path it was injected stale, and a guest saw its timer early
+ * (a64-hostile-sgi-storm-at-victim-core): host interrupts take the run loop.
+ */
+#define ARCH_HOST_IRQ_CARRIES_GUEST_TIMER 1
+
 void arch_vcpu_decode_trap(const struct arch_vcpu *a, struct vcpu_exit *e);
 static inline void arch_vcpu_decode_exit(const struct arch_vcpu *a, struct vcpu_exit *e) { arch_vcpu_decode_trap(a, e); }
 #include "core/arch.h"   /* the hooks this architecture implements */

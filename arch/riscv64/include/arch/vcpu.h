@@ -79,6 +79,13 @@ static inline unsigned long arch_vcpu_pc(const struct arch_vcpu *a) { return a->
 /* What a guest's remote fence asks of one core (arch_rfence). */
 enum arch_rfence_kind { ARCH_RFENCE_I = 1u << 0, ARCH_RFENCE_VS_TLB = 1u << 1 };
 
+/*
+ * The guest's own timer never comes to tessera as a host device's
+ * interrupt (it is VSTIP, or tessera's own timer without Sstc): a device's
+ * interrupt may be served on the short trap path (core/exit.c).
+ */
+#define ARCH_HOST_IRQ_CARRIES_GUEST_TIMER 0
+
 void arch_vcpu_decode_trap(const struct arch_vcpu *a, struct vcpu_exit *e);
 /*
  * The two most frequent exits decoded in place: an SBI call (its handler

@@ -14,8 +14,6 @@
 #include "core/pcpu.h"
 #include "core/vm.h"
 
-typedef enum exit_result (*exit_handler_fn)(struct pcpu *p, struct vcpu *v, struct vcpu_exit *e);
-
 static enum exit_result exit_hypercall(struct pcpu *p, struct vcpu *v, struct vcpu_exit *e)
 {
 	(void)e;

@@ -22,7 +22,6 @@ static __attribute__((noinline)) void probe_extension(struct sbi_call *c)
 }
 
 /* The calls that answer from a constant keep this a leaf; the others are tail calls. */
-
 static void base_handle(struct sbi_call *c)
 {
 	c->error = SBI_SUCCESS;

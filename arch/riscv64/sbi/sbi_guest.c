@@ -3,10 +3,13 @@
 #include <arch/vcpu.h>
 #include "arch/riscv64/sbi/sbi_guest.h"
 
-const struct sbi_ext *const sbi_extensions[SBI_NEXTENSIONS] = {
-	&sbi_ext_time, &sbi_ext_base, &sbi_ext_vendor, &sbi_ext_ipi, &sbi_ext_rfence, &sbi_ext_hsm,
-	&sbi_ext_srst, &sbi_ext_dbcn, &sbi_ext_legacy,
-};
+#define SBI_EXTENSION_LIST \
+	&sbi_ext_time, &sbi_ext_base, &sbi_ext_vendor, &sbi_ext_ipi, &sbi_ext_rfence, &sbi_ext_hsm, \
+	&sbi_ext_srst, &sbi_ext_dbcn, &sbi_ext_legacy
+/* A short list would leave NULL entries that the lookup walks into. */
+_Static_assert(sizeof((const struct sbi_ext *[]){ SBI_EXTENSION_LIST }) / sizeof(void *) == SBI_NEXTENSIONS,
+	       "SBI_NEXTENSIONS must count the extensions");
+const struct sbi_ext *const sbi_extensions[SBI_NEXTENSIONS] = { SBI_EXTENSION_LIST };
 
 bool sbi_check_extensions(char *why, size_t len)
 {

@@ -16,14 +16,9 @@
 #define SBI_LEGACY_CLEAR_IPI 0x03
 #define SBI_LEGACY_SHUTDOWN  0x08
 
-
 extern const struct sbi_ext sbi_ext_base, sbi_ext_time, sbi_ext_ipi, sbi_ext_rfence, sbi_ext_hsm,
 	sbi_ext_srst, sbi_ext_dbcn, sbi_ext_legacy, sbi_ext_vendor;
 
-static inline const struct sbi_ext *sbi_find_ext(const struct vcpu *v, unsigned long eid)
-{
-	return sbi_ext_of(v, eid);
-}
 /* At boot: no two extensions claim one EID (else false, and why). */
 bool sbi_check_extensions(char *why, size_t len);
 long sbi_error_from(int err);

@@ -40,10 +40,10 @@ struct sbi_ext {
 
 #define SBI_FAST_ALL_FIDS UINT64_MAX
 #define SBI_NEXTENSIONS 9
-/* The most frequent calls' extensions first: the walk is short. */
+/* The most frequent calls' extensions first: the walk is short (sbi_guest.c). */
 extern const struct sbi_ext *const sbi_extensions[SBI_NEXTENSIONS];
 
-static inline const struct sbi_ext *sbi_ext_of(const struct vcpu *v, unsigned long eid)
+static inline const struct sbi_ext *sbi_find_ext(const struct vcpu *v, unsigned long eid)
 {
 	for (unsigned i = 0; i < SBI_NEXTENSIONS; i++) {
 		const struct sbi_ext *e = sbi_extensions[i];
@@ -81,7 +81,7 @@ static inline enum exit_result arch_hypercall_short(struct pcpu *p, struct vcpu 
 {
 	(void)e;
 	unsigned long fid = v->arch.gpr[16];
-	const struct sbi_ext *ext = sbi_ext_of(v, v->arch.gpr[17]);
+	const struct sbi_ext *ext = sbi_find_ext(v, v->arch.gpr[17]);
 	if (!ext || fid >= 64 || !((ext->fast_fids >> fid) & 1))
 		return EXIT_NOT_HERE;
 	struct sbi_call c;
